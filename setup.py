@@ -1,0 +1,25 @@
+from setuptools import setup
+
+setup(
+    name="xltools",
+    version="0.1.0",
+    description="Distribute task lists to units, collect their Excel returns, and report progress",
+    python_requires=">=3.10",
+    packages=["xltools", "xltools.templates", "xltools.samples"],
+    # Form definitions and the bundled sample live at the top of the repository, where an office
+    # finds and edits them; installed, they travel inside the package.
+    package_dir={"xltools": "xltools", "xltools.templates": "templates", "xltools.samples": "samples"},
+    package_data={"xltools.templates": ["*.yaml", "*.md"], "xltools.samples": ["*/*"]},
+    install_requires=[
+        "click>=8.1",
+        "openpyxl>=3.1",
+        "xlsxwriter>=3.1",
+        "pandas>=2.0",
+        "python-calamine>=0.2",
+        "defusedxml>=0.7",
+        "PyYAML>=6.0",
+        "python-docx>=1.0",
+    ],
+    extras_require={"test": ["pytest>=7", "ruff>=0.4"]},
+    entry_points={"console_scripts": ["xltools=xltools.cli:main"]},
+)

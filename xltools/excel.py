@@ -1,0 +1,172 @@
+"""Small helpers for the workbooks we write and read: names, safe text, office look, print setup."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+BODY_FONT = "仿宋"
+TITLE_FONT = "宋体"
+A4 = 9  # xlsxwriter / Excel paper code
+
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+_BAD_FILE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
+
+
+def sheet_title(name: str) -> str:
+    """A valid sheet title: at most 31 characters, none of ``[]:*?/\\``, not blank."""
+    title = _BAD_TITLE.sub("_", name).strip("'").strip()
+    return title[:31] or "Sheet"
+
+
+def file_name(name: str, suffix: str = ".xlsx") -> str:
+    """A file name safe on Windows: no reserved characters or names, no trailing dot or space."""
+    stem = _BAD_FILE.sub("_", name).strip().rstrip(". ")
+    if stem.upper() in _RESERVED:
+        stem = f"_{stem}"
+    return (stem[:120] or "_") + suffix
+
+
+def is_formula_like(value: object) -> bool:
+    """True for text that a spreadsheet would take as a formula (``=``, ``+``, ``-``, ``@``)."""
+    return isinstance(value, str) and value[:1] in ("=", "+", "-", "@")
+
+
+def write_cell(ws, row: int, col: int, value: object, fmt=None) -> None:
+    """Write with xlsxwriter so that text always stays text, never a formula or a URL."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmt)
+    elif hasattr(value, "year") and hasattr(value, "month"):
+        ws.write_datetime(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def set_text(cell, value: object) -> None:
+    """Set an openpyxl cell; text from a unit stays text even when it starts with ``=``."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def office_formats(wb) -> dict:
+    """The formats of an office document: 仿宋 body, bold 宋体 titles, thin borders."""
+    body = {"font_name": BODY_FONT, "font_size": 11, "valign": "vcenter", "border": 1}
+    return {
+        "title": wb.add_format(
+            {
+                "font_name": TITLE_FONT,
+                "font_size": 16,
+                "bold": True,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        ),
+        "subtitle": wb.add_format(
+            {"font_name": BODY_FONT, "font_size": 11, "align": "center", "valign": "vcenter"}
+        ),
+        "header": wb.add_format(
+            {
+                **body,
+                "font_name": TITLE_FONT,
+                "bold": True,
+                "align": "center",
+                "text_wrap": True,
+                "bg_color": "#D9E1F2",
+            }
+        ),
+        "body": wb.add_format(body),
+        "wrap": wb.add_format({**body, "text_wrap": True, "valign": "top"}),
+        "center": wb.add_format({**body, "align": "center"}),
+        "number": wb.add_format({**body, "num_format": "#,##0.##"}),
+        "percent": wb.add_format({**body, "num_format": "0.0%"}),
+        "date": wb.add_format({**body, "num_format": "yyyy-mm-dd", "align": "center"}),
+        "text": wb.add_format(
+            {"font_name": BODY_FONT, "font_size": 11, "text_wrap": True, "valign": "top"}
+        ),
+    }
+
+
+def print_setup(
+    ws, title: str = "", *, landscape: bool = True, repeat_rows: tuple[int, int] | None = None
+) -> None:
+    """A4, fit to page width, the title in the header and "第 x 页 共 y 页" in the footer."""
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+    ws.fit_to_pages(1, 0)
+    if repeat_rows is not None:
+        ws.repeat_rows(*repeat_rows)
+    if title:
+        ws.set_header(f'&C&"{TITLE_FONT},Bold"&12{_escape_hf(title)}')
+    ws.set_footer(f'&C&"{BODY_FONT},Regular"&10第 &P 页 共 &N 页')
+
+
+def _escape_hf(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def write_table(
+    wb,
+    name: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    widths: Sequence[float] | None = None,
+    formats: dict | None = None,
+    title: str = "",
+    landscape: bool = True,
+):
+    """A plain list sheet: bold header, every value as typed (text never a formula), filter,
+    frozen header and print settings. Returns the worksheet."""
+    fmt = formats or office_formats(wb)
+    ws = wb.add_worksheet(sheet_title(name))
+    for col, header in enumerate(headers):
+        ws.write_string(0, col, header, fmt["header"])
+    count = 0
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            write_cell(ws, r, c, value, fmt["wrap"])
+        count = r
+    for col, header in enumerate(headers):
+        width = (
+            widths[col] if widths and col < len(widths) else max(8, min(40, 2.2 * len(header) + 2))
+        )
+        ws.set_column(col, col, width)
+    ws.freeze_panes(1, 0)
+    if headers:
+        ws.autofilter(0, 0, max(count, 1), len(headers) - 1)
+    print_setup(ws, title or name, landscape=landscape, repeat_rows=(0, 0))
+    return ws
+
+
+def read_sheets(source: str | Path | bytes) -> dict[str, list[list]]:
+    """Every sheet's cell values (as python-calamine gives them), by sheet name, in order."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    if isinstance(source, bytes):
+        book = CalamineWorkbook.from_filelike(io.BytesIO(source))
+    else:
+        book = CalamineWorkbook.from_path(str(source))
+    return {
+        name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for name in book.sheet_names
+    }

@@ -1,0 +1,81 @@
+"""The master list as plain data: tasks, units and targets, shared by every stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LIST_SEP = "、"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One row of 任务清单. Owners are unit names or group words, as the document writes them."""
+
+    id: str  # 编号: stable, unique, derived from the document's numbering ("2-49-1")
+    section: str  # 板块 (heading level 1, as written: "二、重点工作")
+    direction: str  # 方向 (level 2: "(一)着力扩大内需,持续增强稳增长内生动力")
+    category: str  # 类别 (level 3: "——千方百计提振促进消费")
+    label: str  # 序号 exactly as in the document: "(一)", "49"
+    text: str  # 任务内容
+    lead: tuple[str, ...] = ()  # 牵头单位
+    responsible: tuple[str, ...] = ()  # 责任单位 (配合/协办 units too)
+    note: str = ""  # 备注
+    line: int = 0  # line in the source document; not stored in the master
+
+    @property
+    def leads(self) -> tuple[str, ...]:
+        """Who leads: the named lead, or else the responsible units (无牵头单位的,责任单位即为牵头单位)."""
+        return self.lead or self.responsible
+
+    @property
+    def partners(self) -> tuple[str, ...]:
+        """Who cooperates: responsible units when a lead is named, else nobody."""
+        return self.responsible if self.lead else ()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One row of 单位名录. A group word is defined by the rows that list it in ``groups``."""
+
+    name: str
+    aliases: tuple[str, ...] = ()  # 别名
+    groups: tuple[str, ...] = ()  # 所属分组: group words that include this unit
+    host: str = ""  # 承办单位: who receives this unit's workbook, when not itself
+    contact: str = ""  # 督办联系人
+    phone: str = ""  # 联系电话
+    email: str = ""  # 邮箱
+
+
+@dataclass(frozen=True)
+class Target:
+    """One row of 指标: a quantitative target found in a task's text."""
+
+    task_id: str  # 编号
+    phrase: str  # 指标: the phrase as written, "新增停车泊位12万个"
+    value: float  # 目标值: 120000
+    unit: str  # 计量单位: "个"
+    kind: str  # 类型: "累计" (built up over the year) or "水平" (a rate or level)
+    comparison: str = ""  # 比较: 以上 / 左右 / 以内 / 达到 / ""
+
+
+@dataclass
+class Master:
+    """The whole master list."""
+
+    tasks: list[Task] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+
+    def unit(self, name: str) -> Unit | None:
+        """The directory entry for a name or one of its aliases."""
+        for unit in self.units:
+            if name == unit.name or name in unit.aliases:
+                return unit
+        return None
+
+    def group_words(self) -> set[str]:
+        return {g for u in self.units for g in u.groups}
+
+    def members(self, group: str) -> list[str]:
+        """The units a group word stands for, in directory order."""
+        return [u.name for u in self.units if group in u.groups]

@@ -1,0 +1,28 @@
+"""Text normalisation shared by the importer and the checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Full-width ASCII variants (！ to ～) map to ASCII by a fixed offset; the ideographic space to a space.
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\ufeff]+")
+
+
+def halfwidth(text: str) -> str:
+    """Full-width letters, digits and punctuation (（）：；，５０％) as ASCII."""
+    return text.translate(_FULLWIDTH)
+
+
+def clean(text: object) -> str:
+    """A cell or line as a plain string: NFC, no zero-width or non-breaking spaces, trimmed."""
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def squash(text: object) -> str:
+    """For comparing what a person typed: half-width, no spaces at all."""
+    return re.sub(r"\s+", "", halfwidth(clean(text)))
