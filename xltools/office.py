@@ -1,0 +1,69 @@
+"""LibreOffice, when installed: convert workbooks (to PDF, or re-save as xlsx/xls/ods)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from xltools.errors import OfficeError
+
+_FILTERS = {
+    "pdf": "pdf:calc_pdf_Export",
+    "xlsx": 'xlsx:"Calc MS Excel 2007 XML"',
+    "xls": 'xls:"MS Excel 97"',
+    "ods": "ods",
+}
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice executable, or None."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    mac = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
+    return str(mac) if mac.exists() else None
+
+
+def convert(source: Path, fmt: str, outdir: Path, *, timeout: float = 180) -> Path:
+    """Convert ``source`` with headless LibreOffice into ``outdir``; return the new file's path."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise OfficeError(
+            "LibreOffice is not installed; install it (Debian: apt-get install libreoffice-calc-nogui) "
+            "or open the workbook in Excel and print it to PDF"
+        )
+    if fmt not in _FILTERS:
+        raise OfficeError(f"cannot convert to {fmt!r}; choose one of {', '.join(_FILTERS)}")
+    outdir.mkdir(parents=True, exist_ok=True)
+    # A private profile per call: two conversions at once must not share (and lock) one profile.
+    with tempfile.TemporaryDirectory(prefix="xltools-lo-") as profile:
+        command = [
+            soffice,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            _FILTERS[fmt].replace('"', ""),
+            "--outdir",
+            str(outdir),
+            str(source),
+        ]
+        try:
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env={**os.environ, "HOME": profile},
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise OfficeError(f"{source.name}: LibreOffice did not finish in {timeout:.0f} s") from exc
+    target = outdir / f"{source.stem}.{fmt}"
+    if done.returncode != 0 or not target.exists():
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        raise OfficeError(f"{source.name}: LibreOffice could not convert it to {fmt}: {detail[-1] if detail else 'no output'}")
+    return target
