@@ -1,0 +1,369 @@
+"""Form definitions: what a unit fills in each round, loaded from ``templates/<name>.yaml``.
+
+A form has fields at three levels: per task row (``task_fields``), per target of the unit's lead
+tasks (``target_fields``, the 指标 sheet) and once per workbook (``unit_fields``). The same
+`Field` drives writing (dropdowns, prompts, protection, highlights) and checking the returns.
+``templates/README.md`` documents the YAML format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from xltools.errors import FormError
+from xltools.text import squash
+
+TYPES = ("text", "longtext", "choice", "integer", "number", "percent", "date", "person", "phone")
+NUMERIC = ("integer", "number", "percent")
+TEXTUAL = ("text", "longtext", "person", "phone")
+FILLS = ("lead", "partner", "both")
+LEAD = "牵头"
+PARTNER = "配合"
+# Headers distribute writes itself; a field label equal to one would make two columns alike.
+RESERVED_LABELS = frozenset(
+    {"编号", "板块", "方向", "类别", "序号", "任务内容", "单位", "角色", "牵头单位", "责任单位",
+     "数据状态", "文件", "sha256", "保存时间", "指标", "目标值", "计量单位", "类型", "比较", "项目"}
+)  # fmt: skip
+DEFAULT_WIDTH = {
+    "text": 16, "longtext": 40, "choice": 12, "integer": 10, "number": 12, "percent": 10,
+    "date": 12, "person": 10, "phone": 14,
+}  # fmt: skip
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_FORM_KEYS = {
+    "name",
+    "version",
+    "title",
+    "instructions",
+    "task_fields",
+    "unit_fields",
+    "target_fields",
+}
+_FIELD_KEYS = {
+    "key", "label", "type", "required", "required_when", "choices", "min", "max", "max_length",
+    "width", "help", "fill",
+}  # fmt: skip
+_SECTIONS = ("task_fields", "target_fields", "unit_fields")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input column (or, for unit fields, one input cell) of a form."""
+
+    key: str  # stable ASCII key, used by code and in the identity
+    label: str  # the Chinese header a unit sees, and the column name in the merged data
+    type: str = "text"  # one of TYPES
+    required: bool = False
+    # Required only when another field of the same row holds one of these values: {"status": ("滞后",)}
+    required_when: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    choices: tuple[str, ...] = ()
+    min: float | date | None = None
+    max: float | date | None = None
+    max_length: int | None = None
+    width: float = 12
+    help: str = ""  # shown as the cell's input prompt
+    fill: str = "both"  # task fields: who fills it, lead rows, partner rows or both
+
+    def applies_to(self, role: str) -> bool:
+        """Whether a row of this role (``lead``/``partner`` or 牵头/配合) has this field to fill."""
+        role = {LEAD: "lead", PARTNER: "partner"}.get(role, role)
+        return self.fill == "both" or self.fill == role
+
+    def is_required(self, row: Mapping[str, object] | None = None, role: str = "lead") -> bool:
+        """Whether the field must be filled on a row, given that row's values by field key."""
+        if not self.applies_to(role):
+            return False
+        if self.required:
+            return True
+        row = row or {}
+        for other, values in self.required_when.items():
+            if squash(row.get(other)) in {squash(v) for v in values}:
+                return True
+        return False
+
+    @property
+    def conditional(self) -> bool:
+        """Required only under a condition (``required_when``)."""
+        return bool(self.required_when) and not self.required
+
+
+@dataclass(frozen=True)
+class Form:
+    """A loaded, checked form definition."""
+
+    name: str
+    version: int
+    title: str
+    task_fields: tuple[Field, ...]
+    unit_fields: tuple[Field, ...] = ()
+    target_fields: tuple[Field, ...] = ()
+    instructions: tuple[str, ...] = ()  # how to fill, one step a line, shown on 填报说明
+
+    def field(self, key: str) -> Field:
+        """A field by key, from any level."""
+        for f in (*self.task_fields, *self.target_fields, *self.unit_fields):
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    def task_fields_for(self, role: str) -> tuple[Field, ...]:
+        """The task fields a row of this role fills."""
+        return tuple(f for f in self.task_fields if f.applies_to(role))
+
+
+def bundled_dir() -> Path:
+    """The folder of the form definitions shipped with xltools."""
+    from importlib.resources import files
+
+    return Path(str(files("xltools.templates")))
+
+
+def find_form(name: str, search: Sequence[Path] = ()) -> Path:
+    """The definition file of a form: the first ``<name>.yaml`` in ``search``, then the bundled one."""
+    direct = Path(name)
+    if direct.suffix in (".yaml", ".yml") and direct.is_file():
+        return direct
+    dirs = [Path(d) for d in search] + [bundled_dir()]
+    for folder in dirs:
+        for suffix in (".yaml", ".yml"):
+            candidate = folder / f"{name}{suffix}"
+            if candidate.is_file():
+                return candidate
+    where = ", ".join(str(d) for d in dirs)
+    raise FormError(f"{name}.yaml: no form definition named {name!r} in {where}")
+
+
+def load_form(name: str, search: Sequence[Path] = ()) -> Form:
+    """Load and check a form definition; every mistake is reported together in one `FormError`."""
+    import yaml
+
+    path = find_form(name, search)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormError(f"{path.name}: cannot read it: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise FormError(f"{path.name}: not valid YAML: {exc}") from exc
+    return parse_form(data, path.name, expected_name=path.stem)
+
+
+def parse_form(data: object, source: str = "form", expected_name: str | None = None) -> Form:
+    """Check a parsed definition and build the `Form`; raise `FormError` listing every mistake."""
+    mistakes: list[str] = []
+    if not isinstance(data, dict):
+        raise FormError(f"{source}: a form definition must be a mapping with name, version, title")
+    for key in sorted(set(data) - _FORM_KEYS, key=str):
+        mistakes.append(f"unknown key {key!r} (allowed: {', '.join(sorted(_FORM_KEYS))})")
+    name = data.get("name")
+    if not isinstance(name, str) or not _KEY.match(name):
+        mistakes.append(f"name must be a lowercase ASCII word, got {name!r}")
+    elif expected_name is not None and name != expected_name:
+        mistakes.append(f"name {name!r} differs from the file name {expected_name!r}")
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        mistakes.append(f"version must be a whole number from 1, got {version!r}")
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        mistakes.append("title is missing")
+    instructions = data.get("instructions") or []
+    if not isinstance(instructions, list) or not all(isinstance(i, str) for i in instructions):
+        mistakes.append("instructions must be a list of sentences")
+        instructions = []
+
+    sections: dict[str, list[Field]] = {}
+    keys_seen: dict[str, str] = {}
+    for section in _SECTIONS:
+        raw = data.get(section) or []
+        if not isinstance(raw, list):
+            mistakes.append(f"{section} must be a list of fields")
+            raw = []
+        sections[section] = _parse_fields(section, raw, keys_seen, mistakes)
+    if not data.get("task_fields"):
+        mistakes.append("task_fields is empty: a form needs at least one field per task")
+
+    if mistakes:
+        listed = "\n".join(f"  - {m}" for m in mistakes)
+        raise FormError(f"{source}: {len(mistakes)} mistake(s) in the form definition:\n{listed}")
+    return Form(
+        name=name,
+        version=version,
+        title=title.strip(),
+        task_fields=tuple(sections["task_fields"]),
+        unit_fields=tuple(sections["unit_fields"]),
+        target_fields=tuple(sections["target_fields"]),
+        instructions=tuple(i.strip() for i in instructions if i.strip()),
+    )
+
+
+def _parse_fields(section: str, raw: list, keys_seen: dict[str, str], mistakes: list[str]):
+    fields: list[Field] = []
+    labels: set[str] = set()
+    raw_keys: set[str] = set()
+    for index, item in enumerate(raw):
+        where = f"{section}[{index + 1}]"
+        if not isinstance(item, dict):
+            mistakes.append(f"{where}: a field must be a mapping with key, label, type")
+            continue
+        where = f"{where} ({item.get('label') or item.get('key') or '?'})"
+        key, label = item.get("key"), str(item.get("label") or "").strip()
+        if isinstance(key, str) and key:
+            if key in keys_seen:
+                mistakes.append(f"{where}: duplicate key {key!r} (also in {keys_seen[key]})")
+            keys_seen.setdefault(key, where)
+            raw_keys.add(key)
+        if label and label in labels:
+            mistakes.append(f"{where}: duplicate label {label!r} in {section}")
+        labels.add(label)
+        built = _parse_field(where, section, item, mistakes)
+        if built is not None:
+            fields.append(built)
+    # required_when may only name fields of the same level, and values those fields can take.
+    by_key = {f.key: f for f in fields}
+    for f in fields:
+        for other, values in f.required_when.items():
+            target = by_key.get(other)
+            if other not in raw_keys:
+                mistakes.append(f"{section} {f.label}: required_when names unknown field {other!r}")
+            elif target is not None and target.type == "choice":
+                for value in values:
+                    if value not in target.choices:
+                        mistakes.append(
+                            f"{section} {f.label}: required_when value {value!r} "
+                            f"is not a choice of {other!r} ({'/'.join(target.choices)})"
+                        )
+            if other == f.key:
+                mistakes.append(f"{section} {f.label}: required_when names the field itself")
+    return fields
+
+
+def _parse_field(where: str, section: str, item: dict, mistakes: list[str]) -> Field | None:
+    before = len(mistakes)
+    for key in sorted(set(item) - _FIELD_KEYS, key=str):
+        mistakes.append(f"{where}: unknown attribute {key!r}")
+    key = item.get("key")
+    if not isinstance(key, str) or not _KEY.match(key):
+        mistakes.append(f"{where}: key must be a lowercase ASCII word, got {key!r}")
+    label = item.get("label")
+    if not isinstance(label, str) or not label.strip():
+        mistakes.append(f"{where}: label is missing")
+        label = ""
+    elif label.strip() in RESERVED_LABELS:
+        mistakes.append(f"{where}: label {label!r} is a column xltools writes itself")
+    kind = item.get("type", "text")
+    if kind not in TYPES:
+        mistakes.append(f"{where}: unknown type {kind!r} (allowed: {', '.join(TYPES)})")
+    required = item.get("required", False)
+    if not isinstance(required, bool):
+        mistakes.append(f"{where}: required must be true or false, got {required!r}")
+    required_when = _parse_required_when(where, item.get("required_when"), mistakes)
+    if required is True and required_when:
+        mistakes.append(f"{where}: required_when is pointless on a field that is always required")
+    choices = item.get("choices") or []
+    if not isinstance(choices, list) or not all(isinstance(c, (str, int, float)) for c in choices):
+        mistakes.append(f"{where}: choices must be a list of words")
+        choices = []
+    choices = [str(c).strip() for c in choices]
+    if kind == "choice" and not choices:
+        mistakes.append(f"{where}: a choice field needs choices")
+    if kind != "choice" and choices:
+        mistakes.append(f"{where}: choices given but the type is {kind!r}, not 'choice'")
+    if len(set(choices)) != len(choices):
+        mistakes.append(f"{where}: duplicate choices")
+    if any(not c for c in choices):
+        mistakes.append(f"{where}: an empty choice")
+    # Excel keeps a literal dropdown list in at most 255 characters.
+    if len(",".join(choices)) > 255:
+        mistakes.append(f"{where}: choices are longer than Excel's 255-character list")
+    low, high = _parse_bounds(where, kind, item, mistakes)
+    max_length = item.get("max_length")
+    if max_length is not None:
+        if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
+            mistakes.append(
+                f"{where}: max_length must be a whole number from 1, got {max_length!r}"
+            )
+        elif kind not in TEXTUAL:
+            mistakes.append(f"{where}: max_length applies to text fields, not {kind!r}")
+    width = item.get("width", DEFAULT_WIDTH.get(kind, 12))
+    if isinstance(width, bool) or not isinstance(width, (int, float)) or not 2 <= width <= 120:
+        mistakes.append(f"{where}: width must be a number from 2 to 120, got {width!r}")
+    help_text = item.get("help", "")
+    if not isinstance(help_text, str):
+        mistakes.append(f"{where}: help must be a sentence")
+        help_text = ""
+    # Excel's input prompt holds at most 255 characters.
+    if len(help_text) > 255:
+        mistakes.append(f"{where}: help is longer than Excel's 255-character input prompt")
+    fill = item.get("fill", "both")
+    if fill not in FILLS:
+        mistakes.append(f"{where}: fill must be one of {', '.join(FILLS)}, got {fill!r}")
+    elif section != "task_fields" and "fill" in item:
+        mistakes.append(f"{where}: fill applies to task fields only")
+    if len(mistakes) > before:
+        return None
+    return Field(
+        key=key,
+        label=label.strip(),
+        type=kind,
+        required=required,
+        required_when=required_when,
+        choices=tuple(choices),
+        min=low,
+        max=high,
+        max_length=max_length,
+        width=float(width),
+        help=help_text.strip(),
+        fill=fill,
+    )
+
+
+def _parse_required_when(where: str, raw: object, mistakes: list[str]) -> dict:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not raw:
+        mistakes.append(f"{where}: required_when must map a field key to a list of values")
+        return {}
+    result: dict[str, tuple[str, ...]] = {}
+    for other, values in raw.items():
+        if isinstance(values, (str, int, float)):
+            values = [values]
+        if not isinstance(values, list) or not values:
+            mistakes.append(f"{where}: required_when {other!r} needs a list of values")
+            continue
+        result[str(other)] = tuple(str(v).strip() for v in values)
+    return result
+
+
+def _parse_bounds(where: str, kind: str, item: dict, mistakes: list[str]):
+    low, high = item.get("min"), item.get("max")
+    if kind == "percent":
+        low = 0 if low is None else low
+        high = 100 if high is None else high
+    if low is None and high is None:
+        return None, None
+    if kind in NUMERIC:
+        allowed: tuple[type, ...] = (int, float)
+    elif kind == "date":
+        allowed = (date,)
+    else:
+        mistakes.append(f"{where}: min/max apply to numbers and dates, not {kind!r}")
+        return None, None
+    ok = True
+    for name, value in (("min", low), ("max", high)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, allowed)):
+            expect = "a date (2023-12-31)" if kind == "date" else "a number"
+            mistakes.append(f"{where}: {name} must be {expect}, got {value!r}")
+            ok = False
+    if isinstance(low, datetime) or isinstance(high, datetime):
+        mistakes.append(f"{where}: min/max of a date are dates without a time")
+        ok = False
+    if ok and low is not None and high is not None and low > high:
+        mistakes.append(f"{where}: min {low} is greater than max {high}")
+    if kind == "integer" and ok:
+        for name, value in (("min", low), ("max", high)):
+            if isinstance(value, float) and not value.is_integer():
+                mistakes.append(f"{where}: {name} of an integer field must be whole, got {value}")
+    return low, high
