@@ -1,0 +1,200 @@
+import io
+import os
+import zipfile
+from datetime import datetime
+
+import pytest
+import xlsxwriter
+
+from xltools.inbox import Limits, scan
+from xltools.problems import ERROR, WARNING
+
+
+def workbook_bytes(
+    values=(("编号", "完成状态"), ("2-1", "已完成")), modified=None, props=None
+) -> bytes:
+    """An xlsx as a unit's spreadsheet app saves it."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    if modified:
+        wb.set_properties({"modified": modified, "created": modified})
+    for name, value in (props or {}).items():
+        wb.set_custom_property(name, value, "text")
+    ws = wb.add_worksheet("填报表")
+    for r, row in enumerate(values):
+        for c, value in enumerate(row):
+            ws.write(r, c, value)
+    wb.close()
+    return buffer.getvalue()
+
+
+def zip_bytes(members: dict[str, bytes], *, compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def rows(inbox):
+    return [(p.file, p.code, p.severity) for p in inbox.problems]
+
+
+def test_finds_workbooks_at_any_depth_and_in_zips_without_extracting(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "市发改委.xlsx").write_bytes(workbook_bytes())
+    (tmp_path / "返回.zip").write_bytes(
+        zip_bytes({"市经信局.xlsx": workbook_bytes(), "sub/市商务局.xlsx": workbook_bytes()})
+    )
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    inbox = scan(tmp_path)
+    assert [f.name for f in inbox.files] == [
+        "a/b/市发改委.xlsx",
+        "返回.zip/sub/市商务局.xlsx",
+        "返回.zip/市经信局.xlsx",
+    ]
+    assert inbox.problems == []
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+    first = inbox.files[0]
+    assert first.kind == "xlsx" and first.file_name == "市发改委.xlsx"
+    assert first.sheets["填报表"] == [["编号", "完成状态"], ["2-1", "已完成"]]
+    assert len(first.sha256) == 64
+
+
+def test_saved_time_from_core_properties_else_mtime(tmp_path):
+    (tmp_path / "x.xlsx").write_bytes(workbook_bytes(modified=datetime(2023, 4, 18, 9, 30)))
+    inbox = scan(tmp_path)
+    assert inbox.files[0].saved == datetime(2023, 4, 18, 9, 30)
+
+
+@pytest.mark.libreoffice
+def test_xls_and_ods_are_read_and_timed_by_the_file(tmp_path):
+    from xltools.office import convert
+
+    source = tmp_path / "src" / "市发改委.xlsx"
+    source.parent.mkdir()
+    source.write_bytes(workbook_bytes())
+    inbox_dir = tmp_path / "inbox"
+    convert(source, "xls", inbox_dir)
+    os.utime(inbox_dir / "市发改委.xls", (1681810200, 1681810200))
+    inbox = scan(inbox_dir)
+    assert inbox.problems == [] and inbox.files[0].kind == "xls"
+    assert inbox.files[0].saved == datetime(2023, 4, 18, 9, 30)
+    assert inbox.files[0].sheets["填报表"] == [["编号", "完成状态"], ["2-1", "已完成"]]
+
+
+def test_lock_files_and_hidden_files_are_skipped(tmp_path):
+    (tmp_path / "~$市发改委.xlsx").write_bytes(b"\x00" * 165)
+    (tmp_path / ".DS_Store").write_bytes(b"junk")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.xlsx").write_bytes(workbook_bytes())
+    inbox = scan(tmp_path)
+    assert inbox.files == [] and inbox.problems == []
+    assert inbox.skipped == [".DS_Store", ".hidden/x.xlsx", "~$市发改委.xlsx"]
+
+
+def test_bad_files_become_problems_and_the_batch_goes_on(tmp_path):
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    (tmp_path / "cut.xlsx").write_bytes(workbook_bytes()[:700])
+    (tmp_path / "renamed.xlsx").write_bytes("这是一个文本文件".encode())
+    (tmp_path / "note.pdf").write_bytes(b"%PDF-1.4")
+    cfb = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
+    (tmp_path / "locked.xlsx").write_bytes(
+        cfb + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 100
+    )
+    (tmp_path / "good.xlsx").write_bytes(workbook_bytes())
+    inbox = scan(tmp_path)
+    assert [f.name for f in inbox.files] == ["good.xlsx"]
+    assert rows(inbox) == [
+        ("cut.xlsx", "damaged-file", ERROR),
+        ("empty.xlsx", "empty-file", ERROR),
+        ("locked.xlsx", "password-protected", ERROR),
+        ("note.pdf", "not-a-spreadsheet", WARNING),
+        ("renamed.xlsx", "not-a-spreadsheet", ERROR),
+    ]
+    assert all(p.message for p in inbox.problems)
+
+
+def test_a_workbook_without_any_value_is_empty(tmp_path):
+    (tmp_path / "blank.xlsx").write_bytes(workbook_bytes(values=()))
+    assert rows(scan(tmp_path)) == [("blank.xlsx", "empty-file", ERROR)]
+
+
+def test_unsafe_archives_are_refused(tmp_path):
+    (tmp_path / "many.zip").write_bytes(zip_bytes({f"{i}.xlsx": b"x" for i in range(6)}))
+    (tmp_path / "escape.zip").write_bytes(zip_bytes({"../../evil.xlsx": workbook_bytes()}))
+    (tmp_path / "absolute.zip").write_bytes(zip_bytes({"/etc/evil.xlsx": workbook_bytes()}))
+    (tmp_path / "bomb.zip").write_bytes(zip_bytes({"a.xlsx": b"\x00" * (3 * 2**20)}))
+    (tmp_path / "big.zip").write_bytes(
+        zip_bytes({"a.xlsx": b"\x00" * 5000}, compression=zipfile.ZIP_STORED)
+    )
+    (tmp_path / "nested.zip").write_bytes(zip_bytes({"inner.zip": zip_bytes({"a.xlsx": b"x"})}))
+    inbox = scan(tmp_path, limits=Limits(members=5, expanded=4 * 2**20, ratio=100))
+    assert rows(inbox) == [
+        ("absolute.zip", "archive-unsafe-path", ERROR),
+        ("big.zip/a.xlsx", "empty-file", ERROR),
+        ("bomb.zip", "archive-too-large", ERROR),
+        ("escape.zip", "archive-unsafe-path", ERROR),
+        ("many.zip", "archive-too-many-files", ERROR),
+        ("nested.zip/inner.zip", "nested-archive", ERROR),
+    ]
+    assert [f.name for f in inbox.files] == []
+    # With a smaller budget big.zip is refused for its declared size.
+    inbox = scan(tmp_path, limits=Limits(members=10, expanded=4000, ratio=100))
+    assert ("big.zip", "archive-too-large", ERROR) in rows(inbox)
+
+
+def test_an_archive_lying_about_its_size_is_stopped(tmp_path):
+    data = bytearray(zip_bytes({"a.xlsx": b"\x00" * 100_000}))
+    # Patch the declared (uncompressed) size in the central directory to 10 bytes.
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 24 : central + 28] = (10).to_bytes(4, "little")
+    local = data.find(b"PK\x03\x04")
+    data[local + 22 : local + 26] = (10).to_bytes(4, "little")
+    (tmp_path / "liar.zip").write_bytes(bytes(data))
+    inbox = scan(tmp_path)
+    assert [p.code for p in inbox.problems] in (["archive-too-large"], ["damaged-file"])
+    assert inbox.files == []
+
+
+def test_gbk_member_names_from_windows_zips(tmp_path):
+    # Windows' built-in zip writes GBK names without the UTF-8 flag: fake it by patching bytes.
+    gbk = "市发改委.xlsx".encode("gbk")
+    placeholder = b"a" * (len(gbk) - 5) + b".xlsx"
+    data = zip_bytes({placeholder.decode(): workbook_bytes()}).replace(placeholder, gbk)
+    (tmp_path / "w.zip").write_bytes(data)
+    assert [f.name for f in scan(tmp_path).files] == ["w.zip/市发改委.xlsx"]
+
+
+def test_xml_entity_attacks_are_refused(tmp_path):
+    good = workbook_bytes()
+    source = zipfile.ZipFile(io.BytesIO(good))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                bomb = (
+                    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+                )
+                data = data.replace(
+                    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', bomb
+                )
+                assert b"<!ENTITY" in data
+            zf.writestr(info, data)
+    (tmp_path / "attack.xlsx").write_bytes(buffer.getvalue())
+    assert rows(scan(tmp_path)) == [("attack.xlsx", "xml-attack", ERROR)]
+
+
+def test_custom_properties_are_read(tmp_path):
+    (tmp_path / "p.xlsx").write_bytes(workbook_bytes(props={"xltools.unit": "市发改委"}))
+    assert scan(tmp_path).files[0].properties == {"xltools.unit": "市发改委"}
+
+
+def test_progress_is_reported(tmp_path):
+    (tmp_path / "a.xlsx").write_bytes(workbook_bytes())
+    (tmp_path / "b.xlsx").write_bytes(workbook_bytes())
+    seen = []
+    scan(tmp_path, progress=lambda i, n, name: seen.append((i, n, name)))
+    assert seen == [(1, 2, "a.xlsx"), (2, 2, "b.xlsx")]

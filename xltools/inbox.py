@@ -1,0 +1,419 @@
+"""Find and read the returned workbooks in ``inbox/<round>/`` safely, without changing anything there.
+
+Everything is read into memory: a .zip of workbooks is opened from its bytes and never extracted.
+A file that cannot be used (damaged, password-protected, empty, not a spreadsheet, an unsafe
+archive, an XML entity attack) becomes a `Problem` and the batch goes on. Values are read with
+python-calamine only (fast); nothing here opens openpyxl.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+
+from xltools.problems import ERROR, WARNING, Problem
+
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
+ARCHIVES = (".zip",)
+_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
+_ZIP = b"PK\x03\x04"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an archive (or the zip inside an .xlsx) may hold before it is refused."""
+
+    members: int = 500  # files in one archive
+    expanded: int = 300 * 2**20  # total bytes once decompressed
+    ratio: float = 200.0  # decompressed / compressed of a member larger than 1 MB
+
+
+@dataclass(frozen=True)
+class Returned:
+    """One returned workbook as read from the inbox."""
+
+    name: str  # display name relative to the inbox: "市发改委/2023Q1.zip/2023Q1_市发改委.xlsx"
+    path: Path  # the file on disk (the archive, for a member of one)
+    data: bytes
+    sha256: str
+    saved: datetime  # docProps/core.xml dcterms:modified, else the file's (or member's) time; naive UTC
+    kind: str  # "xlsx", "xlsm", "xls" or "ods"
+    sheets: dict[str, list[list]] = field(repr=False)
+    properties: dict[str, str] = field(default_factory=dict, repr=False)
+    merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = field(
+        default_factory=dict, repr=False
+    )  # sheet -> merged ranges ((row, col), (row, col)), 0-based
+
+    @property
+    def file_name(self) -> str:
+        """The last part of the display name (the workbook's own name)."""
+        return self.name.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Inbox:
+    """What a scan found: the readable workbooks, the problems, and what was skipped on purpose."""
+
+    files: list[Returned] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def scan(
+    folder: Path,
+    *,
+    limits: Limits = Limits(),
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Inbox:
+    """Read every workbook under ``folder`` (any nesting, zips in memory) in a stable order."""
+    inbox = Inbox()
+    if not folder.is_dir():
+        return inbox
+    paths = sorted(
+        (p for p in folder.rglob("*") if p.is_file()),
+        key=lambda p: p.relative_to(folder).as_posix(),
+    )
+    for i, path in enumerate(paths, start=1):
+        rel = path.relative_to(folder).as_posix()
+        if progress:
+            progress(i, len(paths), rel)
+        if _skip(rel):
+            inbox.skipped.append(rel)
+            continue
+        data = path.read_bytes()
+        mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
+        suffix = path.suffix.lower()
+        if suffix in ARCHIVES:
+            _read_archive(inbox, rel, path, data, limits)
+        else:
+            _read_one(inbox, rel, path, data, mtime, limits)
+    return inbox
+
+
+def _skip(rel: str) -> bool:
+    """Excel/WPS lock files (``~$x.xlsx``, ``.~lock.x#``) and hidden files or folders."""
+    return any(part.startswith(("~$", ".")) for part in rel.split("/"))
+
+
+def _problem(code: str, message: str, name: str, severity: str = ERROR) -> Problem:
+    return Problem(code, severity, message, file=name)
+
+
+def _read_one(
+    inbox: Inbox, name: str, path: Path, data: bytes, mtime: datetime, limits: Limits
+) -> None:
+    """Check and read one file's bytes; a problem instead when it cannot be used."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in SPREADSHEETS:
+        inbox.problems.append(
+            _problem(
+                "not-a-spreadsheet",
+                f"“{name}”不是Excel工作簿(应为 .xlsx/.xls/.ods),未读取;如为报表请另存为 .xlsx 后重新报送",
+                name,
+                WARNING,
+            )
+        )
+        return
+    if not data.strip(b"\x00 \r\n\t"):
+        inbox.problems.append(
+            _problem("empty-file", f"“{name}”是空文件(0 字节),请重新报送完整的工作簿", name)
+        )
+        return
+    if data.startswith(_CFB) and _ENCRYPTED in data[:1_000_000]:
+        inbox.problems.append(
+            _problem(
+                "password-protected",
+                f"“{name}”设置了打开密码,无法读取;请取消密码(文件→信息→保护工作簿)后重新报送",
+                name,
+            )
+        )
+        return
+    if data.startswith(_ZIP):
+        refusal = _check_zip_of_workbook(data, name, limits)
+        if refusal:
+            inbox.problems.append(refusal)
+            return
+    elif not data.startswith(_CFB):
+        inbox.problems.append(
+            _problem(
+                "not-a-spreadsheet",
+                f"“{name}”的内容不是Excel工作簿(可能是改了扩展名的其他文件),请用Excel另存为 .xlsx 后重新报送",
+                name,
+            )
+        )
+        return
+    try:
+        sheets, merged = _read_values(data)
+    except Exception as exc:  # calamine raises many kinds; all mean the same to the clerk
+        code, what = "damaged-file", "已损坏或不完整"
+        if type(exc).__name__ == "PasswordError":
+            code, what = "password-protected", "设置了密码"
+        inbox.problems.append(
+            _problem(
+                code,
+                f"“{name}”{what},无法读取({_short(exc)});请重新打开确认后另存为 .xlsx 再报送",
+                name,
+            )
+        )
+        return
+    if not any(any(v not in ("", None) for row in rows for v in row) for rows in sheets.values()):
+        inbox.problems.append(
+            _problem("empty-file", f"“{name}”中没有任何内容,请报送填写后的工作簿", name)
+        )
+        return
+    saved = _saved_time(data) or mtime
+    properties = _properties(data) if data.startswith(_ZIP) else {}
+    inbox.files.append(
+        Returned(
+            name=name,
+            path=path,
+            data=data,
+            sha256=hashlib.sha256(data).hexdigest(),
+            saved=saved,
+            kind=suffix.lstrip("."),
+            sheets=sheets,
+            properties=properties,
+            merged=merged,
+        )
+    )
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:120]
+
+
+def _read_values(data: bytes) -> tuple[dict[str, list[list]], dict[str, list]]:
+    """Every sheet's values and merged ranges, with python-calamine, in one opening."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    sheets: dict[str, list[list]] = {}
+    merged: dict[str, list] = {}
+    for name in book.sheet_names:
+        sheet = book.get_sheet_by_name(name)
+        sheets[name] = sheet.to_python(skip_empty_area=False)
+        ranges = sheet.merged_cell_ranges
+        if ranges:
+            merged[name] = [tuple(map(tuple, r)) for r in ranges]
+    return sheets, merged
+
+
+def _check_zip_of_workbook(data: bytes, name: str, limits: Limits) -> Problem | None:
+    """Refuse an .xlsx/.ods whose zip is a bomb or whose XML carries a DTD (entity attacks)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            refusal = _zip_refusal(infos, name, limits)
+            if refusal:
+                return refusal
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    with zf.open(info) as member:
+                        head = member.read(4096)
+                    if _DTD.search(head):
+                        return _problem(
+                            "xml-attack",
+                            f"“{name}”的内部XML含有DTD/实体声明(可能是恶意文件),已拒绝读取;请用Excel另存为新的 .xlsx 后重新报送",
+                            name,
+                        )
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        return _problem(
+            "damaged-file",
+            f"“{name}”已损坏,无法读取({_short(exc)});请重新打开确认后另存为 .xlsx 再报送",
+            name,
+        )
+    return None
+
+
+def _zip_refusal(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> Problem | None:
+    """The declared sizes of a zip against the limits (actual sizes are checked while reading)."""
+    if len(infos) > limits.members:
+        return _problem(
+            "archive-too-many-files",
+            f"“{name}”包含 {len(infos)} 个文件,超过上限 {limits.members},已拒绝;请只压缩本单位的报表",
+            name,
+        )
+    total = sum(i.file_size for i in infos)
+    if total > limits.expanded:
+        return _problem(
+            "archive-too-large",
+            f"“{name}”解压后约 {total // 2**20} MB,超过上限 {limits.expanded // 2**20} MB,已拒绝;请直接报送工作簿",
+            name,
+        )
+    for info in infos:
+        if info.file_size > 2**20 and info.file_size > limits.ratio * max(info.compress_size, 1):
+            return _problem(
+                "archive-too-large",
+                f"“{name}”中的“{info.filename}”压缩比异常(可能是压缩炸弹),已拒绝",
+                name,
+            )
+    return None
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """Member names without the UTF-8 flag are GBK on Chinese Windows, not cp437 as zipfile assumes."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _unsafe(member: str) -> bool:
+    posix = member.replace("\\", "/")
+    return (
+        posix.startswith("/")
+        or re.match(r"^[A-Za-z]:", posix) is not None
+        or ".." in posix.split("/")
+    )
+
+
+def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limits) -> None:
+    """Read each workbook inside a zip from memory; refuse the whole archive when it is unsafe."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        inbox.problems.append(
+            _problem("damaged-file", f"压缩包“{name}”已损坏,无法打开({_short(exc)})", name)
+        )
+        return
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        refusal = _zip_refusal(infos, name, limits)
+        if refusal is None:
+            bad = [_member_name(i) for i in infos if _unsafe(_member_name(i))]
+            if bad:
+                refusal = _problem(
+                    "archive-unsafe-path",
+                    f"压缩包“{name}”中的路径“{bad[0]}”指向压缩包以外,已拒绝整个压缩包;请重新压缩",
+                    name,
+                )
+        if refusal:
+            inbox.problems.append(refusal)
+            return
+        budget = limits.expanded
+        for info in sorted(infos, key=_member_name):
+            member = _member_name(info)
+            display = f"{name}/{member}"
+            if _skip(member):
+                inbox.skipped.append(display)
+                continue
+            if PurePosixPath(member).suffix.lower() in ARCHIVES:
+                inbox.problems.append(
+                    _problem(
+                        "nested-archive",
+                        f"“{display}”是压缩包中的压缩包,未读取;请直接压缩工作簿",
+                        display,
+                    )
+                )
+                continue
+            if info.flag_bits & 0x1:
+                inbox.problems.append(
+                    _problem(
+                        "password-protected",
+                        f"“{display}”在加密的压缩包中,无法读取;请不加密码重新压缩",
+                        display,
+                    )
+                )
+                continue
+            try:
+                content = _read_member(zf, info, budget)
+            except _TooLarge:
+                inbox.problems.append(
+                    _problem(
+                        "archive-too-large",
+                        f"压缩包“{name}”解压后的实际大小超过上限,已停止读取",
+                        name,
+                    )
+                )
+                return
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+                inbox.problems.append(
+                    _problem(
+                        "damaged-file",
+                        f"“{display}”已损坏,无法解压({_short(exc)})",
+                        display,
+                    )
+                )
+                continue
+            budget -= len(content)
+            when = datetime(*info.date_time)
+            _read_one(inbox, display, path, content, when, limits)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """A member's bytes, read in chunks so a lying header cannot make it exceed the budget."""
+    limit = min(budget, info.file_size)
+    chunks, size = [], 0
+    with zf.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise _TooLarge
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+_MODIFIED = "{http://purl.org/dc/terms/}modified"
+_ODS_DATE = "{http://purl.org/dc/elements/1.1/}date"
+
+
+def _saved_time(data: bytes) -> datetime | None:
+    """When the file was last saved, from its own metadata (xlsx core.xml, ods meta.xml)."""
+    if not data.startswith(_ZIP):
+        return None
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            part, tag = (
+                ("docProps/core.xml", _MODIFIED)
+                if "docProps/core.xml" in names
+                else ("meta.xml", _ODS_DATE)
+            )
+            if part not in names:
+                return None
+            root = fromstring(zf.read(part))
+    except Exception:  # a broken or hostile metadata part only loses the time, not the file
+        return None
+    node = root.find(f".//{tag}")
+    return parse_timestamp(node.text) if node is not None and node.text else None
+
+
+def parse_timestamp(text: str) -> datetime | None:
+    """An ISO 8601 timestamp (``2023-04-18T09:30:00Z``, offsets, fractions) as naive UTC."""
+    text = text.strip().replace("Z", "+00:00")
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
+    return stamp
+
+
+def _properties(data: bytes) -> dict[str, str]:
+    """Custom document properties, through identity (which owns their layout)."""
+    from xltools.identity import read_properties
+
+    try:
+        return read_properties(data)
+    except (
+        Exception
+    ):  # unreadable properties only lose the duplicate identity; the sheet has it too
+        return {}
