@@ -64,7 +64,7 @@ def test_finds_workbooks_at_any_depth_and_in_zips_without_extracting(tmp_path):
 def test_saved_time_from_core_properties_else_mtime(tmp_path):
     (tmp_path / "x.xlsx").write_bytes(workbook_bytes(modified=datetime(2023, 4, 18, 9, 30)))
     inbox = scan(tmp_path)
-    assert inbox.files[0].saved == datetime(2023, 4, 18, 9, 30)
+    assert inbox.files[0].saved == datetime(2023, 4, 18, 17, 30)  # core.xml is UTC; shown UTC+8
 
 
 @pytest.mark.libreoffice
@@ -79,7 +79,7 @@ def test_xls_and_ods_are_read_and_timed_by_the_file(tmp_path):
     os.utime(inbox_dir / "市发改委.xls", (1681810200, 1681810200))
     inbox = scan(inbox_dir)
     assert inbox.problems == [] and inbox.files[0].kind == "xls"
-    assert inbox.files[0].saved == datetime(2023, 4, 18, 9, 30)
+    assert inbox.files[0].saved == datetime(2023, 4, 18, 17, 30)
     assert inbox.files[0].sheets["填报表"] == [["编号", "完成状态"], ["2-1", "已完成"]]
 
 

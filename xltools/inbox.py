@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
 from xltools.problems import ERROR, WARNING, Problem
@@ -24,6 +24,8 @@ ARCHIVES = (".zip",)
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted .xlsx
 _ZIP = b"PK\x03\x04"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+# Saved times are shown and compared with due dates in the office's clock (China Standard Time).
+OFFICE_TZ = timezone(timedelta(hours=8))
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
 
 
@@ -44,7 +46,8 @@ class Returned:
     path: Path  # the file on disk (the archive, for a member of one)
     data: bytes
     sha256: str
-    saved: datetime  # docProps/core.xml dcterms:modified, else the file's (or member's) time; naive UTC
+    # docProps/core.xml dcterms:modified, else the file's (or zip member's) time; naive, office time
+    saved: datetime
     kind: str  # "xlsx", "xlsm", "xls" or "ods"
     sheets: dict[str, list[list]] = field(repr=False)
     properties: dict[str, str] = field(default_factory=dict, repr=False)
@@ -89,7 +92,7 @@ def scan(
             inbox.skipped.append(rel)
             continue
         data = path.read_bytes()
-        mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
+        mtime = datetime.fromtimestamp(path.stat().st_mtime, OFFICE_TZ).replace(tzinfo=None)
         suffix = path.suffix.lower()
         if suffix in ARCHIVES:
             _read_archive(inbox, rel, path, data, limits)
@@ -396,14 +399,14 @@ def _saved_time(data: bytes) -> datetime | None:
 
 
 def parse_timestamp(text: str) -> datetime | None:
-    """An ISO 8601 timestamp (``2023-04-18T09:30:00Z``, offsets, fractions) as naive UTC."""
+    """An ISO 8601 timestamp (``2023-04-18T09:30:00Z``, offsets) as naive office time (UTC+8)."""
     text = text.strip().replace("Z", "+00:00")
     try:
         stamp = datetime.fromisoformat(text)
     except ValueError:
         return None
     if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
+        stamp = stamp.astimezone(OFFICE_TZ).replace(tzinfo=None)
     return stamp
 
 
