@@ -1,0 +1,513 @@
+"""The master workbook (``master.xlsx``): write it, read it back by header names, check it, and
+import a plan into it."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from xltools.errors import MasterError
+from xltools.model import Master, Target, Task
+from xltools.problems import Report
+from xltools.text import squash
+from xltools.units import (
+    UNIT_HEADERS,
+    UNIT_SHEET,
+    cell_text,
+    find_table,
+    is_group_word,
+    join_list,
+    merge_units,
+    near_duplicates,
+    read_units,
+    split_list,
+    undefined_groups,
+    units_with_rows,
+)
+
+TASK_SHEET = "任务清单"
+TARGET_SHEET = "指标"
+NOTES_SHEET = "说明"
+TASK_HEADERS = ("编号", "板块", "方向", "类别", "序号", "任务内容", "牵头单位", "责任单位", "备注")
+TARGET_HEADERS = ("编号", "指标", "目标值", "计量单位", "类型", "比较")
+TASK_REQUIRED = ("编号", "任务内容", "牵头单位", "责任单位")
+TARGET_REQUIRED = ("编号", "指标", "目标值", "计量单位", "类型")
+KINDS = ("累计", "水平")
+
+_NOTES = [
+    (
+        TASK_SHEET,
+        "编号",
+        "任务的唯一编号,按方案的序号生成(如 2-49-1),后续各环节据此识别任务,请勿随意修改",
+    ),
+    (TASK_SHEET, "板块、方向、类别", "方案中的各级标题,原文照录"),
+    (TASK_SHEET, "序号", "方案中任务的序号,原文照录,如“(一)”“49”"),
+    (
+        TASK_SHEET,
+        "牵头单位、责任单位",
+        "多个单位用“、”分隔;“各区人民政府”等分组词照原文填写,其成员在单位名录中定义",
+    ),
+    (UNIT_SHEET, "单位名称", "每个单位一行;任务中出现的每个单位都应在此列出"),
+    (UNIT_SHEET, "别名", "同一单位的其他写法(如“市发改委”的别名“市发展改革委”),用“、”分隔"),
+    (
+        UNIT_SHEET,
+        "所属分组",
+        "该单位属于哪些分组词(如“各区人民政府”),用“、”分隔;分组的成员即列出该分组的各行",
+    ),
+    (
+        UNIT_SHEET,
+        "承办单位",
+        "接收该单位报表的单位(如领导小组办公室由市商务局承办);为空则发给单位本身",
+    ),
+    (UNIT_SHEET, "督办联系人、联系电话、邮箱", "该单位的督办工作人员及联系方式"),
+    (
+        TARGET_SHEET,
+        "指标、目标值、计量单位",
+        "任务内容中的量化目标,如“新增停车泊位12万个”:目标值120000,计量单位“个”",
+    ),
+    (TARGET_SHEET, "类型", "累计:全年逐步累计完成的数量;水平:增速、占比、总量等按数值本身比较"),
+    (TARGET_SHEET, "比较", "以上、左右、以内、达到、突破、不低于等,为空表示按目标值"),
+]
+
+
+def write_master(master: Master, path: str | Path) -> Path:
+    """Write ``master.xlsx``: 任务清单, 单位名录, 指标 as ARCHITECTURE.md says, and a 说明 sheet.
+    The file is written next to ``path`` first and then moved into place."""
+    import xlsxwriter
+
+    from xltools.excel import office_formats, write_table
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".master-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with xlsxwriter.Workbook(str(tmp)) as wb:
+            fmt = office_formats(wb)
+            write_table(
+                wb,
+                TASK_SHEET,
+                TASK_HEADERS,
+                (_task_row(t) for t in master.tasks),
+                widths=(9, 14, 22, 18, 6, 60, 24, 40, 14),
+                formats=fmt,
+                title="任务清单",
+            )
+            write_table(
+                wb,
+                UNIT_SHEET,
+                UNIT_HEADERS,
+                (
+                    (
+                        u.name,
+                        join_list(u.aliases),
+                        join_list(u.groups),
+                        u.host,
+                        u.contact,
+                        u.phone,
+                        u.email,
+                    )
+                    for u in master.units
+                ),
+                widths=(30, 24, 28, 20, 12, 16, 24),
+                formats=fmt,
+                title="单位名录",
+            )
+            write_table(
+                wb,
+                TARGET_SHEET,
+                TARGET_HEADERS,
+                (
+                    (t.task_id, t.phrase, t.value, t.unit, t.kind, t.comparison)
+                    for t in master.targets
+                ),
+                widths=(9, 50, 14, 10, 8, 8),
+                formats=fmt,
+                title="指标",
+            )
+            write_table(
+                wb,
+                NOTES_SHEET,
+                ("工作表", "列", "说明"),
+                _NOTES,
+                widths=(12, 24, 80),
+                formats=fmt,
+                title="说明",
+                landscape=False,
+            )
+        os.replace(tmp, path)
+    except Exception as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise MasterError(f"{path.name}: cannot write it ({exc})") from exc
+        raise
+    return path
+
+
+def _task_row(task: Task) -> tuple:
+    return (
+        task.id,
+        task.section,
+        task.direction,
+        task.category,
+        task.label,
+        task.text,
+        join_list(task.lead),
+        join_list(task.responsible),
+        task.note,
+    )
+
+
+def read_master(path: str | Path) -> Master:
+    """Read ``master.xlsx`` by header names (columns may be moved, a title row added). A
+    `MasterError` names a missing file, sheet or column. A task's ``line`` is its row number."""
+    from xltools.excel import read_sheets
+    from xltools.targets import parse_number
+
+    path = Path(path)
+    if not path.is_file():
+        raise MasterError(f"{path}: no such master workbook")
+    try:
+        sheets = read_sheets(path)
+    except Exception as exc:  # calamine raises several private error types
+        raise MasterError(f"{path.name}: cannot read it as a workbook ({exc})") from exc
+    for sheet in (TASK_SHEET, UNIT_SHEET, TARGET_SHEET):
+        if sheet not in sheets:
+            names = ", ".join(sheets) or "none"
+            raise MasterError(f"{path.name}: no sheet named {sheet} (sheets: {names})")
+
+    rows = sheets[TASK_SHEET]
+    header, cols = find_table(rows, TASK_REQUIRED, TASK_SHEET, path.name)
+    tasks, task_rows = [], []
+    for r in range(header + 1, len(rows)):
+        get = _getter(rows[r], cols)
+        if not any(cell_text(v) for v in rows[r]):
+            continue
+        tasks.append(
+            Task(
+                id=get("编号"),
+                section=get("板块"),
+                direction=get("方向"),
+                category=get("类别"),
+                label=get("序号"),
+                text=get("任务内容"),
+                lead=tuple(split_list(get("牵头单位"))),
+                responsible=tuple(split_list(get("责任单位"))),
+                note=get("备注"),
+                line=r + 1,
+            )
+        )
+        task_rows.append(r + 1)
+
+    units, unit_rows = units_with_rows(sheets[UNIT_SHEET], path.name)
+    _, unit_cols = find_table(sheets[UNIT_SHEET], ("单位名称",), UNIT_SHEET, path.name)
+
+    rows = sheets[TARGET_SHEET]
+    header, target_cols = find_table(rows, TARGET_REQUIRED, TARGET_SHEET, path.name)
+    targets, target_rows = [], []
+    for r in range(header + 1, len(rows)):
+        if not any(cell_text(v) for v in rows[r]):
+            continue
+        get = _getter(rows[r], target_cols)
+        raw = rows[r][target_cols["目标值"]] if target_cols["目标值"] < len(rows[r]) else None
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            value = float(raw)
+        else:
+            parsed = parse_number(cell_text(raw))
+            value = parsed if parsed is not None else math.nan
+        targets.append(
+            Target(
+                task_id=get("编号"),
+                phrase=get("指标"),
+                value=value,
+                unit=get("计量单位"),
+                kind=get("类型"),
+                comparison=get("比较"),
+            )
+        )
+        target_rows.append(r + 1)
+
+    master = Master(tasks=tasks, units=units, targets=targets)
+    # Where each record sits, so that `check_master` names the cells the user sees; kept off the
+    # shared dataclass's fields because a Master built in memory has no sheet.
+    master._layout = {
+        TASK_SHEET: (task_rows, cols),
+        UNIT_SHEET: (unit_rows, unit_cols),
+        TARGET_SHEET: (target_rows, target_cols),
+    }
+    return master
+
+
+def _getter(row: Sequence[object], cols: dict[str, int]):
+    def get(name: str) -> str:
+        c = cols.get(name)
+        return cell_text(row[c]) if c is not None and c < len(row) else ""
+
+    return get
+
+
+def _place(master: Master, sheet: str, index: int, header: str) -> tuple[int, str]:
+    """The row number and cell (``G5``) of a record's column, as written or as read."""
+    headers = {TASK_SHEET: TASK_HEADERS, UNIT_SHEET: UNIT_HEADERS, TARGET_SHEET: TARGET_HEADERS}
+    layout = getattr(master, "_layout", None)
+    if layout:
+        rows, cols = layout[sheet]
+        row, col = rows[index], cols.get(header, headers[sheet].index(header))
+    else:
+        row, col = index + 2, headers[sheet].index(header)
+    return row, f"{_column_letter(col)}{row}"
+
+
+def _column_letter(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def check_master(master: Master, path: str | Path = "") -> Report:
+    """Lint a master list: IDs, empty texts, owners, the directory, groups, hosts and targets.
+    Each problem has a code and a Chinese message naming the sheet and the row."""
+    file = Path(path).name if path else ""
+    report = Report()
+    _check_tasks(master, file, report)
+    _check_units(master, file, report)
+    _check_targets(master, file, report)
+    return report
+
+
+def _check_tasks(master: Master, file: str, report: Report) -> None:
+    names = {squash(n): u.name for u in master.units for n in (u.name, *u.aliases)}
+    groups = {squash(g) for u in master.units for g in u.groups}
+    directory = [u.name for u in master.units]
+    first_row: dict[str, int] = {}
+    reported: set[str] = set()
+    for i, task in enumerate(master.tasks):
+        row, cell = _place(master, TASK_SHEET, i, "编号")
+        where = {"file": file, "sheet": TASK_SHEET, "task": task.id}
+        if not task.id:
+            report.error(
+                "missing-id", f"任务清单第{row}行没有编号:请填写唯一的编号。", cell=cell, **where
+            )
+        elif task.id in first_row:
+            report.error(
+                "duplicate-id",
+                f"任务清单第{row}行的编号“{task.id}”与第{first_row[task.id]}行重复:请改为唯一的编号。",
+                cell=cell,
+                value=task.id,
+                **where,
+            )
+        else:
+            first_row[task.id] = row
+        if not task.text:
+            _, cell = _place(master, TASK_SHEET, i, "任务内容")
+            report.error(
+                "empty-text",
+                f"任务清单第{row}行的任务内容为空:请填写任务内容或删除该行。",
+                cell=cell,
+                **where,
+            )
+        if not task.lead and not task.responsible:
+            _, cell = _place(master, TASK_SHEET, i, "牵头单位")
+            report.error(
+                "no-owner",
+                f"任务清单第{row}行没有牵头单位和责任单位:请至少填写一个责任单位。",
+                cell=cell,
+                **where,
+            )
+        for header, owners in (("牵头单位", task.lead), ("责任单位", task.responsible)):
+            _, cell = _place(master, TASK_SHEET, i, header)
+            for owner in owners:
+                key = squash(owner)
+                if key in names or key in groups:
+                    continue
+                if is_group_word(owner):
+                    if key not in reported:
+                        report.error(
+                            "undefined-group",
+                            f"任务清单第{row}行的分组“{owner}”在单位名录中没有成员:请在单位名录中为其每个"
+                            f"成员单位填写一行,并在“所属分组”中填写“{owner}”。",
+                            cell=cell,
+                            unit=owner,
+                            **where,
+                        )
+                    reported.add(key)
+                    continue
+                if key in reported:
+                    continue
+                reported.add(key)
+                like = [n for n in directory if _similar(owner, n)]
+                hint = (
+                    f"单位名录中有相近的“{like[0]}”,如为同一单位,请在其“别名”中填写“{owner}”;否则"
+                    if like
+                    else ""
+                )
+                report.error(
+                    "unknown-unit",
+                    f"任务清单第{row}行的{header}“{owner}”不在单位名录中:{hint}请在单位名录中增加一行“{owner}”。",
+                    cell=cell,
+                    unit=owner,
+                    value=like[0] if like else "",
+                    **where,
+                )
+
+
+def _similar(a: str, b: str) -> bool:
+    from xltools.units import similarity
+
+    return bool(similarity(a, b))
+
+
+def _check_units(master: Master, file: str, report: Report) -> None:
+    seen: dict[str, int] = {}
+    for i, unit in enumerate(master.units):
+        row, cell = _place(master, UNIT_SHEET, i, "单位名称")
+        where = {"file": file, "sheet": UNIT_SHEET, "unit": unit.name}
+        if not unit.name:
+            report.error(
+                "empty-unit-name",
+                f"单位名录第{row}行没有单位名称:请填写单位名称或删除该行。",
+                cell=cell,
+                **where,
+            )
+            continue
+        for name in (unit.name, *unit.aliases):
+            key = squash(name)
+            if key in seen and seen[key] != row:
+                report.error(
+                    "duplicate-unit",
+                    f"单位名录第{row}行的“{name}”与第{seen[key]}行重复:同一单位只保留一行,其他写法填入“别名”。",
+                    cell=cell,
+                    value=name,
+                    **where,
+                )
+            else:
+                seen[key] = row
+    for i, unit in enumerate(master.units):
+        if unit.host and squash(unit.host) not in seen:
+            row, cell = _place(master, UNIT_SHEET, i, "承办单位")
+            report.error(
+                "unknown-host",
+                f"单位名录第{row}行“{unit.name}”的承办单位“{unit.host}”不在单位名录中:"
+                f"请增加“{unit.host}”一行,或改正承办单位。",
+                file=file,
+                sheet=UNIT_SHEET,
+                cell=cell,
+                unit=unit.name,
+                value=unit.host,
+            )
+    rows = {u.name: _place(master, UNIT_SHEET, i, "单位名称") for i, u in enumerate(master.units)}
+    for a, b, why in near_duplicates([u.name for u in master.units]):
+        report.warning(
+            "near-duplicate",
+            f"单位名录第{rows[a][0]}行“{a}”与第{rows[b][0]}行“{b}”可能是同一单位({why}):"
+            f"如是,请保留一行,把另一写法填入其“别名”。",
+            file=file,
+            sheet=UNIT_SHEET,
+            cell=rows[b][1],
+            unit=b,
+            value=a,
+        )
+
+
+def _check_targets(master: Master, file: str, report: Report) -> None:
+    ids = {t.id for t in master.tasks}
+    for i, target in enumerate(master.targets):
+        row, cell = _place(master, TARGET_SHEET, i, "编号")
+        where = {"file": file, "sheet": TARGET_SHEET, "task": target.task_id}
+        if target.task_id not in ids:
+            report.error(
+                "unknown-task",
+                f"指标第{row}行的编号“{target.task_id}”不在任务清单中:请改为对应任务的编号。",
+                cell=cell,
+                value=target.task_id,
+                **where,
+            )
+        if not isinstance(target.value, (int, float)) or math.isnan(target.value):
+            _, cell = _place(master, TARGET_SHEET, i, "目标值")
+            report.error(
+                "target-not-number",
+                f"指标第{row}行的目标值不是数字:请填写数字(如 120000)。",
+                cell=cell,
+                **where,
+            )
+        if target.kind not in KINDS:
+            _, cell = _place(master, TARGET_SHEET, i, "类型")
+            report.error(
+                "bad-target-kind",
+                f"指标第{row}行的类型“{target.kind}”无效:请填写“累计”或“水平”。",
+                cell=cell,
+                value=target.kind,
+                **where,
+            )
+
+
+def build_master(plan, units_path: str | Path | None = None) -> tuple[Master, Report]:
+    """The master list of a parsed plan: its tasks, the targets in their texts, and the unit
+    directory completed from ``units_path``; the report holds the plan's warnings and the group
+    words left undefined."""
+    from xltools.targets import find_targets
+
+    existing = read_units(units_path) if units_path else []
+    units = merge_units(plan.units, existing)
+    targets = [t for task in plan.tasks for t in find_targets(task)]
+    master = Master(tasks=list(plan.tasks), units=units, targets=targets)
+    report = Report(list(plan.problems))
+    words = list(plan.groups)
+    words += [o for t in plan.tasks for o in (*t.lead, *t.responsible) if is_group_word(o)]
+    for word in undefined_groups(words, units):
+        note = plan.groups.get(word, "")
+        hint = f"(方案中的说明:“{note}”)" if note else ""
+        report.warning(
+            "undefined-group",
+            f"分组“{word}”在单位名录中没有成员{hint}:请在单位名录中为其每个成员单位"
+            f"填写一行,并在“所属分组”中填写“{word}”(或用 --units 指定已有的单位名录)。",
+            sheet=UNIT_SHEET,
+            unit=word,
+            line=_first_line(plan.tasks, word),
+        )
+    for a, b, why in near_duplicates([u.name for u in units]):
+        report.warning(
+            "near-duplicate",
+            f"单位“{a}”与“{b}”可能是同一单位({why}):如是,请保留一行,把另一写法填入“别名”。",
+            sheet=UNIT_SHEET,
+            unit=a,
+            value=b,
+        )
+    return master, report
+
+
+def _first_line(tasks: Sequence[Task], word: str) -> int:
+    for task in tasks:
+        if word in task.lead or word in task.responsible:
+            return task.line
+    return 0
+
+
+def import_plan(
+    plan_path: str | Path, units_path: str | Path | None = None, lead: str = "explicit"
+) -> tuple[Master, Report]:
+    """Read a plan (.txt or .docx) and build its master list (see `build_master`)."""
+    from xltools.plan import read_plan
+
+    return build_master(read_plan(Path(plan_path), lead=lead), units_path)
+
+
+def counts(master: Master, report: Report) -> dict[str, int]:
+    """What an import yields: tasks, units, groups, targets and warnings, for the one-line summary."""
+    return {
+        "tasks": len(master.tasks),
+        "units": len(master.units),
+        "groups": len(
+            {squash(o) for t in master.tasks for o in (*t.lead, *t.responsible) if is_group_word(o)}
+            | {squash(g) for g in master.group_words()}
+        ),
+        "targets": len(master.targets),
+        "warnings": len(report.warnings),
+    }

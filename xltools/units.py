@@ -1,0 +1,234 @@
+"""The unit directory (单位名录): built from a plan, completed from a directory the office keeps,
+and checked for near-duplicate names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from xltools.errors import MasterError
+from xltools.model import LIST_SEP, Unit
+from xltools.text import clean, squash
+
+UNIT_SHEET = "单位名录"
+UNIT_HEADERS = ("单位名称", "别名", "所属分组", "承办单位", "督办联系人", "联系电话", "邮箱")
+
+# Words that only say what kind of body a unit is; "江岸区" and "江岸区人民政府" name the same unit.
+_GENERIC_SUFFIXES = ("人民政府", "管理委员会", "管委会", "政府")
+_LIST_SPLIT = re.compile(r"[、,，;；\n]")
+
+
+def is_group_word(name: str) -> bool:
+    """True for an owner that stands for several units (各区人民政府, 各相关单位, 各县(市、区)人民政府)."""
+    return clean(name).startswith("各")
+
+
+def split_list(text: object) -> list[str]:
+    """A 别名 or 所属分组 cell as names: split on 、 , ; (also full-width) and new lines, but not
+    inside brackets, so ``各县(市、区)人民政府`` stays one name."""
+    text = clean(text)
+    parts, depth, current = [], 0, []
+    for char in text:
+        if char in "(（〈《[【":
+            depth += 1
+        elif char in ")）〉》]】":
+            depth = max(0, depth - 1)
+        if depth == 0 and _LIST_SPLIT.match(char):
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    seen: list[str] = []
+    for part in (clean(p) for p in parts):
+        if part and part not in seen:
+            seen.append(part)
+    return seen
+
+
+def join_list(names: Iterable[str]) -> str:
+    """Names joined as the master writes them (``、``)."""
+    return LIST_SEP.join(names)
+
+
+def cell_text(value: object) -> str:
+    """A cell value as text: whole numbers without ``.0`` (phones, IDs typed as numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return clean(value)
+
+
+def find_table(
+    rows: Sequence[Sequence[object]], required: Sequence[str], sheet: str, source: str
+) -> tuple[int, dict[str, int]]:
+    """The header row (0-based) and the column of each header, found by name in the first rows
+    (an office may add a title row above). A `MasterError` names the missing column(s)."""
+    best: tuple[int, dict[str, int]] | None = None
+    for r, row in enumerate(rows[:10]):
+        columns: dict[str, int] = {}
+        for c, value in enumerate(row):
+            name = squash(value)
+            if name and name not in columns:
+                columns[name] = c
+        if best is None or _hits(columns, required) > _hits(best[1], required):
+            best = (r, columns)
+        if all(h in columns for h in required):
+            return r, columns
+    found = best[1] if best else {}
+    missing = [h for h in required if h not in found]
+    raise MasterError(f"{source}: sheet {sheet} lacks the column(s) {', '.join(missing)}")
+
+
+def _hits(columns: dict[str, int], required: Sequence[str]) -> int:
+    return sum(h in columns for h in required)
+
+
+def units_from_rows(rows: Sequence[Sequence[object]], source: str) -> list[Unit]:
+    """The 单位名录 sheet's rows as units, read by header name; fully empty rows are skipped."""
+    units, _ = units_with_rows(rows, source)
+    return units
+
+
+def units_with_rows(rows: Sequence[Sequence[object]], source: str) -> tuple[list[Unit], list[int]]:
+    """Like `units_from_rows`, also giving each unit's 1-based row number in the sheet."""
+    header, cols = find_table(rows, ("单位名称",), UNIT_SHEET, source)
+
+    def get(row, name):
+        c = cols.get(name)
+        return cell_text(row[c]) if c is not None and c < len(row) else ""
+
+    units, numbers = [], []
+    for r in range(header + 1, len(rows)):
+        row = rows[r]
+        if not any(cell_text(v) for v in row):
+            continue
+        units.append(
+            Unit(
+                name=get(row, "单位名称"),
+                aliases=tuple(split_list(get(row, "别名"))),
+                groups=tuple(split_list(get(row, "所属分组"))),
+                host=get(row, "承办单位"),
+                contact=get(row, "督办联系人"),
+                phone=get(row, "联系电话"),
+                email=get(row, "邮箱"),
+            )
+        )
+        numbers.append(r + 1)
+    return units, numbers
+
+
+def read_units(path: str | Path) -> list[Unit]:
+    """The 单位名录 sheet of a workbook (last year's master or any directory workbook)."""
+    from xltools.excel import read_sheets
+
+    path = Path(path)
+    try:
+        sheets = read_sheets(path)
+    except FileNotFoundError:
+        raise MasterError(f"{path}: no such file") from None
+    except Exception as exc:  # calamine raises several private error types
+        raise MasterError(f"{path.name}: cannot read it as a workbook ({exc})") from exc
+    if UNIT_SHEET not in sheets:
+        names = ", ".join(sheets) or "none"
+        raise MasterError(f"{path.name}: no sheet named {UNIT_SHEET} (sheets: {names})")
+    return [u for u in units_from_rows(sheets[UNIT_SHEET], path.name) if u.name]
+
+
+def merge_units(plan_units: Sequence[Unit], existing: Sequence[Unit] = ()) -> list[Unit]:
+    """The directory for a plan: its units in first-seen order, each completed by the entry of
+    ``existing`` with the same name or alias (groups, aliases, contacts kept; the plan's host fills
+    a missing one), then the remaining entries of ``existing`` in their order; nothing is lost."""
+    index: dict[str, int] = {}
+    for i, unit in enumerate(existing):
+        for name in (unit.name, *unit.aliases):
+            index.setdefault(squash(name), i)
+    used: set[int] = set()
+    merged: list[Unit] = []
+    placed: set[str] = set()
+    for unit in plan_units:
+        i = index.get(squash(unit.name))
+        if i is None:
+            if squash(unit.name) not in placed:
+                merged.append(unit)
+                placed.add(squash(unit.name))
+            continue
+        if i in used:
+            continue
+        used.add(i)
+        known = existing[i]
+        merged.append(replace(known, host=known.host or unit.host))
+    merged += [u for i, u in enumerate(existing) if i not in used]
+    # A host (〈市商务局〉) receives workbooks, so it needs its own row even when no task names it.
+    names = {squash(n) for u in merged for n in (u.name, *u.aliases)}
+    for unit in list(merged):
+        if unit.host and squash(unit.host) not in names:
+            merged.append(Unit(unit.host))
+            names.add(squash(unit.host))
+    return merged
+
+
+def undefined_groups(words: Iterable[str], units: Sequence[Unit]) -> list[str]:
+    """The group words no directory row lists in 所属分组, in the order given."""
+    defined = {squash(g) for u in units for g in u.groups}
+    known = {squash(n) for u in units for n in (u.name, *u.aliases)}
+    out: list[str] = []
+    for word in words:
+        key = squash(word)
+        if key not in defined and key not in known and word not in out:
+            out.append(word)
+    return out
+
+
+def similarity(a: str, b: str) -> str:
+    """Why two different names probably mean one unit, or "" when they do not look alike.
+
+    The rule, in order: (1) equal once spaces and full-width characters are ignored; (2) equal
+    but for a generic suffix (江岸区 / 江岸区人民政府); (3) an abbreviation: both start and end
+    with the same character, the shorter has at least four characters, and all its characters
+    appear in the longer one in the same order (市发改委 / 市发展改革委, 市经信局 / 市经济和信息化局).
+    """
+    if a == b:
+        return ""
+    sa, sb = squash(a), squash(b)
+    if sa == sb:
+        return "只差空格或全角半角字符"
+    for suffix in _GENERIC_SUFFIXES:
+        if sa.endswith(suffix) and sa[: -len(suffix)] == sb:
+            return f"只差后缀“{suffix}”"
+        if sb.endswith(suffix) and sb[: -len(suffix)] == sa:
+            return f"只差后缀“{suffix}”"
+    short, long_ = sorted((sa, sb), key=len)
+    if (
+        len(short) >= 4
+        and len(long_) > len(short)
+        and short[0] == long_[0]
+        and short[-1] == long_[-1]
+        and _subsequence(short, long_)
+    ):
+        return f"“{short}”像是“{long_}”的简称"
+    return ""
+
+
+def _subsequence(short: str, long_: str) -> bool:
+    chars = iter(long_)
+    return all(c in chars for c in short)
+
+
+def near_duplicates(names: Sequence[str]) -> list[tuple[str, str, str]]:
+    """Pairs of names that look like one unit written two ways, with the reason (see `similarity`)."""
+    unique = list(dict.fromkeys(n for n in names if n))
+    pairs = []
+    for i, a in enumerate(unique):
+        for b in unique[i + 1 :]:
+            why = similarity(a, b)
+            if why:
+                pairs.append((a, b, why))
+    return pairs

@@ -1,0 +1,362 @@
+"""The workspace: a folder with ``xltools.yaml``, the master list and the rounds' folders."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from xltools.errors import WorkspaceError
+
+CONFIG = "xltools.yaml"
+MASTER = "master.xlsx"
+FOLDERS = ("outbox", "inbox", "reports")
+DEFAULT_OFFICE = "市人民政府督查室"
+
+# The summary's traffic-light rules; each is explained in the comments of the yaml we write.
+DEFAULT_LIGHTS = {
+    "behind_share": 0.8,
+    "red_after_first_quarter_not_started": True,
+    "red_behind_rounds": 2,
+    "target_far_below": 0.5,
+}
+
+_QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
+_QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+@dataclass(frozen=True)
+class Round:
+    """One reporting round: the implementation plan (``plan``) or a quarter (``2023Q1``)."""
+
+    key: str
+    name: str
+    form: str
+    due: date
+    period_end: date | None  # the quarter's last day; None for the plan round
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A loaded ``xltools.yaml``: where things are, the rounds and the summary's light rules."""
+
+    root: Path
+    id: str
+    title: str
+    year: int
+    office: str
+    master_path: Path
+    rounds: tuple[Round, ...]
+    lights: dict = field(default_factory=lambda: dict(DEFAULT_LIGHTS))
+
+    def round(self, key: str | Round) -> Round:
+        """The round with this key; a `WorkspaceError` listing the known keys when unknown."""
+        key = key.key if isinstance(key, Round) else str(key).strip()
+        for item in self.rounds:
+            if item.key.lower() == key.lower():
+                return item
+        known = ", ".join(r.key for r in self.rounds)
+        raise WorkspaceError(f"{CONFIG}: no round {key!r} (known rounds: {known})")
+
+    def previous(self, key: str | Round) -> Round | None:
+        """The round before this one in ``rounds``, or None for the first."""
+        current = self.round(key)
+        index = self.rounds.index(current)
+        return self.rounds[index - 1] if index > 0 else None
+
+    def outbox(self, key: str | Round) -> Path:
+        """Where the round's workbooks for the units are written."""
+        return self.root / "outbox" / self.round(key).key
+
+    def inbox(self, key: str | Round) -> Path:
+        """Where the units' returned files for the round are put."""
+        return self.root / "inbox" / self.round(key).key
+
+    def reports(self, key: str | Round) -> Path:
+        """Where the round's merged data and reports go."""
+        return self.root / "reports" / self.round(key).key
+
+    def master(self):
+        """The master list (`xltools.master.read_master` of ``master_path``)."""
+        from xltools.master import read_master
+
+        return read_master(self.master_path)
+
+
+def year_of(title: str) -> int | None:
+    """The year a plan's title names (``2023年市《政府工作报告》…`` -> 2023), or None."""
+    found = _YEAR.search(title or "")
+    return int(found.group(1)) if found else None
+
+
+def default_rounds(year: int, plan_due: date | None = None) -> tuple[Round, ...]:
+    """The plan round (due on the notice's date, else Feb 10) and the four quarters of ``year``,
+    each due on the 20th of the month after the quarter ends."""
+    rounds = [Round("plan", "办理方案", "plan", plan_due or date(year, 2, 10), None)]
+    for n, (name, (month, day)) in enumerate(
+        zip(_QUARTER_NAMES, _QUARTER_ENDS, strict=True), start=1
+    ):
+        due = date(year + 1, 1, 20) if n == 4 else date(year, month + 1, 20)
+        rounds.append(
+            Round(f"{year}Q{n}", f"{year}年{name}", "quarterly", due, date(year, month, day))
+        )
+    return tuple(rounds)
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The folder holding ``xltools.yaml``: ``start`` (default: the current folder) or a parent."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG).is_file():
+            return folder
+    raise WorkspaceError(
+        f"no {CONFIG} in {here} or any parent folder: run `xltools init DIR --plan PLAN` "
+        "to create a workspace, or pass -w DIR"
+    )
+
+
+def load(path: str | Path | None = None) -> Workspace:
+    """The workspace at ``path`` (its folder or its ``xltools.yaml``), else found from the current
+    folder upwards."""
+    if path is None:
+        root = find_root()
+    else:
+        path = Path(path)
+        if path.is_file():
+            root = path.resolve().parent
+            config = path.resolve()
+            return _parse(config, _read_yaml(config), root)
+        if not path.is_dir():
+            raise WorkspaceError(f"{path}: no such workspace folder")
+        root = path.resolve()
+        if not (root / CONFIG).is_file():
+            raise WorkspaceError(
+                f"{root}: not a workspace (no {CONFIG}); run `xltools init {path} --plan PLAN`"
+            )
+    config = root / CONFIG
+    return _parse(config, _read_yaml(config), root)
+
+
+def _read_yaml(config: Path) -> dict:
+    import yaml
+
+    try:
+        data = yaml.safe_load(config.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WorkspaceError(f"{config}: cannot read it ({exc})") from exc
+    except yaml.YAMLError as exc:
+        raise WorkspaceError(f"{config}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise WorkspaceError(f"{config}: expected keys such as id, title, year, rounds")
+    return data
+
+
+def _as_date(value: object, config: Path, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise WorkspaceError(
+            f"{config}: {where} must be a date like 2023-04-20, not {value!r}"
+        ) from None
+
+
+def _parse(config: Path, data: dict, root: Path) -> Workspace:
+    missing = [k for k in ("id", "year", "master", "rounds") if not data.get(k)]
+    if missing:
+        raise WorkspaceError(f"{config}: missing key(s) {', '.join(missing)}")
+    try:
+        year = int(data["year"])
+    except (TypeError, ValueError):
+        raise WorkspaceError(f"{config}: year must be a number, not {data['year']!r}") from None
+    if not isinstance(data["rounds"], list):
+        raise WorkspaceError(f"{config}: rounds must be a list of rounds")
+    rounds = []
+    for i, item in enumerate(data["rounds"], start=1):
+        if not isinstance(item, dict):
+            raise WorkspaceError(f"{config}: round {i} must have key, name, form and due")
+        lacking = [k for k in ("key", "name", "form", "due") if not item.get(k)]
+        if lacking:
+            raise WorkspaceError(f"{config}: round {i} lacks {', '.join(lacking)}")
+        key = str(item["key"])
+        end = item.get("period_end")
+        rounds.append(
+            Round(
+                key=key,
+                name=str(item["name"]),
+                form=str(item["form"]),
+                due=_as_date(item["due"], config, f"due of round {key}"),
+                period_end=_as_date(end, config, f"period_end of round {key}") if end else None,
+            )
+        )
+    keys = [r.key for r in rounds]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise WorkspaceError(f"{config}: round key(s) listed twice: {', '.join(repeated)}")
+    lights = dict(DEFAULT_LIGHTS)
+    if data.get("lights") is not None:
+        if not isinstance(data["lights"], dict):
+            raise WorkspaceError(f"{config}: lights must be a set of key: value settings")
+        lights.update(data["lights"])
+    return Workspace(
+        root=root,
+        id=str(data["id"]),
+        title=str(data.get("title") or ""),
+        year=year,
+        office=str(data.get("office") or DEFAULT_OFFICE),
+        master_path=(root / str(data["master"])).resolve(),
+        rounds=tuple(rounds),
+        lights=lights,
+    )
+
+
+def _q(text: str) -> str:
+    """A YAML scalar that reads back as the same string (JSON strings are valid YAML)."""
+    import json
+
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def dump_yaml(ws: Workspace) -> str:
+    """``xltools.yaml`` for this workspace, with comments so that an office can edit it by hand."""
+    try:
+        master = ws.master_path.relative_to(ws.root).as_posix()
+    except ValueError:
+        master = ws.master_path.as_posix()
+    lines = [
+        "# xltools workspace. Edit titles, due dates and light rules here; keep `id` as it is.",
+        "",
+        "# Embedded in every workbook sent out, so returned files are recognised. Never change it.",
+        f"id: {_q(ws.id)}",
+        "# Title on the workbooks and the reports.",
+        f"title: {_q(ws.title)}",
+        f"year: {ws.year}",
+        "# Who sends the workbooks and receives the returns (shown to the units).",
+        f"office: {_q(ws.office)}",
+        "# The master list (任务清单, 单位名录, 指标), relative to this folder.",
+        f"master: {_q(master)}",
+        "",
+        "# Reporting rounds, in order. key: used on the command line (xltools distribute 2023Q1);",
+        "# name: shown to the units; form: the form definition (plan or quarterly);",
+        "# due: the deadline; period_end: last day the quarter reports on (quarters only).",
+        "rounds:",
+    ]
+    for r in ws.rounds:
+        lines += [
+            f"  - key: {_q(r.key)}",
+            f"    name: {_q(r.name)}",
+            f"    form: {_q(r.form)}",
+            f"    due: {r.due.isoformat()}",
+        ]
+        if r.period_end:
+            lines.append(f"    period_end: {r.period_end.isoformat()}")
+    lights = {**DEFAULT_LIGHTS, **ws.lights}
+    lines += [
+        "",
+        "# Traffic lights (红黄绿灯) of the summary. 序时进度 is the share of the year passed",
+        "# at the round's period end (Q1 25%, Q2 50% ...).",
+        "lights:",
+        "  # Yellow (behind) when a task's reported progress is below this share of 序时进度",
+        "  # (0.8: at Q2, below 40% when 50% of the year has passed).",
+        f"  behind_share: {_scalar(lights.pop('behind_share'))}",
+        "  # Red when a task is still 未启动 (not started) after the first quarter.",
+        "  red_after_first_quarter_not_started: "
+        + _scalar(lights.pop("red_after_first_quarter_not_started")),
+        "  # Red when a task has been behind (yellow) in this many rounds in a row.",
+        f"  red_behind_rounds: {_scalar(lights.pop('red_behind_rounds'))}",
+        "  # Red when a cumulative target's completed value is below this share of its",
+        "  # time-proportional part (0.5: at Q2, below 25% of the year's target).",
+        f"  target_far_below: {_scalar(lights.pop('target_far_below'))}",
+    ]
+    for key, value in lights.items():
+        lines.append(f"  {key}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return _q(value)
+
+
+def save(ws: Workspace) -> Path:
+    """Write ``xltools.yaml`` of ``ws`` (through a temporary file, so a failure loses nothing)."""
+    config = ws.root / CONFIG
+    tmp = config.with_name(f".{CONFIG}.tmp")
+    tmp.write_text(dump_yaml(ws), encoding="utf-8")
+    os.replace(tmp, config)
+    return config
+
+
+def init_workspace(
+    directory: str | Path,
+    plan: str | Path,
+    units: str | Path | None = None,
+    title: str | None = None,
+    year: int | None = None,
+    lead: str = "explicit",
+    *,
+    office: str = DEFAULT_OFFICE,
+    report=None,
+    progress=None,
+) -> Workspace:
+    """Create a workspace in ``directory``: import ``plan`` into ``master.xlsx`` and write
+    ``xltools.yaml`` with the rounds. Refuses a folder that already holds a workspace.
+
+    The year is ``year`` when given, else the one in the plan's title, else this year. The import's
+    problems are added to ``report`` when one is passed."""
+    from xltools.master import build_master, write_master
+    from xltools.plan import read_plan
+
+    root = Path(directory)
+    _refuse_existing(root)
+    plan_obj = read_plan(Path(plan), lead=lead)
+    master, imported = build_master(plan_obj, units)
+    if report is not None:
+        report.extend(imported.problems)
+    if progress:
+        progress("imported")
+    year = year or year_of(plan_obj.title) or date.today().year
+    ws = Workspace(
+        root=root.resolve(),
+        id=uuid.uuid4().hex,
+        title=title or plan_obj.title or f"{year}年目标任务督办",
+        year=year,
+        office=office,
+        master_path=(root / MASTER).resolve(),
+        rounds=default_rounds(year, plan_obj.due if _in_year(plan_obj.due, year) else None),
+        lights=dict(DEFAULT_LIGHTS),
+    )
+    root.mkdir(parents=True, exist_ok=True)
+    write_master(master, ws.master_path)
+    for name in FOLDERS:
+        (root / name).mkdir(exist_ok=True)
+    save(ws)
+    return ws
+
+
+def _in_year(day: date | None, year: int) -> bool:
+    # A notice date from another year (a copied old notice) must not become this year's deadline.
+    return day is not None and day.year == year
+
+
+def _refuse_existing(root: Path) -> None:
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(f"{root}: exists and is not a folder")
+    if not root.exists():
+        return
+    taken = [name for name in (CONFIG, MASTER) if (root / name).exists()]
+    taken += [
+        f"{name}/" for name in FOLDERS if (root / name).is_dir() and any((root / name).iterdir())
+    ]
+    if taken:
+        raise WorkspaceError(
+            f"{root}: already holds a workspace ({', '.join(taken)}); choose an empty or new folder"
+        )
