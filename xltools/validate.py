@@ -1,0 +1,657 @@
+"""Check one returned workbook against what was sent to its unit and take its answers.
+
+What was sent is known from the outbox: each distributed workbook's embedded identity lists its
+rows (task, unit, role, fingerprint of the locked task text) and targets. A returned file is
+matched to a sent one by its own identity, or — when a unit retyped the form and lost it — by a
+unit name in the file name plus headers that look like the form (flagged ``no-identity``).
+
+Rows are matched by task key (编号 and 单位), columns by header text, never by position, so
+inserted columns, re-sorted or deleted rows and renamed sheets are handled and reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from xltools.forms import Form
+from xltools.identity import Identity, fingerprint, read_identity
+from xltools.inbox import Returned
+from xltools.problems import ERROR, WARNING, Problem
+from xltools.text import squash
+from xltools.values import display, is_empty, normalise
+
+TASKS_SHEET = "填报表"
+TARGETS_SHEET = "指标"
+UNIT_SHEET = "填报单位信息"
+ID, TEXT, UNIT, ROLE, PHRASE = "编号", "任务内容", "单位", "角色", "指标"
+_HEADER_ROWS = 15  # the header row is searched for near the top only
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One workbook as distributed: its recipient, file name and identity."""
+
+    unit: str
+    file: str
+    identity: Identity
+    sheets: dict[str, list[list]] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every check needs: the workspace, the round and its form, and everything sent."""
+
+    workspace: str
+    round: str
+    year: int
+    form: Form
+    sent: dict[str, Sent]  # by recipient unit
+
+
+@dataclass
+class Submission:
+    """The answers taken from one returned file, where they were, and its problems."""
+
+    file: Returned
+    unit: str  # the recipient unit the file belongs to
+    identity: Identity | None
+    answers: dict[tuple[str, str], dict[str, object]] = field(default_factory=dict)
+    cells: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    targets: dict[tuple[str, str, str], object] = field(default_factory=dict)
+    target_cells: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    unit_values: dict[str, object] = field(default_factory=dict)
+    unit_cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (sheet, cell)
+    layout: dict[str, tuple[str, int]] = field(
+        default_factory=dict
+    )  # "tasks"/"targets" -> (sheet, header row)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == WARNING for p in self.problems)
+
+
+def cell_name(row: int, col: int) -> str:
+    """A1-style name of a 0-based (row, col)."""
+    letters, col = "", col + 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+def _header_key(text: object) -> str:
+    # Required-field markers and line breaks a unit or the writer may add around a label.
+    return squash(text).strip("*＊").replace("(必填)", "")
+
+
+def identify(returned: Returned, ctx: Context) -> tuple[str | None, Identity | None, list[Problem]]:
+    """Whose file this is (a recipient unit or None), its identity, and problems about that."""
+    place = {"file": returned.name}
+    identity = read_identity(returned.sheets, returned.properties)
+    named = _unit_in_name(returned.file_name, ctx.sent)
+    if identity is None:
+        if named and _find_table(returned.sheets, ctx.form) is not None:
+            return (
+                named,
+                None,
+                [
+                    Problem(
+                        "no-identity",
+                        WARNING,
+                        f"“{returned.file_name}”不是下发的原表(可能重新制作或复制过),已按文件名认定为{named}的报表;"
+                        "请今后在下发的工作簿上直接填写",
+                        unit=named,
+                        **place,
+                    )
+                ],
+            )
+        return None, None, [_unknown(returned)]
+    who = identity.unit
+    if identity.workspace != ctx.workspace:
+        return (
+            None,
+            identity,
+            [
+                _p(
+                    "other-workspace",
+                    f"“{returned.file_name}”是其他工作(另一套任务清单)下发的表格,不是本次的报表,请用本次下发的工作簿填报",
+                    who,
+                    **place,
+                )
+            ],
+        )
+    if identity.round != ctx.round:
+        return (
+            None,
+            identity,
+            [
+                _p(
+                    "other-round",
+                    f"“{returned.file_name}”是{identity.round}轮次的表格,不是本次({ctx.round})的报表,请用本次下发的工作簿重新填报",
+                    who,
+                    **place,
+                )
+            ],
+        )
+    if identity.form != ctx.form.name or identity.version < ctx.form.version:
+        return (
+            None,
+            identity,
+            [
+                _p(
+                    "old-form-version",
+                    f"“{returned.file_name}”是旧版表格(第{identity.version}版),请用本次下发的新版工作簿重新填报",
+                    who,
+                    **place,
+                )
+            ],
+        )
+    if who not in ctx.sent:
+        return (
+            None,
+            identity,
+            [
+                _p(
+                    "unknown-unit",
+                    f"“{returned.file_name}”属于“{who}”,但本次没有向该单位下发报表",
+                    who,
+                    **place,
+                )
+            ],
+        )
+    if named and named != who:
+        return (
+            None,
+            identity,
+            [
+                _p(
+                    "other-unit",
+                    f"“{returned.file_name}”的文件名是{named},但内容是下发给{who}的报表;请{named}用本单位的工作簿填报",
+                    named,
+                    **place,
+                )
+            ],
+        )
+    return who, identity, []
+
+
+def _p(code: str, message: str, unit: str, severity: str = ERROR, **where) -> Problem:
+    return Problem(code, severity, message, unit=unit, **where)
+
+
+def _unknown(returned: Returned) -> Problem:
+    return Problem(
+        "unknown-file",
+        ERROR,
+        f"无法识别“{returned.file_name}”是哪个单位的报表(没有下发时的标识,文件名中也没有单位名称),请核实后重新报送",
+        file=returned.name,
+    )
+
+
+def _unit_in_name(name: str, sent: dict[str, Sent]) -> str | None:
+    """The longest recipient unit name found in a file name (``市发改委-修改版(2).xlsx``)."""
+    plain = squash(name)
+    found = [u for u in sent if squash(u) and squash(u) in plain]
+    return max(found, key=len) if found else None
+
+
+def _find_table(sheets: dict[str, list[list]], form: Form, wanted: str = TASKS_SHEET, labels=None):
+    """(sheet name, header row, {header key: col}) of the table holding 编号 and the labels."""
+    labels = labels if labels is not None else [f.label for f in form.task_fields]
+    keys = {_header_key(x) for x in labels}
+    order = [wanted] + [s for s in sheets if s != wanted]
+    for name in order:
+        rows = sheets.get(name)
+        if not rows:
+            continue
+        for r, row in enumerate(rows[:_HEADER_ROWS]):
+            heads = {
+                _header_key(v): c for c, v in reversed(list(enumerate(row))) if not is_empty(v)
+            }
+            if ID in heads and (not keys or keys & set(heads)):
+                return name, r, heads
+    return None
+
+
+def check(
+    returned: Returned, unit: str, identity: Identity | None, ctx: Context, problems=()
+) -> Submission:
+    """Take the answers of a file identified as ``unit``'s and check every one of them."""
+    sent = ctx.sent[unit]
+    sub = Submission(returned, unit, identity, problems=list(problems))
+    _check_tasks(sub, sent, ctx)
+    if ctx.form.target_fields and sent.identity.targets:
+        _check_targets(sub, sent, ctx)
+    if ctx.form.unit_fields:
+        _check_unit_fields(sub, ctx)
+    _check_merged(sub)
+    _check_formulas(sub)
+    return sub
+
+
+def _add(sub: Submission, problem: Problem, **where) -> None:
+    sub.problems.append(replace(problem, unit=sub.unit, file=sub.file.name, **where))
+
+
+def _new(sub: Submission, code: str, message: str, severity: str = ERROR, **where) -> None:
+    sub.problems.append(
+        Problem(code, severity, message, unit=sub.unit, file=sub.file.name, **where)
+    )
+
+
+def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
+    form = ctx.form
+    found = _find_table(sub.file.sheets, form)
+    if found is None:
+        _new(
+            sub,
+            "sheet-missing",
+            f"找不到“{TASKS_SHEET}”(含“编号”列的填报表),请在下发的工作簿上填写",
+            sheet=TASKS_SHEET,
+        )
+        return
+    sheet, header, heads = found
+    sub.layout["tasks"] = (sheet, header)
+    if sheet != TASKS_SHEET:
+        _new(
+            sub,
+            "sheet-renamed",
+            f"工作表“{TASKS_SHEET}”被改名为“{sheet}”,已照常读取;请勿修改工作表名称",
+            WARNING,
+            sheet=sheet,
+        )
+    _check_columns(sub, sheet, header, heads, [ID, TEXT, *(f.label for f in form.task_fields)])
+    rows = sub.file.sheets[sheet]
+    expected = {(r.task, r.unit): r for r in sent.identity.rows}
+    only_ids = {r.task: (r.task, r.unit) for r in sent.identity.rows}
+    seen: dict[tuple[str, str], int] = {}
+    order: list[tuple[str, str]] = []
+    for r in range(header + 1, len(rows)):
+        row = rows[r]
+        task_id = display(_get(row, heads.get(ID)))
+        shown = display(_get(row, heads.get(UNIT))) if UNIT in heads else ""
+        key = (task_id, shown) if (task_id, shown) in expected else None
+        if key is None and task_id in only_ids and not shown:
+            key = only_ids[task_id]  # the 单位 column was deleted
+        if key is None:
+            if any(not is_empty(v) for v in row):
+                where = {"sheet": sheet, "cell": cell_name(r, heads.get(ID, 0)), "task": task_id}
+                _new(
+                    sub,
+                    "task-row-extra",
+                    f"第 {r + 1} 行(编号“{task_id}”)不是下发给本单位的任务,已忽略;请勿增加任务行",
+                    WARNING,
+                    **where,
+                )
+            continue
+        if key in seen:
+            _new(
+                sub,
+                "task-row-duplicated",
+                f"任务 {task_id} 出现了两次(第 {seen[key] + 1} 行和第 {r + 1} 行),请删除重复的一行",
+                sheet=sheet,
+                cell=cell_name(r, heads[ID]),
+                task=task_id,
+            )
+            continue
+        seen[key] = r
+        order.append(key)
+        _check_row(sub, sheet, r, row, heads, expected[key], form, ctx.year)
+    for key in expected:
+        if key not in seen:
+            _new(
+                sub,
+                "task-row-missing",
+                f"任务 {key[0]}({key[1]})的行被删除了,请恢复该行并填写",
+                sheet=sheet,
+                task=key[0],
+            )
+    sent_order = [k for k in expected if k in seen]
+    if order != sent_order:
+        _new(
+            sub,
+            "rows-reordered",
+            "填报表的行顺序被调整过,已按编号逐行对应读取;请勿调整行顺序",
+            WARNING,
+            sheet=sheet,
+        )
+
+
+def _get(row: list, col: int | None) -> object:
+    return row[col] if col is not None and col < len(row) else None
+
+
+def _check_columns(
+    sub: Submission, sheet: str, header: int, heads: dict[str, int], wanted: list[str]
+) -> None:
+    wanted_keys = [_header_key(w) for w in wanted]
+    missing = [w for w, k in zip(wanted, wanted_keys, strict=True) if k not in heads]
+    for label in missing:
+        _new(
+            sub,
+            "column-missing",
+            f"“{sheet}”缺少“{label}”列,请恢复该列并填写",
+            sheet=sheet,
+            field=label,
+        )
+    known = set(wanted_keys) | {
+        _header_key(x) for x in (UNIT, ROLE, "牵头单位", "责任单位", "序号", "备注")
+    }
+    added = [h for h in heads if h not in known]
+    if added:
+        cell = cell_name(header, heads[added[0]])
+        _new(
+            sub,
+            "column-added",
+            f"“{sheet}”增加了列“{'、'.join(added)}”,其内容未采用;请勿增加列",
+            WARNING,
+            sheet=sheet,
+            cell=cell,
+        )
+    present = [heads[k] for k in wanted_keys if k in heads]
+    if present != sorted(present):
+        _new(
+            sub,
+            "columns-moved",
+            f"“{sheet}”的列顺序被调整过,已按列标题读取;请勿调整列顺序",
+            WARNING,
+            sheet=sheet,
+        )
+
+
+def _check_row(sub, sheet, r, row, heads, sent_row, form: Form, year: int) -> None:
+    task, role = sent_row.task, sent_row.role
+    key = (task, sent_row.unit)
+    where = {"sheet": sheet, "task": task}
+    text_col = heads.get(TEXT)
+    if text_col is not None and fingerprint(_get(row, text_col)) != sent_row.fingerprint:
+        _new(
+            sub,
+            "locked-cell-changed",
+            f"任务 {task} 的任务内容被修改了,已按下发的原文采用;请勿修改锁定的任务内容",
+            WARNING,
+            cell=cell_name(r, text_col),
+            value=display(_get(row, text_col))[:50],
+            **where,
+        )
+    values: dict[str, object] = {}
+    cells: dict[str, str] = {}
+    for f in form.task_fields:
+        col = heads.get(_header_key(f.label))
+        if col is None:
+            continue
+        raw = _get(row, col)
+        cells[f.key] = cell_name(r, col)
+        if not f.applies_to(role):
+            continue
+        value, problem = normalise(f, raw, year=year)
+        if problem:
+            _add(sub, problem, cell=cells[f.key], field=f.label, **where)
+        values[f.key] = value
+    for f in form.task_fields:
+        if (
+            f.key in cells
+            and values.get(f.key) is None
+            and f.applies_to(role)
+            and f.is_required(values, role)
+        ):
+            why = "" if f.required else f"(“{_condition(f, form)}”时必填)"
+            _new(
+                sub,
+                "missing-value",
+                f"任务 {task} 的“{f.label}”未填写{why},请补充",
+                cell=cells[f.key],
+                field=f.label,
+                **where,
+            )
+    _check_contradictions(sub, values, cells, form, where)
+    sub.answers[key] = values
+    sub.cells[key] = cells
+
+
+def _condition(f, form: Form) -> str:
+    parts = []
+    for other, choices in f.required_when.items():
+        try:
+            label = form.field(other).label
+        except KeyError:
+            label = other
+        parts.append(f"{label}为{'或'.join(choices)}")
+    return ";".join(parts)
+
+
+def _check_contradictions(sub, values, cells, form: Form, where) -> None:
+    """Answers that contradict each other, for forms with a status and a progress (warnings)."""
+    status, progress = values.get("status"), values.get("progress")
+    if not isinstance(progress, (int, float)) or status is None:
+        return
+    message = None
+    if status == "已完成" and progress < 100:
+        message = f"完成状态为“已完成”,但完成进度为 {progress:g}%,请核实其中之一"
+    elif status == "未启动" and progress > 0:
+        message = f"完成状态为“未启动”,但完成进度为 {progress:g}%,请核实其中之一"
+    elif progress >= 100 and status != "已完成":
+        message = f"完成进度为 {progress:g}%,但完成状态为“{status}”,请核实其中之一"
+    if message:
+        label = form.field("progress").label
+        _new(
+            sub,
+            "contradiction",
+            message,
+            WARNING,
+            cell=cells.get("progress", ""),
+            field=label,
+            value=f"{status} / {progress:g}",
+            **where,
+        )
+
+
+def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
+    labels = [f.label for f in ctx.form.target_fields]
+    found = _find_table(sub.file.sheets, ctx.form, TARGETS_SHEET, labels + [PHRASE])
+    if found is None or found[0] == sub.layout.get("tasks", ("",))[0]:
+        _new(
+            sub,
+            "sheet-missing",
+            f"找不到“{TARGETS_SHEET}”工作表,请在下发的工作簿上填写指标完成值",
+            sheet=TARGETS_SHEET,
+        )
+        return
+    sheet, header, heads = found
+    sub.layout["targets"] = (sheet, header)
+    rows = sub.file.sheets[sheet]
+    by_fp = {(t.task, t.fingerprint): t for t in sent.identity.targets}
+    per_task: dict[str, list] = {}
+    for t in sent.identity.targets:
+        per_task.setdefault(t.task, []).append(t)
+    seen = set()
+    for r in range(header + 1, len(rows)):
+        row = rows[r]
+        task_id = display(_get(row, heads.get(ID)))
+        phrase = _get(row, heads.get(_header_key(PHRASE)))
+        target = by_fp.get((task_id, fingerprint(phrase)))
+        where = {"sheet": sheet, "task": task_id}
+        if target is None and len(per_task.get(task_id, ())) == 1:
+            target = per_task[task_id][0]
+            _new(
+                sub,
+                "locked-cell-changed",
+                f"任务 {task_id} 的指标名称被修改了,已按下发的原文采用",
+                WARNING,
+                cell=cell_name(r, heads.get(_header_key(PHRASE), 0)),
+                value=display(phrase)[:50],
+                **where,
+            )
+        if target is None:
+            if any(not is_empty(v) for v in row):
+                _new(
+                    sub,
+                    "target-row-extra",
+                    f"第 {r + 1} 行不是下发的指标,已忽略;请勿增加指标行",
+                    WARNING,
+                    cell=cell_name(r, 0),
+                    **where,
+                )
+            continue
+        key = (target.task, target.unit, target.fingerprint)
+        if key in seen:
+            _new(
+                sub,
+                "target-row-duplicated",
+                f"指标“{display(phrase)}”出现了两次,请删除重复的一行",
+                cell=cell_name(r, 0),
+                **where,
+            )
+            continue
+        seen.add(key)
+        for f in ctx.form.target_fields:
+            col = heads.get(_header_key(f.label))
+            if col is None:
+                continue
+            value, problem = normalise(f, _get(row, col), year=ctx.year)
+            if problem:
+                _add(sub, problem, cell=cell_name(r, col), field=f.label, **where)
+            elif value is None and f.required:
+                _new(
+                    sub,
+                    "missing-value",
+                    f"指标“{display(phrase)}”的“{f.label}”未填写,请补充",
+                    cell=cell_name(r, col),
+                    field=f.label,
+                    **where,
+                )
+            sub.targets[key] = value
+            sub.target_cells[key] = cell_name(r, col)
+
+
+def _check_unit_fields(sub: Submission, ctx: Context) -> None:
+    """Unit-level cells: a label cell with the answer to its right, on any sheet but the tables."""
+    wanted = {_header_key(f.label): f for f in ctx.form.unit_fields}
+    order = [UNIT_SHEET] + [
+        s for s in sub.file.sheets if s not in (UNIT_SHEET, TASKS_SHEET, TARGETS_SHEET)
+    ]
+    found: dict[str, tuple[str, int, int]] = {}
+    for name in order:
+        for r, row in enumerate(sub.file.sheets.get(name) or []):
+            for c, v in enumerate(row):
+                k = _header_key(v).rstrip(":")
+                if k in wanted and wanted[k].key not in found:
+                    found[wanted[k].key] = (name, r, c + 1)
+    for f in ctx.form.unit_fields:
+        if f.key not in found:
+            if f.required:
+                _new(
+                    sub,
+                    "missing-value",
+                    f"找不到“{f.label}”的填写位置,请在“{UNIT_SHEET}”工作表填写",
+                    sheet=UNIT_SHEET,
+                    field=f.label,
+                )
+            continue
+        sheet, r, c = found[f.key]
+        rows = sub.file.sheets[sheet]
+        raw = _get(rows[r], c)
+        cell = cell_name(r, c)
+        value, problem = normalise(f, raw, year=ctx.year)
+        if problem:
+            _add(sub, problem, sheet=sheet, cell=cell, field=f.label)
+        elif value is None and f.required:
+            _new(
+                sub,
+                "missing-value",
+                f"“{f.label}”未填写,请补充",
+                sheet=sheet,
+                cell=cell,
+                field=f.label,
+            )
+        sub.unit_values[f.key] = value
+        sub.unit_cells[f.key] = (sheet, cell)
+
+
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?<!/)>(?:(?!</c>).){0,200}?<f[ >/]', re.S)
+
+
+def _check_formulas(sub: Submission) -> None:
+    """Warn about formulas in answer cells (their cached value is taken). xlsx/xlsm only."""
+    if sub.file.kind not in ("xlsx", "xlsm"):
+        return
+    tasks = sub.layout.get("tasks", ("",))[0]
+    targets = sub.layout.get("targets", ("",))[0]
+    answer_cells = {(tasks, c) for cells in sub.cells.values() for c in cells.values()}
+    answer_cells |= {(targets, c) for c in sub.target_cells.values()}
+    answer_cells |= set(sub.unit_cells.values())
+    for sheet, cell in formula_cells(sub.file.data):
+        if (sheet, cell) in answer_cells:
+            _new(
+                sub,
+                "formula-value",
+                f"单元格 {cell} 是公式,已采用其计算结果;请改为直接填写数值或文字",
+                WARNING,
+                sheet=sheet,
+                cell=cell,
+            )
+
+
+def formula_cells(data: bytes) -> list[tuple[str, str]]:
+    """(sheet, cell) of every formula in an xlsx, found in its XML (``<f>``) without parsing it all."""
+    import io
+    import zipfile
+
+    from defusedxml.ElementTree import fromstring
+
+    found = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = _sheet_parts(zf, fromstring)
+            for part, sheet in names.items():
+                xml = zf.read(part)
+                if b"<f" not in xml:  # most sheets have none: skip the scan
+                    continue
+                found += [(sheet, m.group(1).decode()) for m in _FORMULA_CELL.finditer(xml)]
+    except Exception:  # formulas are a warning only; an odd package must not stop the check
+        return found
+    return found
+
+
+def _sheet_parts(zf, fromstring) -> dict[str, str]:
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    book = fromstring(zf.read("xl/workbook.xml"))
+    rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    parts = {}
+    for sheet in book.iter(f"{ns}sheet"):
+        target = targets.get(sheet.get(rel), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        parts[part] = sheet.get("name")
+    return parts
+
+
+def _check_merged(sub: Submission) -> None:
+    """Warn once per table where cells below its header are merged (only the top-left is read)."""
+    for sheet, header in sub.layout.values():
+        ranges = [m for m in sub.file.merged.get(sheet, ()) if m[0][0] > header]
+        if not ranges:
+            continue
+        (r0, c0), (r1, c1) = ranges[0]
+        first = f"{cell_name(r0, c0)}:{cell_name(r1, c1)}"
+        _new(
+            sub,
+            "merged-cells",
+            f"“{sheet}”中有 {len(ranges)} 处合并单元格(如 {first}),合并区域只读取左上角的值;请取消合并后逐格填写",
+            WARNING,
+            sheet=sheet,
+            cell=first,
+        )
+
+
+def on_time(saved, due: date) -> bool:
+    """Saved on or before the due date (office time)."""
+    return saved.date() <= due
