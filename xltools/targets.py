@@ -53,7 +53,8 @@ _BEFORE = {
 }  # fmt: skip
 _DURATIONS = ("工作日", "小时", "分钟", "个月", "天", "日", "年", "周")
 _QUALIFIER_TAIL = ("以上", "以下", "级", "规模", "的")
-_CLAUSE = re.compile(r"[，,；;。！？!?：:\n]")
+# A comma between digits with three after it is a thousands separator (1,200个), not a clause end.
+_CLAUSE = re.compile(r"[，；;。！？!?：:\n]|(?<!\d),|,(?!\d{3}(?!\d))")
 _BOUNDARY = re.compile(r"、|和|及|与")
 _measure = "|".join(re.escape(m) for m in sorted(MEASURES, key=len, reverse=True))
 _QUANTITY = re.compile(
@@ -86,10 +87,10 @@ def find_in_text(text: str) -> list[tuple[str, float, str, str, str]]:
     plain = halfwidth(text)
     found = []
     start = 0
-    for clause in _CLAUSE.split(plain):
-        end = start + len(clause)
+    for sep in [*_CLAUSE.finditer(plain), None]:
+        end = sep.start() if sep else len(plain)
         found += _in_clause(text, plain, start, end)
-        start = end + 1
+        start = sep.end() if sep else end
     return found
 
 
