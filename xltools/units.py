@@ -130,10 +130,10 @@ def read_units(path: str | Path) -> list[Unit]:
     from xltools.excel import read_sheets
 
     path = Path(path)
+    if not path.is_file():
+        raise MasterError(f"{path}: no such file")
     try:
         sheets = read_sheets(path)
-    except FileNotFoundError:
-        raise MasterError(f"{path}: no such file") from None
     except Exception as exc:  # calamine raises several private error types
         raise MasterError(f"{path.name}: cannot read it as a workbook ({exc})") from exc
     if UNIT_SHEET not in sheets:
