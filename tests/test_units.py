@@ -31,7 +31,11 @@ def write_book(path, sheets):
 
 def test_split_list_keeps_brackets_and_accepts_any_separator():
     assert split_list("各县(市、区)人民政府、各相关单位") == ["各县(市、区)人民政府", "各相关单位"]
-    assert split_list("市发改委, 市发展改革委；发改委\n发改委") == ["市发改委", "市发展改革委", "发改委"]
+    assert split_list("市发改委, 市发展改革委；发改委\n发改委") == [
+        "市发改委",
+        "市发展改革委",
+        "发改委",
+    ]
     assert split_list("") == []
     assert split_list(None) == []
 
@@ -65,14 +69,19 @@ def test_a_directory_without_the_name_column_is_refused_by_name():
 def test_read_units_from_a_workbook(tmp_path):
     path = write_book(
         tmp_path / "units.xlsx",
-        {"其他": [["x"]], "单位名录": [HEADERS, ["市发改委", "市发展改革委", "", "", "张三", "", ""]]},
+        {
+            "其他": [["x"]],
+            "单位名录": [HEADERS, ["市发改委", "市发展改革委", "", "", "张三", "", ""]],
+        },
     )
     assert read_units(path) == [Unit("市发改委", aliases=("市发展改革委",), contact="张三")]
 
 
 def test_read_units_names_the_missing_sheet(tmp_path):
     path = write_book(tmp_path / "units.xlsx", {"Sheet1": [HEADERS]})
-    with pytest.raises(MasterError, match=r"units.xlsx: no sheet named 单位名录 \(sheets: Sheet1\)"):
+    with pytest.raises(
+        MasterError, match=r"units.xlsx: no sheet named 单位名录 \(sheets: Sheet1\)"
+    ):
         read_units(path)
 
 
