@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 from xltools.forms import Form
 from xltools.identity import Identity, fingerprint, read_identity
@@ -48,6 +49,7 @@ class Context:
     year: int
     form: Form
     sent: dict[str, Sent]  # by recipient unit
+    outbox: Path | None = None  # where the sent workbooks are (for 退回修改)
 
 
 @dataclass

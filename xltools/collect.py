@@ -1,0 +1,239 @@
+"""Collect a round: read the inbox, identify and check every returned file, write the reports.
+
+`collect(ws, round_key)` reads ``inbox/<round>/`` (never changing it), checks each file against the
+workbook sent to its unit (``outbox/<round>/``), keeps the newest file of each unit and writes
+``reports/<round>/`` through a temporary folder: 汇总数据.xlsx, 问题清单.xlsx, 报送情况.xlsx and
+退回修改/<unit>.xlsx. `status(ws, round_key)` is the quick who-has-returned view for 催报.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from xltools.errors import XltoolsError
+from xltools.identity import read_identity, read_properties
+from xltools.inbox import Limits, Returned, scan
+from xltools.problems import ERROR, WARNING, Report
+from xltools.validate import Context, Sent, Submission, _unit_in_name, check, identify
+
+MANIFEST = "manifest.xlsx"
+
+
+@dataclass(frozen=True)
+class Status:
+    """One expected unit's line of 报送情况."""
+
+    unit: str
+    received: bool
+    file: str = ""
+    saved: datetime | None = None
+    on_time: bool | None = None
+    errors: int = 0
+    warnings: int = 0
+    superseded: tuple[str, ...] = ()
+
+    @property
+    def state(self) -> str:
+        return "已报送" if self.received else "未报送"
+
+    @property
+    def timeliness(self) -> str:
+        return "" if self.on_time is None else ("按时" if self.on_time else "逾期")
+
+
+@dataclass
+class Collection(Report):
+    """The report of a collect run: its problems plus what was accepted and where it went."""
+
+    round: str = ""
+    due: date | None = None
+    submissions: dict[str, Submission] = field(default_factory=dict)  # newest per unit
+    status: list[Status] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    output: Path | None = None
+
+    def accepted(self, unit: str) -> bool:
+        """The unit's data goes into the merged data (received and without 错误)."""
+        sub = self.submissions.get(unit)
+        return sub is not None and sub.errors == 0
+
+
+def read_sent(outbox: Path) -> dict[str, Sent]:
+    """What was sent in a round: each outbox workbook's recipient, file name and identity."""
+    from xltools.excel import read_sheets
+
+    if not outbox.is_dir():
+        raise XltoolsError(
+            f"{outbox}: nothing was distributed for this round; run `xltools distribute` first"
+        )
+    sent: dict[str, Sent] = {}
+    for path in sorted(outbox.glob("*.xlsx")):
+        if path.name == MANIFEST or path.name.startswith(("~$", ".")):
+            continue
+        data = path.read_bytes()
+        sheets = read_sheets(data)
+        identity = read_identity(sheets, read_properties(data))
+        if identity is not None:
+            sent[identity.unit] = Sent(identity.unit, path.name, identity, sheets)
+    if not sent:
+        raise XltoolsError(
+            f"{outbox}: no distributed workbooks found; run `xltools distribute` first"
+        )
+    return sent
+
+
+def collect_inbox(
+    inbox_dir: Path,
+    ctx: Context,
+    due: date,
+    *,
+    limits: Limits | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Collection:
+    """Identify and check every file of an inbox; the pure part of `collect` (writes nothing)."""
+    found = scan(inbox_dir, limits=limits or Limits(), progress=progress)
+    result = Collection(round=ctx.round, due=due, skipped=found.skipped)
+    for problem in found.problems:
+        unit = _unit_in_name(problem.file.rsplit("/", 1)[-1], ctx.sent) or ""
+        result.problems.append(replace(problem, unit=unit))
+    candidates: dict[str, list[Submission]] = {}
+    refused = []
+    for returned in found.files:
+        unit, identity, problems = identify(returned, ctx)
+        if unit is None:
+            refused.extend(problems)
+            continue
+        candidates.setdefault(unit, []).append(check(returned, unit, identity, ctx, problems))
+    for unit in sorted(ctx.sent):
+        subs = sorted(candidates.get(unit, []), key=lambda s: (s.file.saved, s.file.name))
+        if not subs:
+            result.status.append(Status(unit, False))
+            continue
+        newest = subs[-1]
+        result.submissions[unit] = newest
+        result.problems.extend(newest.problems)
+        result.status.append(
+            Status(
+                unit,
+                True,
+                newest.file.name,
+                newest.file.saved,
+                newest.file.saved.date() <= due,
+                newest.errors,
+                newest.warnings,
+                tuple(s.file.name for s in reversed(subs[:-1])),
+            )
+        )
+    for problem in refused:
+        # A wrong file from a unit whose right file also came is clutter, not a blocking error.
+        if problem.unit in result.submissions and problem.severity == ERROR:
+            problem = replace(
+                problem,
+                severity=WARNING,
+                message=problem.message + "(该单位另有有效报表,本文件未采用)",
+            )
+        result.problems.append(problem)
+    result.problems.sort(key=_order)
+    return result
+
+
+def _order(problem) -> tuple:
+    return (problem.unit, problem.file, problem.sheet, _cell_key(problem.cell), problem.code)
+
+
+def _cell_key(cell: str) -> tuple:
+    letters = "".join(c for c in cell if c.isalpha())
+    digits = "".join(c for c in cell.split(":")[0] if c.isdigit())
+    return (int(digits) if digits else 0, len(letters), letters)
+
+
+def context(ws, round_key: str) -> tuple[Context, object]:
+    """The check context of a workspace's round and the round itself."""
+    from xltools.forms import load_form
+
+    rnd = ws.round(round_key)
+    form = load_form(rnd.form, search=[ws.root / "templates"])
+    sent = read_sent(ws.outbox(rnd))
+    return Context(ws.id, rnd.key, ws.year, form, sent, ws.outbox(rnd)), rnd
+
+
+def collect(
+    ws,
+    round_key: str,
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    update_contacts: bool = False,
+) -> Collection:
+    """Collect a round of a workspace and write ``reports/<round>/``; returns the report."""
+    from xltools.merge import write_reports
+
+    ctx, rnd = context(ws, round_key)
+    result = collect_inbox(ws.inbox(rnd), ctx, rnd.due, progress=progress)
+    master = ws.master()
+    target = ws.reports(rnd)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{rnd.key}-", dir=target.parent))
+    try:
+        write_reports(result, ctx, master, temp)
+        if target.exists():
+            old = target.with_name(f".{rnd.key}-old")
+            if old.exists():
+                shutil.rmtree(old)
+            target.rename(old)
+            temp.rename(target)
+            shutil.rmtree(old)
+        else:
+            temp.rename(target)
+    finally:
+        if temp.exists():
+            shutil.rmtree(temp, ignore_errors=True)
+    result.output = target
+    if update_contacts:
+        from xltools.merge import update_contacts as write_contacts
+
+        write_contacts(ws, result, ctx)
+    return result
+
+
+def status(ws, round_key: str, *, today: date | None = None) -> dict:
+    """Who has and has not returned (from the inbox alone), days left, and the 催报 list."""
+    rnd = ws.round(round_key)
+    today = today or date.today()
+    sent = read_sent(ws.outbox(rnd))
+    found = scan(ws.inbox(rnd))
+    returned: dict[str, Returned] = {}
+    for f in found.files:
+        identity = read_identity(f.sheets, f.properties)
+        unit = (
+            identity.unit
+            if identity and identity.round == rnd.key
+            else _unit_in_name(f.file_name, sent)
+        )
+        if unit in sent and (unit not in returned or returned[unit].saved < f.saved):
+            returned[unit] = f
+    master = ws.master()
+    missing = []
+    for unit in sorted(u for u in sent if u not in returned):
+        entry = master.unit(unit)
+        missing.append(
+            {
+                "unit": unit,
+                "contact": entry.contact if entry else "",
+                "phone": entry.phone if entry else "",
+            }
+        )
+    return {
+        "round": rnd.key,
+        "name": rnd.name,
+        "due": rnd.due,
+        "days_left": (rnd.due - today).days,
+        "expected": len(sent),
+        "returned": {u: (f.name, f.saved) for u, f in sorted(returned.items())},
+        "missing": missing,
+        "problems": found.problems,
+    }

@@ -1,0 +1,319 @@
+"""Write what a collect run found: merged data, problem list, return status, workbooks to send back.
+
+Layouts follow ARCHITECTURE.md exactly. Every value a unit typed is written through
+`excel.write_cell`/`excel.set_text`, so text beginning with ``=``, ``+``, ``-`` or ``@`` stays text.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+from xltools.excel import file_name, set_text, write_table
+from xltools.identity import fingerprint
+from xltools.model import Master
+from xltools.validate import Context, _find_table, _header_key, cell_name
+
+ROLES = {"lead": "牵头", "partner": "配合"}
+PROBLEM_HEADERS = (
+    "代码",
+    "严重程度",
+    "单位",
+    "文件",
+    "工作表",
+    "单元格",
+    "任务",
+    "字段",
+    "值",
+    "说明",
+)
+STATUS_HEADERS = (
+    "单位",
+    "状态",
+    "文件",
+    "保存时间",
+    "是否按时",
+    "错误数",
+    "警告数",
+    "被替代的文件",
+)
+RETURN_FOLDER = "退回修改"
+_FIXED = datetime(2000, 1, 1)  # document properties' time: same inbox -> same bytes
+
+
+def _role(role: str) -> str:
+    return ROLES.get(role, role)
+
+
+def _cell(value: object) -> object:
+    """A value as written: dates as ISO text for stable, readable output."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _workbook(path: Path):
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"created": _FIXED, "author": "xltools"})
+    return wb
+
+
+def merged_rows(result, ctx: Context, master: Master) -> tuple[list[str], list[list]]:
+    """The 任务填报 sheet: one row per expected (task, unit), values only when 已采用."""
+    tasks = {t.id: t for t in master.tasks}
+    fields = ctx.form.task_fields
+    headers = ["编号", "板块", "方向", "类别", "序号", "任务内容", "单位", "角色", "数据状态"]
+    headers += [f.label for f in fields] + ["文件", "sha256", "保存时间"]
+    rows = []
+    for recipient in sorted(ctx.sent):
+        sub = result.submissions.get(recipient)
+        state = "未报送" if sub is None else ("已采用" if sub.errors == 0 else "退回修改")
+        for r in ctx.sent[recipient].identity.rows:
+            task = tasks.get(r.task)
+            line = [r.task]
+            line += (
+                [task.section, task.direction, task.category, task.label, task.text]
+                if task
+                else [""] * 5
+            )
+            line += [r.unit, _role(r.role), state]
+            answers = sub.answers.get((r.task, r.unit), {}) if sub and state == "已采用" else {}
+            line += [_cell(answers.get(f.key)) for f in fields]
+            line += [sub.file.name, sub.file.sha256, _cell(sub.file.saved)] if sub else ["", "", ""]
+            rows.append(line)
+    return headers, rows
+
+
+def target_rows(result, ctx: Context, master: Master) -> list[list]:
+    """The 指标 sheet: one row per target sent, with the unit's cumulative value when 已采用."""
+    by_fp = {(t.task_id, fingerprint(t.phrase)): t for t in master.targets}
+    key = ctx.form.target_fields[0].key if ctx.form.target_fields else None
+    rows = []
+    for recipient in sorted(ctx.sent):
+        sub = result.submissions.get(recipient)
+        ok = sub is not None and sub.errors == 0
+        for t in ctx.sent[recipient].identity.targets:
+            target = by_fp.get((t.task, t.fingerprint))
+            value = sub.targets.get((t.task, t.unit, t.fingerprint)) if ok and key else None
+            rows.append(
+                [
+                    t.task,
+                    target.phrase if target else "",
+                    target.value if target else "",
+                    target.unit if target else "",
+                    target.kind if target else "",
+                    target.comparison if target else "",
+                    t.unit,
+                    _cell(value),
+                    sub.file.name if ok else "",
+                ]
+            )
+    return rows
+
+
+def write_reports(result, ctx: Context, master: Master, folder: Path) -> None:
+    """Write the four outputs of a collect run into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    headers, rows = merged_rows(result, ctx, master)
+    with _workbook(folder / "汇总数据.xlsx") as wb:
+        write_table(wb, "任务填报", headers, rows, title="任务填报汇总")
+        write_table(
+            wb,
+            "指标",
+            ("编号", "指标", "目标值", "计量单位", "类型", "比较", "单位", "累计完成值", "文件"),
+            target_rows(result, ctx, master),
+            title="指标完成情况",
+        )
+        unit_fields = ctx.form.unit_fields
+        unit_rows = []
+        for unit in sorted(ctx.sent):
+            sub = result.submissions.get(unit)
+            ok = sub is not None and sub.errors == 0
+            values = sub.unit_values if ok else {}
+            unit_rows.append(
+                [
+                    unit,
+                    *(_cell(values.get(f.key)) for f in unit_fields),
+                    sub.file.name if ok else "",
+                ]
+            )
+        write_table(
+            wb,
+            "单位信息",
+            ["单位", *(f.label for f in unit_fields), "文件"],
+            unit_rows,
+            title="填报单位信息",
+        )
+    with _workbook(folder / "问题清单.xlsx") as wb:
+        write_table(
+            wb,
+            "问题清单",
+            PROBLEM_HEADERS,
+            [
+                (
+                    p.code,
+                    p.severity,
+                    p.unit,
+                    p.file,
+                    p.sheet,
+                    p.cell,
+                    p.task,
+                    p.field,
+                    p.value,
+                    p.message,
+                )
+                for p in result.problems
+            ],
+            widths=(18, 8, 16, 28, 10, 8, 8, 14, 20, 60),
+            title="问题清单",
+        )
+    with _workbook(folder / "报送情况.xlsx") as wb:
+        write_table(
+            wb,
+            "报送情况",
+            STATUS_HEADERS,
+            [
+                (
+                    s.unit,
+                    s.state,
+                    s.file,
+                    _cell(s.saved),
+                    s.timeliness,
+                    s.errors,
+                    s.warnings,
+                    "、".join(s.superseded),
+                )
+                for s in result.status
+            ],
+            widths=(18, 8, 36, 17, 8, 7, 7, 36),
+            title=f"报送情况(截止 {result.due.isoformat() if result.due else ''})",
+        )
+    for unit, sub in sorted(result.submissions.items()):
+        if sub.errors:
+            (folder / RETURN_FOLDER).mkdir(exist_ok=True)
+            write_return(sub, ctx, folder / RETURN_FOLDER / file_name(unit))
+
+
+def write_return(sub, ctx: Context, path: Path) -> Path:
+    """The sent workbook again, the unit's answers filled back, each problem cell marked with a
+    comment, and a 问题 sheet listing every problem — ready to send back for correction."""
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    sent = ctx.sent[sub.unit]
+    outbox_file = _outbox_path(sub, ctx)
+    wb = load_workbook(outbox_file)
+    places = _fill_answers(wb, sub, ctx, sent)
+    red = PatternFill("solid", fgColor="FFC7CE")
+    notes: dict[tuple[str, str], list[str]] = {}
+    for p in sub.problems:
+        where = places.get((p.task, p.field)) or places.get(("", p.field))
+        if where:
+            notes.setdefault(where, []).append(f"{p.severity}:{p.message}")
+    for (sheet, cell), texts in notes.items():
+        ws = wb[sheet]
+        ws[cell].fill = red
+        ws[cell].comment = Comment("\n".join(texts), "督查室", width=300, height=120)
+    ws = wb.create_sheet("问题", 0)
+    headers = ("序号", "严重程度", "工作表", "单元格", "任务", "字段", "填写的值", "请修改")
+    bold = Font(bold=True, name="宋体")
+    for c, h in enumerate(headers, start=1):
+        ws.cell(1, c, h).font = bold
+    for r, p in enumerate(sub.problems, start=2):
+        sheet, cell = _place(places, p)
+        for c, value in enumerate(
+            (r - 1, p.severity, sheet, cell, p.task, p.field, p.value, p.message), start=1
+        ):
+            set_text(ws.cell(r, c), value)
+    for col, width in zip("ABCDEFGH", (6, 8, 10, 8, 8, 14, 20, 70), strict=True):
+        ws.column_dimensions[col].width = width
+    wb.active = 0
+    wb.properties.modified = _FIXED
+    wb.properties.created = _FIXED
+    wb.save(path)
+    return path
+
+
+def _outbox_path(sub, ctx: Context) -> Path:
+    return Path(ctx.outbox) / ctx.sent[sub.unit].file
+
+
+def _place(places, p) -> tuple[str, str]:
+    where = places.get((p.task, p.field)) or places.get(("", p.field))
+    return where if where else (p.sheet, p.cell)
+
+
+def _fill_answers(wb, sub, ctx: Context, sent) -> dict[tuple[str, str], tuple[str, str]]:
+    """Write the answers into the sent layout; return (task, field label) -> (sheet, cell)."""
+    places: dict[tuple[str, str], tuple[str, str]] = {}
+    found = _find_table(sent.sheets, ctx.form)
+    if found:
+        sheet, header, heads = found
+        ws = wb[sheet]
+        rows = sent.sheets[sheet]
+        unit_col = heads.get("单位")
+        for r in range(header + 1, len(rows)):
+            row = rows[r]
+            task = str(row[heads["编号"]]) if heads["编号"] < len(row) else ""
+            shown = str(row[unit_col]) if unit_col is not None and unit_col < len(row) else ""
+            answers = sub.answers.get((task, shown))
+            if answers is None:
+                continue
+            for f in ctx.form.task_fields:
+                col = heads.get(_header_key(f.label))
+                if col is None:
+                    continue
+                places[(task, f.label)] = (sheet, cell_name(r, col))
+                value = answers.get(f.key)
+                if value is not None:
+                    set_text(ws.cell(r + 1, col + 1), value)
+    for f in ctx.form.unit_fields:
+        where = sub.unit_cells.get(f.key)
+        if where and where[0] in wb.sheetnames:
+            places[("", f.label)] = where
+            value = sub.unit_values.get(f.key)
+            if value is not None:
+                set_text(wb[where[0]][where[1]], value)
+    return places
+
+
+def update_contacts(ws, result, ctx: Context) -> Path | None:
+    """Write the liaisons units reported (plan round) into 单位名录 of the master, after keeping a
+    dated copy of the old master next to it. Returns the copy's path, or None when nothing changed."""
+    from openpyxl import load_workbook
+
+    reported = {}
+    for unit, sub in result.submissions.items():
+        if sub.errors:
+            continue
+        values = sub.unit_values
+        # plan.yaml's unit fields: 督办工作人员姓名 (liaison), 手机 (mobile), 办公电话 (office_phone)
+        name = values.get("liaison")
+        phone = values.get("mobile") or values.get("office_phone")
+        if name or phone:
+            reported[unit] = (name, phone)
+    if not reported:
+        return None
+    path = ws.master_path
+    backup = path.with_name(f"{path.stem}-{date.today():%Y%m%d}{path.suffix}")
+    shutil.copy2(path, backup)
+    wb = load_workbook(path)
+    sheet = wb["单位名录"]
+    header = [str(c.value or "") for c in sheet[1]]
+    col = {h: i for i, h in enumerate(header)}
+    for row in sheet.iter_rows(min_row=2):
+        unit = str(row[col["单位名称"]].value or "")
+        if unit in reported:
+            name, phone = reported[unit]
+            if name:
+                set_text(row[col["督办联系人"]], name)
+            if phone:
+                set_text(row[col["联系电话"]], phone)
+    wb.save(path)
+    return backup
