@@ -1,0 +1,600 @@
+"""Read a published plan (.txt or .docx) into tasks with owners, units, groups and warnings.
+
+A task is told from a heading by its owner annotation, not by its label: in the Wuhan seed ``(一)``
+is a task in part 一 and a heading in part 二. An unowned labelled line is a heading when owned tasks
+follow below it, a task without owners when its siblings are owned tasks, and is reported otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xltools import names
+from xltools.errors import PlanError
+from xltools.model import Task, Unit
+from xltools.problems import WARNING, Problem
+from xltools.text import clean, halfwidth
+
+LEADS = ("explicit", "first")
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+_CN = "一二三四五六七八九十百零〇"
+_CIRCLED = "\u2460-\u2473\u3251-\u325f\u32b1-\u32bf"
+# (style, rank, pattern); rank orders the usual nesting 一、 > (一) > —— > 1. > (1) > ①.
+_LABELS = (
+    ("cn", 0, re.compile(rf"([{_CN}]+)[、.]\s*")),
+    ("pcn", 1, re.compile(rf"(\([{_CN}]+\))[、.]?\s*")),
+    ("dash", 2, re.compile(r"(?:——|--|—|─{1,2})\s*")),
+    ("num", 3, re.compile(r"(\d+)(?:[.、](?!\d))\s*")),
+    ("pnum", 4, re.compile(r"(\(\d+\))[、.]?\s*")),
+    ("circ", 5, re.compile(rf"([{_CIRCLED}])[、.]?\s*")),
+)
+_FIXED_LEVELS = {0: 0, 1: 1, 2: 2}  # 一、 -> 板块, (一) -> 方向, —— -> 类别
+_TASK_STYLES = ("num", "pnum", "circ")
+_TITLE = re.compile(r".{4,80}(方案|计划|清单|分工|要点|任务表|责任表)(\(.{1,6}\))?")
+_DUE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:前|之前|以前)")
+_CLOSERS = {")": "(", "】": "【"}
+
+
+@dataclass
+class Plan:
+    """A plan as read: tasks in document order, the units and group words they name, warnings."""
+
+    title: str
+    tasks: list[Task]
+    units: list[Unit]
+    groups: dict[str, str]
+    due: datetime.date | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Item:
+    line: int  # 1-based
+    text: str  # the whole line(s) as normalised
+    style: str = ""
+    rank: int = -1
+    label: str = ""
+    body: str = ""  # text without label and annotation
+    owners: str | None = None  # annotation content, None when the line names no owners
+    parent: tuple = ()
+    role: str = ""  # task / heading / missing / stray
+
+
+def number(label: str) -> int | None:
+    """The number a label stands for: ``49``, ``(一)`` -> 1, ``十二`` -> 12, ``①`` -> 1."""
+    core = label.strip("()")
+    if core.isascii() and core.isdigit():
+        return int(core)
+    if len(core) == 1 and re.fullmatch(f"[{_CIRCLED}]", core):
+        code = ord(core)
+        if code <= 0x2473:
+            return code - 0x2460 + 1
+        if code <= 0x325F:
+            return code - 0x3251 + 21
+        return code - 0x32B1 + 36
+    if core and all(c in _CN for c in core):
+        total, digit = 0, 0
+        for c in core:
+            if c == "十":
+                total += (digit or 1) * 10
+                digit = 0
+            elif c == "百":
+                total += (digit or 1) * 100
+                digit = 0
+            else:
+                digit = _CN_DIGITS[c]
+        return total + digit
+    return None
+
+
+def _split_annotation(text: str) -> tuple[str, str | None]:
+    """``任务。(牵头单位:X)`` -> (``任务。``, ``牵头单位:X``); the annotation must end the line."""
+    stripped = text.rstrip(" 。.;,")
+    if not stripped or stripped[-1] not in _CLOSERS:
+        return text, None
+    close, open_ = stripped[-1], _CLOSERS[stripped[-1]]
+    depth = 0
+    for i in range(len(stripped) - 1, -1, -1):
+        if stripped[i] == close:
+            depth += 1
+        elif stripped[i] == open_:
+            depth -= 1
+            if depth == 0:
+                content = stripped[i + 1 : -1]
+                if names.is_annotation(content):
+                    return stripped[:i].rstrip(), content
+                return text, None
+    return text, None
+
+
+def _label(line: str) -> tuple[str, int, str, str] | None:
+    for style, rank, pattern in _LABELS:
+        m = pattern.match(line)
+        if m:
+            rest = line[m.end() :]
+            if not rest.strip():
+                return None
+            return style, rank, (m.group(1) if m.groups() else ""), rest
+    return None
+
+
+def _scan(lines: list[str]) -> list[_Item]:
+    """Labelled lines with the owners that follow them; owner lines and wrapped text are joined."""
+    items: list[_Item] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        i += 1
+        if not line:
+            continue
+        found = _label(line)
+        body, owners = _split_annotation(found[3] if found else line)
+        item = _Item(line=i, text=line, body=body, owners=owners)
+        if found:
+            item.style, item.rank, item.label = found[:3]
+        if owners is None and names.starts_with_key(line):
+            item.owners, item.body = line.rstrip("。."), ""
+        elif found and owners is None:
+            # Owners on their own lines, or the task wrapped onto further lines before its annotation.
+            j, extra, collected = i, [], []
+            while j < n and len(extra) < 4:
+                nxt = lines[j]
+                if not nxt:
+                    j += 1
+                    continue
+                if _label(nxt):
+                    break
+                if names.starts_with_key(nxt) and not extra:
+                    collected.append(nxt.rstrip(" 。.;"))
+                    j += 1
+                    continue
+                if collected:
+                    break
+                rest, ann = _split_annotation(nxt)
+                if ann is not None and not rest.strip():
+                    collected.append(ann)
+                    j += 1
+                    break
+                extra.append(rest)
+                j += 1
+                if ann is not None:
+                    collected.append(ann)
+                    break
+            if collected:
+                item.owners = ";".join(collected)
+                if extra and (ann is not None):
+                    item.body += "".join(extra)
+                i = j
+        items.append(item)
+    return items
+
+
+def _has_owned_below(labelled: list[_Item], k: int) -> bool:
+    rank = labelled[k].rank
+    for other in labelled[k + 1 :]:
+        if other.rank <= rank:
+            return False
+        if other.owners is not None:
+            return True
+    return False
+
+
+def _title(items: list[_Item], before: int) -> _Item | None:
+    for item in reversed(items):
+        if item.line < before and not item.style and item.owners is None:
+            if "。" not in item.text and _TITLE.fullmatch(item.text):
+                return item
+    return None
+
+
+def _due(items: list[_Item], before: int) -> datetime.date | None:
+    """The first deadline the notice gives, preferring a sentence about 方案."""
+    found = []
+    for item in items:
+        if item.line >= before:
+            break
+        for m in _DUE.finditer(item.text):
+            around = item.text[max(0, m.start() - 60) : m.end() + 60]
+            found.append(("方案" not in around, m))
+    for _, m in sorted(found, key=lambda f: f[0]):
+        try:
+            return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+    return None
+
+
+def _classify(labelled: list[_Item], last_owned: int) -> None:
+    """Set each item's role and parent (the unowned labelled lines above it)."""
+    stack: list[_Item] = []
+    owned_keys = set()
+    for k, item in enumerate(labelled):
+        while stack and stack[-1].rank >= item.rank:
+            stack.pop()
+        item.parent = tuple(h.line for h in stack)
+        if item.owners is not None:
+            item.role = "task"
+            owned_keys.add((item.parent, item.style))
+        else:
+            item.role = "heading" if _has_owned_below(labelled, k) else ""
+            stack.append(item)
+    for item in labelled:
+        if item.role:
+            continue
+        if (item.parent, item.style) in owned_keys:
+            item.role = "missing"  # a task like its siblings, without owners
+        elif item.line > last_owned:
+            item.role = "stray"
+        elif item.style in _TASK_STYLES:
+            item.role = "stray"
+        else:
+            item.role = "heading"
+
+
+def _levels(headings: list[_Item]) -> dict[int, int]:
+    """Heading rank -> level (0 板块, 1 方向, 2 类别); unusual heading styles fill the free levels."""
+    used = sorted({h.rank for h in headings})
+    levels = {r: _FIXED_LEVELS[r] for r in used if r in _FIXED_LEVELS}
+    free = [lv for lv in range(3) if lv not in levels.values()]
+    for r in used:
+        if r not in levels:
+            levels[r] = free.pop(0) if free else 2
+    return levels
+
+
+def _problem(code: str, message: str, line: int, source: str, task: str = "", value: str = ""):
+    return Problem(code, WARNING, message, file=source, line=line, task=task, value=value)
+
+
+class _Collector:
+    """Owners of all tasks: units in first-seen order with hosts, group words, note warnings."""
+
+    def __init__(self, source: str) -> None:
+        self.units: dict[str, Unit] = {}
+        self.groups: dict[str, str] = {}
+        self.problems: list[Problem] = []
+        self.source = source
+
+    def names(self, items: list[tuple[str, str]], line: int, label: str) -> tuple[str, ...]:
+        out: list[str] = []
+        for name, note in items:
+            if name not in out:
+                out.append(name)
+            kind = names.note_kind(name, note) if note else ""
+            if names.is_group_word(name):
+                if kind == "definition" and not self.groups.get(name):
+                    self.groups[name] = names.definition(note)
+                else:
+                    self.groups.setdefault(name, "")
+            else:
+                host = names.split_units(note)[0] if kind == "host" else ""
+                known = self.units.get(name)
+                if known is None or (host and not known.host):
+                    self.units[name] = Unit(name, host=host or (known.host if known else ""))
+                if host and host not in self.units:
+                    self.units[host] = Unit(host)
+            if note and kind == "unknown" or (kind == "definition" and not names.is_group_word(name)):
+                self.problems.append(
+                    _problem(
+                        "unknown-owner-note",
+                        f"第{line}行任务“{label}”中“{name}”后的说明〈{note}〉无法识别,请核对该单位并在单位名录中处理。",
+                        line,
+                        self.source,
+                        value=note,
+                    )
+                )
+        return tuple(out)
+
+
+def _row(lead: tuple, responsible: tuple, mode: str) -> tuple[tuple, tuple]:
+    if mode == "first" and not lead and responsible:
+        return responsible[:1], responsible[1:]
+    return lead, responsible
+
+
+def _ids(tasks: list[tuple[_Item, list[_Item]]]) -> list[str]:
+    """IDs from the numbering: top heading, intermediate numbers only where numbering restarts."""
+    groups: dict[object, list[int]] = {}
+    chains = []
+    for k, (item, stack) in enumerate(tasks):
+        numbered = [h for h in stack if number(h.label) is not None]
+        own = number(item.label)
+        chains.append((numbered, own))
+        groups.setdefault(numbered[0].line if numbered else None, []).append(k)
+    ids = [""] * len(tasks)
+    for members in groups.values():
+        depth = max(len(chains[k][0]) for k in members)
+        for extra in range(depth):
+            keys = []
+            for k in members:
+                numbered, own = chains[k]
+                path = [number(h.label) for h in numbered[: 1 + extra]]
+                keys.append("-".join(str(x) for x in [*path, own] if x is not None))
+            if len(set(keys)) == len(keys) or extra == depth - 1:
+                break
+        if depth == 0:
+            keys = [str(chains[k][1]) for k in members]
+        for k, key in zip(members, keys, strict=True):
+            ids[k] = key
+    return ids
+
+
+def parse_plan(text: str, lead: str = "explicit", source: str = "") -> Plan:
+    """Parse a plan's text into a `Plan`; ``lead="first"`` makes the first listed unit lead."""
+    if lead not in LEADS:
+        raise ValueError(f"lead must be one of {LEADS}, not {lead!r}")
+    lines = [halfwidth(clean(line)) for line in text.splitlines()]
+    items = _scan(lines)
+    labelled = [it for it in items if it.style]
+    owned = [it for it in labelled if it.owners is not None]
+    name = source or "the plan"
+    if not owned:
+        raise PlanError(
+            f"{name}: no task with owners (牵头单位/责任单位) found; is this the plan document?"
+        )
+    for k, item in enumerate(labelled):
+        if item.owners is None and _has_owned_below(labelled, k):
+            first = item.line
+            break
+    else:
+        first = owned[0].line
+    first = min(first, owned[0].line)
+    title = _title(items, first)
+    start = title.line + 1 if title else first
+    due = _due(items, title.line if title else first)
+    body = [it for it in labelled if it.line >= start]
+    _classify(body, owned[-1].line)
+
+    problems: list[Problem] = []
+    collector = _Collector(source)
+    headings = [it for it in body if it.role == "heading"]
+    levels = _levels(headings)
+    stack: list[_Item] = []
+    found: list[tuple[_Item, list[_Item]]] = []
+    for item in body:
+        while stack and stack[-1].rank >= item.rank:
+            stack.pop()
+        if item.role == "heading":
+            stack.append(item)
+        elif item.role in ("task", "missing"):
+            found.append((item, list(stack)))
+        elif item.role == "stray":
+            problems.append(
+                _problem(
+                    "line-not-imported",
+                    f"第{item.line}行“{item.text[:30]}”像是任务但没有写明牵头单位或责任单位,未导入;如是任务,请在任务清单中补录。",
+                    item.line,
+                    source,
+                    value=item.text,
+                )
+            )
+    for item in items:
+        if not item.style and item.owners is not None and item.line >= start:
+            problems.append(
+                _problem(
+                    "task-without-label",
+                    f"第{item.line}行写有责任单位但没有任务序号,未导入;请核对该行并在任务清单中补录。",
+                    item.line,
+                    source,
+                    value=item.text,
+                )
+            )
+    # dash-labelled tasks have no number of their own: use their place among their siblings
+    ordinal: dict[tuple, int] = {}
+    for item, _ in found:
+        if number(item.label) is None:
+            ordinal[item.parent] = ordinal.get(item.parent, 0) + 1
+            item.label = str(ordinal[item.parent])
+    ids = _ids(found)
+
+    tasks: list[Task] = []
+    for (item, stack_at), task_id in zip(found, ids, strict=True):
+        heads = ["", "", ""]
+        for h in stack_at:
+            level = levels[h.rank]
+            heads[level] = f"{heads[level]} {h.text}".strip() if heads[level] else h.text
+        label = item.label
+        common = dict(section=heads[0], direction=heads[1], category=heads[2], label=label, line=item.line)
+        if item.owners is None:
+            tasks.append(Task(task_id, text=item.body, **common))
+            problems.append(
+                _problem(
+                    "task-without-owners",
+                    f"第{item.line}行任务“{label}”没有写明牵头单位或责任单位,请在任务清单中补填。",
+                    item.line,
+                    source,
+                    task=task_id,
+                )
+            )
+            continue
+        owners = names.parse_owners(item.owners)
+        for piece in owners.unclear:
+            problems.append(
+                _problem(
+                    "unclear-owners",
+                    f"第{item.line}行任务“{label}”的责任单位说明“{piece}”无法识别,请核对并在任务清单中补填。",
+                    item.line,
+                    source,
+                    task=task_id,
+                    value=piece,
+                )
+            )
+        shared_lead = collector.names(owners.lead, item.line, label)
+        shared_resp = collector.names(owners.responsible, item.line, label)
+        if owners.parts:
+            total = len(owners.parts)
+            for p, (part, part_owners) in enumerate(owners.parts, 1):
+                part_lead = collector.names(part_owners.lead, item.line, label)
+                part_resp = collector.names(part_owners.responsible, item.line, label)
+                lead_units = part_lead or shared_lead
+                resp = tuple(dict.fromkeys(part_resp + shared_resp))
+                lead_units, resp = _row(lead_units, resp, lead)
+                tasks.append(
+                    Task(
+                        f"{task_id}-{p}",
+                        text=f"{item.body}(其中:{part})",
+                        lead=lead_units,
+                        responsible=resp,
+                        note=f"第{label}项任务按责任单位分为{total}项,此为第{p}项:{part}",
+                        **common,
+                    )
+                )
+        else:
+            lead_units, resp = _row(shared_lead, shared_resp, lead)
+            tasks.append(Task(task_id, text=item.body, lead=lead_units, responsible=resp, **common))
+        if owners.empty():
+            problems.append(
+                _problem(
+                    "task-without-owners",
+                    f"第{item.line}行任务“{label}”的责任单位说明中没有单位名称,请在任务清单中补填。",
+                    item.line,
+                    source,
+                    task=task_id,
+                )
+            )
+    tasks = _unique(tasks, problems, source)
+    problems.extend(collector.problems)
+    problems.sort(key=lambda p: p.line)
+    return Plan(
+        title=title.text if title else "",
+        tasks=tasks,
+        units=list(collector.units.values()),
+        groups=collector.groups,
+        due=due,
+        problems=problems,
+    )
+
+
+def _unique(tasks: list[Task], problems: list[Problem], source: str) -> list[Task]:
+    """Never two tasks with one ID: a repeated number gets a further ``-n`` and a warning."""
+    seen: set[str] = set()
+    out = []
+    for task in tasks:
+        if task.id in seen:
+            n = 2
+            while f"{task.id}-{n}" in seen:
+                n += 1
+            new = f"{task.id}-{n}"
+            problems.append(
+                _problem(
+                    "duplicate-task-number",
+                    f"第{task.line}行任务序号“{task.label}”与前面的任务重复,编号改为{new},请核对原文。",
+                    task.line,
+                    source,
+                    task=new,
+                )
+            )
+            task = Task(**{**task.__dict__, "id": new})
+        seen.add(task.id)
+        out.append(task)
+    return out
+
+
+def read_plan(path: Path, lead: str = "explicit") -> Plan:
+    """Read a plan from a .txt (UTF-8 with or without BOM, GB18030) or .docx file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        text = _read_text(path)
+    elif suffix == ".docx":
+        text = _read_docx(path)
+    else:
+        raise PlanError(f"{path.name}: cannot read a plan from a {suffix or 'file without extension'}; use .txt or .docx")
+    return parse_plan(text, lead=lead, source=path.name)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PlanError(f"{path.name}: cannot read the file ({exc.strerror})") from exc
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PlanError(f"{path.name}: the text is neither UTF-8 nor GB18030; save it as UTF-8 and retry")
+
+
+def _read_docx(path: Path) -> str:
+    """Paragraphs and table rows in document order, one line each."""
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise PlanError(f"{path.name}: not a readable Word .docx file ({exc})") from exc
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            lines.extend(_table_lines(block))
+        else:
+            lines.append(block.text)
+    return "\n".join(lines)
+
+
+_COLUMNS = {
+    "label": re.compile(r"序号|编号|序"),
+    "lead": re.compile(r"牵头"),
+    "responsible": re.compile(r"责任|配合|协办|参与"),
+    "task": re.compile(r"任务|内容|事项|工作|目标"),
+}
+
+
+def _table_lines(table) -> list[str]:
+    """A task table (序号/任务/牵头单位/责任单位) as plan lines; any other table cell by cell."""
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(clean(cell.text.replace("\n", "")))
+        rows.append(cells)
+    columns: dict[str, int] = {}
+    lines: list[str] = []
+    for cells in rows:
+        if not columns:
+            found = {}
+            for key, pattern in _COLUMNS.items():
+                for c, text in enumerate(cells):
+                    if c not in found.values() and len(text) <= 8 and pattern.search(text):
+                        found[key] = c
+                        break
+            if {"task", "lead"} <= found.keys() or {"task", "responsible"} <= found.keys():
+                columns = found
+            else:
+                lines.extend(text for text in cells if text)
+            continue
+        texts = [t for t in cells if t]
+        if len(set(texts)) <= 1 or len(cells) <= max(columns.values()):
+            lines.extend(dict.fromkeys(texts))  # a merged heading row
+            continue
+
+        def get(key: str) -> str:
+            return cells[columns[key]] if key in columns else ""
+
+        label = get("label")
+        if re.fullmatch(r"\d+", label):
+            label += "."
+        owners = []
+        if get("lead"):
+            owners.append(f"牵头单位:{get('lead')}")
+        if get("responsible"):
+            owners.append(f"责任单位:{get('responsible')}")
+        annotation = f"({';'.join(owners)})" if owners else ""
+        lines.append(f"{label}{get('task')}{annotation}")
+    return lines
