@@ -114,7 +114,8 @@ def print_setup(
     if repeat_rows is not None:
         ws.repeat_rows(*repeat_rows)
     if title:
-        ws.set_header(f'&C&"{TITLE_FONT},Bold"&12{_escape_hf(title)}')
+        # The space ends the font-size code: "&12" + "2023年…" would read as size 122023.
+        ws.set_header(f'&C&"{TITLE_FONT},Bold"&12 {_escape_hf(title)}')
     ws.set_footer(f'&C&"{BODY_FONT},Regular"&10第 &P 页 共 &N 页')
 
 
