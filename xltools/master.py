@@ -122,7 +122,7 @@ def write_master(master: Master, path: str | Path) -> Path:
                 TARGET_SHEET,
                 TARGET_HEADERS,
                 (
-                    (t.task_id, t.phrase, t.value, t.unit, t.kind, t.comparison)
+                    (t.task_id, t.phrase, _number(t.value), t.unit, t.kind, t.comparison)
                     for t in master.targets
                 ),
                 widths=(9, 50, 14, 10, 8, 8),
@@ -146,6 +146,13 @@ def write_master(master: Master, path: str | Path) -> Path:
             raise MasterError(f"{path.name}: cannot write it ({exc})") from exc
         raise
     return path
+
+
+def _number(value: object) -> object:
+    # A value that is not a number (read from a broken master) is left blank, not written as NaN.
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _task_row(task: Task) -> tuple:
@@ -403,7 +410,10 @@ def _check_units(master: Master, file: str, report: Report) -> None:
                 value=unit.host,
             )
     rows = {u.name: _place(master, UNIT_SHEET, i, "单位名称") for i, u in enumerate(master.units)}
+    spellings = {u.name: {squash(n) for n in (u.name, *u.aliases)} for u in master.units}
     for a, b, why in near_duplicates([u.name for u in master.units]):
+        if spellings[a] & spellings[b]:
+            continue  # already a duplicate-unit
         report.warning(
             "near-duplicate",
             f"单位名录第{rows[a][0]}行“{a}”与第{rows[b][0]}行“{b}”可能是同一单位({why}):"
