@@ -1,0 +1,487 @@
+"""Distribute a round: one fillable workbook per unit in ``outbox/<round>/``, and a manifest.
+
+Who gets what: each owner of a task (`Task.leads` lead, `Task.partners` cooperate) is a unit of
+单位名录 (by name or 别名) or a group word, which stands for the units listing it in 所属分组. A unit
+with a 承办单位 (host) has no workbook of its own: its rows go into its host's workbook, with its
+name in the column 单位. A unit named both as lead and partner of a task gets one 牵头 row. An owner
+that is neither a unit nor a defined group, a group without members, a host missing from 单位名录 or
+a cycle of hosts stops the work before anything is written. The layout of each workbook is in
+`xltools.fillable`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from xltools.errors import MasterError, WorkspaceError
+from xltools.excel import file_name
+from xltools.fillable import BookSpec, Row, TargetRow, write_book
+from xltools.forms import LEAD, PARTNER, Form, load_form
+from xltools.model import LIST_SEP, Master, Task
+from xltools.text import clean
+
+UNIT_SHEET = "单位名录"
+MANIFEST = "manifest.xlsx"
+MANIFEST_HEADERS = (
+    "单位",
+    "文件",
+    "牵头任务数",
+    "配合任务数",
+    "指标数",
+    "督办联系人",
+    "联系电话",
+    "sha256",
+)
+PARALLEL_FROM = 24  # below this many workbooks a process pool costs more than it saves
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The rows one recipient's workbook holds: lead rows first, then partner rows, in task order."""
+
+    recipient: str
+    rows: tuple[Row, ...]
+
+    @property
+    def lead_count(self) -> int:
+        return sum(r.role == LEAD for r in self.rows)
+
+    @property
+    def partner_count(self) -> int:
+        return sum(r.role == PARTNER for r in self.rows)
+
+
+@dataclass
+class DistributeResult:
+    """What `distribute` wrote: the folder, one manifest line per workbook, warnings for the CLI."""
+
+    folder: Path
+    manifest: Path
+    books: list[dict] = field(default_factory=list)  # one dict per workbook, keys MANIFEST_HEADERS
+    warnings: list[str] = field(default_factory=list)
+    prefilled: int = 0  # how many workbooks received last round's answers
+
+    @property
+    def lead_rows(self) -> int:
+        return sum(b["牵头任务数"] for b in self.books)
+
+    @property
+    def partner_rows(self) -> int:
+        return sum(b["配合任务数"] for b in self.books)
+
+
+def assign(master: Master, source: str = "master.xlsx") -> list[Assignment]:
+    """Every recipient's rows, after expanding group words and routing hosted units to their host.
+
+    Raises a `MasterError` naming every owner that cannot be routed, and where to define it."""
+    missing: dict[str, list[str]] = {}
+    expanded: dict[str, list[str]] = {}
+
+    def units_of(owner: str, task: Task) -> list[str]:
+        owner = clean(owner)
+        if owner not in expanded:
+            members = master.members(owner)
+            unit = master.unit(owner)
+            expanded[owner] = members or ([unit.name] if unit else [])
+        if not expanded[owner]:
+            missing.setdefault(owner, []).append(task.id)
+        return expanded[owner]
+
+    per_unit: dict[str, dict[str, tuple[Task, str]]] = {}
+    for task in master.tasks:
+        roles: dict[str, str] = {}
+        for owner in task.leads:
+            for unit in units_of(owner, task):
+                roles[unit] = LEAD
+        for owner in task.partners:
+            for unit in units_of(owner, task):
+                roles.setdefault(unit, PARTNER)
+        for unit, role in roles.items():
+            per_unit.setdefault(unit, {})[task.id] = (task, role)
+
+    hosts, host_problems = _route(master, sorted(per_unit))
+    problems = [_missing_message(owner, tasks) for owner, tasks in missing.items()]
+    problems += host_problems
+    if problems:
+        listed = "\n".join(f"  - {p}" for p in problems)
+        raise MasterError(f"{source}: cannot route every task to a unit:\n{listed}")
+
+    order = {task.id: index for index, task in enumerate(master.tasks)}
+    books: dict[str, list[Row]] = {}
+    for unit, tasks in per_unit.items():
+        recipient = hosts[unit]
+        for task, role in tasks.values():
+            books.setdefault(recipient, []).append(
+                Row(
+                    task=task.id,
+                    text=task.text,
+                    unit=unit,
+                    role=role,
+                    leads=LIST_SEP.join(task.leads),
+                )
+            )
+    result = []
+    for recipient in sorted(books):
+        # Lead rows first, each block in the document's order; the recipient's own row before a
+        # hosted unit's row of the same task.
+        rows = sorted(
+            books[recipient],
+            key=lambda r: (r.role != LEAD, order[r.task], r.unit != recipient, r.unit),
+        )
+        result.append(Assignment(recipient, tuple(rows)))
+    return result
+
+
+def _missing_message(owner: str, tasks: list[str]) -> str:
+    where = f"task(s) {', '.join(dict.fromkeys(tasks))}"
+    if owner.startswith("各"):
+        return (
+            f"group word {owner} ({where}) has no members: in sheet {UNIT_SHEET}, write it in "
+            "所属分组 of each unit it stands for"
+        )
+    return (
+        f"{owner} ({where}) is neither a unit nor a group word of sheet {UNIT_SHEET}: add it "
+        "there, or as an 别名 of the unit it means"
+    )
+
+
+def _route(master: Master, units: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+    """Each unit's recipient, following 承办单位 chains; messages for unknown hosts and cycles."""
+    hosts: dict[str, str] = {}
+    problems: list[str] = []
+    for name in units:
+        chain = [name]
+        current = master.unit(name)
+        while current is not None and clean(current.host) and clean(current.host) != current.name:
+            host = master.unit(clean(current.host))
+            if host is None:
+                problems.append(
+                    f"{name}: its 承办单位 {clean(current.host)} is not a unit of sheet {UNIT_SHEET}; "
+                    "add that unit or correct 承办单位"
+                )
+                break
+            if host.name in chain:
+                loop = " → ".join([*chain[chain.index(host.name) :], host.name])
+                problems.append(
+                    f"{name}: 承办单位 go round in a cycle ({loop}) in sheet {UNIT_SHEET}; "
+                    "clear 承办单位 of the unit that receives the workbook"
+                )
+                break
+            chain.append(host.name)
+            current = host
+        hosts[name] = chain[-1]
+    return hosts, problems
+
+
+def targets_for(master: Master, rows: Sequence[Row]) -> tuple[TargetRow, ...]:
+    """The targets of the lead rows' tasks, in row order then the master's order."""
+    by_task: dict[str, list] = {}
+    for target in master.targets:
+        by_task.setdefault(target.task_id, []).append(target)
+    result = []
+    for row in rows:
+        if row.role != LEAD:
+            continue
+        for t in by_task.get(row.task, ()):
+            result.append(
+                TargetRow(row.task, row.unit, t.phrase, t.value, t.unit, t.kind, t.comparison)
+            )
+    return tuple(result)
+
+
+def created_at(period_end: date | None, due: date) -> datetime:
+    """The fixed creation time written into every workbook of a round (for identical output)."""
+    return datetime.combine(period_end or due, time(9, 0))
+
+
+def build_specs(
+    master: Master,
+    form: Form,
+    *,
+    workspace_id: str,
+    title: str,
+    office: str,
+    round_key: str,
+    round_name: str,
+    due: date,
+    period_end: date | None = None,
+    previous: dict | None = None,
+    source: str = "master.xlsx",
+) -> list[BookSpec]:
+    """One `BookSpec` per recipient: the pure part of distributing (no files touched).
+
+    ``previous`` holds last round's accepted answers (see `read_previous`) to prefill."""
+    specs = []
+    created = created_at(period_end, due)
+    for item in assign(master, source):
+        unit = master.unit(item.recipient)
+        targets = targets_for(master, item.rows) if form.target_fields else ()
+        specs.append(
+            BookSpec(
+                file=file_name(f"{round_key}_{item.recipient}"),
+                recipient=item.recipient,
+                contact=unit.contact if unit else "",
+                phone=unit.phone if unit else "",
+                workspace_id=workspace_id,
+                title=title,
+                office=office,
+                round_key=round_key,
+                round_name=round_name,
+                due=due,
+                created=created,
+                form=form,
+                rows=item.rows,
+                targets=targets,
+                previous=_previous_for(previous, item.rows, targets, item.recipient),
+            )
+        )
+    return specs
+
+
+def _previous_for(previous: dict | None, rows, targets, recipient: str) -> dict:
+    if not previous:
+        return {}
+    tasks = {
+        (r.task, r.unit): previous["tasks"][(r.task, r.unit)]
+        for r in rows
+        if (r.task, r.unit) in previous["tasks"]
+    }
+    found = {
+        (t.task, t.unit, t.phrase): previous["targets"][(t.task, t.unit, t.phrase)]
+        for t in targets
+        if (t.task, t.unit, t.phrase) in previous["targets"]
+    }
+    unit = previous["units"].get(recipient, {})
+    if not (tasks or found or unit):
+        return {}
+    return {"tasks": tasks, "targets": found, "unit": unit}
+
+
+def read_previous(path: Path, form: Form) -> dict:
+    """Last round's accepted answers from its 汇总数据.xlsx, keyed for prefilling.
+
+    ``{"tasks": {(编号, 单位): {field key: value}}, "targets": {(编号, 单位, 指标): {key: value}},
+    "units": {单位: {key: value}}}``; only rows with 数据状态 已采用, only fields of ``form``."""
+    from xltools.excel import read_sheets
+
+    try:
+        sheets = read_sheets(path)
+    except Exception as exc:  # calamine raises its own types for damaged files
+        raise WorkspaceError(f"{path.name}: cannot read last round's merged data ({exc})") from exc
+    result: dict = {"tasks": {}, "targets": {}, "units": {}}
+    for (task, unit, status), values in _records(
+        sheets.get("任务填报"), ("编号", "单位", "数据状态")
+    ):
+        if status == "已采用":
+            result["tasks"][(task, unit)] = _by_key(values, form.task_fields)
+    for (task, unit, phrase), values in _records(sheets.get("指标"), ("编号", "单位", "指标")):
+        result["targets"][(task, unit, phrase)] = _by_key(values, form.target_fields)
+    for (unit,), values in _records(sheets.get("单位信息"), ("单位",)):
+        result["units"][unit] = _by_key(values, form.unit_fields)
+    return result
+
+
+def _records(rows, keys: Sequence[str]):
+    if not rows:
+        return
+    header = [clean(v) for v in rows[0]]
+    if not all(k in header for k in keys):
+        return
+    for row in rows[1:]:
+        values = {h: row[i] for i, h in enumerate(header) if h and i < len(row)}
+        yield tuple(_text(values.get(k)) for k in keys), values
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean(value)
+
+
+def _by_key(values: dict, fields) -> dict:
+    found = {}
+    for f in fields:
+        value = values.get(f.label)
+        if value is not None and value != "":
+            found[f.key] = value
+    return found
+
+
+def distribute(
+    ws,
+    round_key: str,
+    *,
+    prefill: bool | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> DistributeResult:
+    """Write the round's workbooks and manifest into ``outbox/<round>/`` of workspace ``ws``.
+
+    ``prefill`` None means: prefill when the previous round used the same form. Refuses a round
+    whose folder already holds files unless ``force``."""
+    rnd = ws.round(round_key)
+    folder = ws.outbox(rnd.key)
+    refuse_overwrite(folder, force)
+    form = load_form(rnd.form, search=[ws.root / "templates"])
+    master = ws.master()
+    previous, warnings = _load_previous(ws, rnd, form, prefill)
+    specs = build_specs(
+        master,
+        form,
+        workspace_id=ws.id,
+        title=ws.title,
+        office=ws.office,
+        round_key=rnd.key,
+        round_name=rnd.name,
+        due=rnd.due,
+        period_end=rnd.period_end,
+        previous=previous,
+        source=ws.master_path.name,
+    )
+    result = write_round(specs, folder, master=master, force=force, progress=progress)
+    result.warnings[:0] = warnings
+    return result
+
+
+def _load_previous(ws, rnd, form: Form, prefill: bool | None) -> tuple[dict | None, list[str]]:
+    before = ws.previous(rnd.key)
+    if prefill is None:
+        prefill = before is not None and before.form == rnd.form
+    if not prefill:
+        return None, []
+    if before is None:
+        return None, [f"{rnd.key} is the first round: there are no earlier answers to prefill"]
+    path = ws.reports(before.key) / "汇总数据.xlsx"
+    if not path.is_file():
+        return None, [
+            f"{path.relative_to(ws.root).as_posix()} not found (run `xltools collect {before.key}` "
+            "first): the workbooks are not prefilled"
+        ]
+    return read_previous(path, form), []
+
+
+def refuse_overwrite(folder: Path, force: bool) -> None:
+    """Stop when ``folder`` already holds a round's files, unless ``force``."""
+    if force or not folder.is_dir():
+        return
+    if any(not p.name.startswith(".") for p in folder.iterdir()):
+        raise WorkspaceError(
+            f"{folder}: the round was already distributed; use --force to write its workbooks "
+            "again (units may already be filling the old ones)"
+        )
+
+
+def write_round(
+    specs: Sequence[BookSpec],
+    folder: Path,
+    *,
+    master: Master | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> DistributeResult:
+    """Write the workbooks and ``manifest.xlsx`` into a temporary folder, then move it to ``folder``."""
+    refuse_overwrite(folder, force)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    try:
+        hashes = _write_all(specs, temp, progress)
+        books = []
+        for spec, digest in zip(specs, hashes, strict=True):
+            unit = master.unit(spec.recipient) if master else None
+            books.append(
+                {
+                    "单位": spec.recipient,
+                    "文件": spec.file,
+                    "牵头任务数": sum(r.role == LEAD for r in spec.rows),
+                    "配合任务数": sum(r.role == PARTNER for r in spec.rows),
+                    "指标数": len(spec.targets),
+                    "督办联系人": unit.contact if unit else spec.contact,
+                    "联系电话": unit.phone if unit else spec.phone,
+                    "sha256": digest,
+                }
+            )
+        created = specs[0].created if specs else datetime(2000, 1, 1)
+        _write_manifest(temp / MANIFEST, books, created)
+        _move_into_place(temp, folder)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    result = DistributeResult(folder=folder, manifest=folder / MANIFEST, books=books)
+    result.prefilled = sum(bool(s.previous) for s in specs)
+    return result
+
+
+def _write_all(specs: Sequence[BookSpec], temp: Path, progress: Progress | None) -> list[str]:
+    total = len(specs)
+    workers = min(os.cpu_count() or 1, 8)
+    if total < PARALLEL_FROM or workers < 2:
+        hashes = []
+        for done, spec in enumerate(specs, start=1):
+            hashes.append(write_book(spec, temp / spec.file))
+            if progress:
+                progress(done, total, spec.recipient)
+        return hashes
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    size = max(1, math.ceil(total / (workers * 4)))
+    chunks = [list(range(i, min(i + size, total))) for i in range(0, total, size)]
+    hashes: list[str] = [""] * total
+    done = 0
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            pool.submit(_write_chunk, [specs[i] for i in chunk], str(temp)): chunk
+            for chunk in chunks
+        }
+        for future in as_completed(futures):
+            chunk = futures[future]
+            for i, digest in zip(chunk, future.result(), strict=True):
+                hashes[i] = digest
+            done += len(chunk)
+            if progress:
+                progress(done, total, specs[chunk[-1]].recipient)
+    return hashes
+
+
+def _write_chunk(specs: list[BookSpec], temp: str) -> list[str]:
+    return [write_book(spec, Path(temp) / spec.file) for spec in specs]
+
+
+def _write_manifest(path: Path, books: list[dict], created: datetime) -> None:
+    import xlsxwriter
+
+    from xltools.excel import write_table
+
+    with xlsxwriter.Workbook(str(path), {"in_memory": True}) as wb:
+        wb.set_properties({"title": "分发清单", "created": created})
+        rows = [[b[h] for h in MANIFEST_HEADERS] for b in books]
+        write_table(
+            wb,
+            "分发清单",
+            MANIFEST_HEADERS,
+            rows,
+            widths=(24, 36, 10, 10, 8, 12, 16, 20),
+        )
+
+
+def _move_into_place(temp: Path, folder: Path) -> None:
+    old = None
+    if folder.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+        os.replace(folder, old / folder.name)
+    try:
+        os.replace(temp, folder)
+    except OSError:
+        if old is not None:
+            os.replace(old / folder.name, folder)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,444 @@
+"""Write one unit's fillable workbook for a round (used by `xltools.distribute`).
+
+Sheets, in order:
+- ``填报说明``: title, round, due date, the unit, what the workbook holds, how to fill, whom to ask.
+- ``填报表``: one row per task row; header in row 1. Columns: 编号, 角色 (牵头/配合), 单位 (only in
+  a workbook that also carries hosted units' rows), 牵头单位 (the task's leads as written), 任务内容,
+  then one column per task field of the form, headed by its label. Task columns are locked; cells a
+  row fills are unlocked (grey and locked where the row's role does not fill the field).
+- ``指标`` (forms with target fields, units whose lead tasks carry targets): 编号, 单位 (as above),
+  指标, 目标值, 计量单位, 类型, 比较, then the target fields.
+- ``填报单位信息`` (forms with unit fields): columns 项目, 填写内容, 填写说明; one line per unit
+  field, its label in 项目 and the unit's answer in 填写内容 (column B).
+- ``_xltools``: the identity (`xltools.identity`), very hidden.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from xltools.excel import BODY_FONT, TITLE_FONT, print_setup, write_cell
+from xltools.forms import LEAD, Field, Form
+from xltools.identity import Identity, IdentityRow, IdentityTarget, embed, fingerprint
+
+SHEET_INFO = "填报说明"
+SHEET_TASKS = "填报表"
+SHEET_TARGETS = "指标"
+SHEET_UNIT = "填报单位信息"
+LOCKED_FILL = "#F2F2F2"
+NOT_APPLICABLE_FILL = "#D9D9D9"
+PREFILL_FILL = "#FFF2CC"
+MISSING_FILL = "#FFC7CE"
+_PROTECTION = {"format_cells": True, "format_columns": True, "format_rows": True}
+_LINE_HEIGHT = 14.5  # points per line of 11-point 仿宋
+
+
+@dataclass(frozen=True)
+class Row:
+    """One task row of 填报表: the task, the unit it is for (the recipient or a hosted unit), role."""
+
+    task: str
+    text: str
+    unit: str
+    role: str
+    leads: str
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One row of 指标."""
+
+    task: str
+    unit: str
+    phrase: str
+    value: float
+    measure: str
+    kind: str
+    comparison: str = ""
+
+
+@dataclass(frozen=True)
+class BookSpec:
+    """Everything one workbook needs; plain data, so workbooks can be written in other processes."""
+
+    file: str
+    recipient: str
+    contact: str
+    phone: str
+    workspace_id: str
+    title: str
+    office: str
+    round_key: str
+    round_name: str
+    due: date
+    created: datetime
+    form: Form
+    rows: tuple[Row, ...]
+    targets: tuple[TargetRow, ...] = ()
+    previous: dict = field(default_factory=dict, hash=False)  # last round's answers, to prefill
+
+    @property
+    def hosted(self) -> tuple[str, ...]:
+        """Units other than the recipient whose rows this workbook carries."""
+        return tuple(dict.fromkeys(r.unit for r in self.rows if r.unit != self.recipient))
+
+    def identity(self) -> Identity:
+        """The identity embedded in the workbook."""
+        return Identity(
+            workspace=self.workspace_id,
+            unit=self.recipient,
+            round=self.round_key,
+            form=self.form.name,
+            version=self.form.version,
+            rows=tuple(IdentityRow(r.task, r.unit, r.role, fingerprint(r.text)) for r in self.rows),
+            targets=tuple(
+                IdentityTarget(t.task, t.unit, fingerprint(t.phrase)) for t in self.targets
+            ),
+        )
+
+
+def write_book(spec: BookSpec, path: Path) -> str:
+    """Write the workbook to ``path``; return its sha256."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    wb.set_properties(
+        {
+            "title": f"{spec.round_name}{spec.form.title}",
+            "subject": spec.title,
+            "author": spec.office,
+            "company": spec.office,
+            "keywords": f"{spec.round_key} {spec.recipient}",
+            "created": spec.created,
+        }
+    )
+    fmt = _formats(wb)
+    _info_sheet(wb, spec, fmt)
+    _task_sheet(wb, spec, fmt)
+    if spec.form.target_fields and spec.targets:
+        _target_sheet(wb, spec, fmt)
+    if spec.form.unit_fields:
+        _unit_sheet(wb, spec, fmt)
+    embed(wb, spec.identity())
+    wb.close()
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _formats(wb) -> dict:
+    base = {
+        "font_name": BODY_FONT,
+        "font_size": 11,
+        "border": 1,
+        "valign": "top",
+        "text_wrap": True,
+    }
+    locked = {**base, "bg_color": LOCKED_FILL}
+    entry = {**base, "locked": False}
+    prefill = {**entry, "bg_color": PREFILL_FILL}
+    numbers = {"date": "yyyy-mm-dd", "integer": "0", "number": "#,##0.####", "percent": "0.##"}
+    fmt = {
+        "title": wb.add_format(
+            {
+                "font_name": TITLE_FONT,
+                "font_size": 16,
+                "bold": True,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        ),
+        "subtitle": wb.add_format(
+            {"font_name": TITLE_FONT, "font_size": 12, "bold": True, "align": "center"}
+        ),
+        "header": wb.add_format(
+            {
+                **base,
+                "font_name": TITLE_FONT,
+                "bold": True,
+                "align": "center",
+                "valign": "vcenter",
+                "bg_color": "#D9E1F2",
+            }
+        ),  # fmt: skip
+        "label": wb.add_format(
+            {**base, "font_name": TITLE_FONT, "bold": True, "valign": "vcenter"}
+        ),
+        "plain": wb.add_format({**base, "border": 0}),
+        "plain_bold": wb.add_format({**base, "border": 0, "bold": True, "font_name": TITLE_FONT}),
+        "locked": wb.add_format(locked),
+        "locked_center": wb.add_format({**locked, "align": "center", "valign": "vcenter"}),
+        "locked_number": wb.add_format({**locked, "num_format": "#,##0.####"}),
+        "na": wb.add_format({**base, "bg_color": NOT_APPLICABLE_FILL}),
+        "missing": wb.add_format({"bg_color": MISSING_FILL}),
+    }
+    for kind in ("text", *numbers):
+        extra = {"num_format": numbers[kind]} if kind in numbers else {}
+        fmt[f"entry_{kind}"] = wb.add_format({**entry, **extra})
+        fmt[f"prefill_{kind}"] = wb.add_format({**prefill, **extra})
+    return fmt
+
+
+def _entry_format(fmt: dict, f: Field, prefilled: bool):
+    kind = f.type if f.type in ("date", "integer", "number", "percent") else "text"
+    return fmt[f"{'prefill' if prefilled else 'entry'}_{kind}"]
+
+
+def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
+    ws = wb.add_worksheet(SHEET_INFO)
+    ws.set_column(0, 0, 14)
+    ws.set_column(1, 1, 84)
+    ws.merge_range(0, 0, 0, 1, spec.title or spec.office, fmt["title"])
+    ws.set_row(0, 30)
+    ws.merge_range(1, 0, 1, 1, f"{spec.round_name}{spec.form.title}填报表", fmt["subtitle"])
+    lead = sum(r.role == LEAD for r in spec.rows)
+    content = f"牵头任务 {lead} 项、配合任务 {len(spec.rows) - lead} 项"
+    if spec.targets:
+        content += f"、指标 {len(spec.targets)} 项"
+    if spec.hosted:
+        content += f";含代为承办的 {'、'.join(spec.hosted)} 的任务(见“单位”列)"
+    due = f"{spec.due.year}年{spec.due.month}月{spec.due.day}日前"
+    lines = [
+        ("填报单位", spec.recipient),
+        ("报送轮次", spec.round_name),
+        ("报送截止", due),
+        ("本表内容", content),
+        ("报送方式", f"填写完成后保存(xlsx 格式,文件名可保留不变),于{due}报送{spec.office}。"),
+        ("咨询联系", f"填写中如有疑问,请与{spec.office}联系。"),
+    ]
+    row = 3
+    for label, value in lines:
+        ws.write_string(row, 0, label, fmt["label"])
+        ws.write_string(row, 1, value, fmt["locked"])
+        ws.set_row(row, _height([(value, 84)], minimum=20))
+        row += 1
+    row += 1
+    ws.write_string(row, 0, "填写说明", fmt["plain_bold"])
+    steps = list(spec.form.instructions)
+    if spec.previous:
+        steps.append(
+            "黄色底色的单元格已预填上一轮已采用的内容,请逐项核对,按本期实际情况修改更新后再报送。"
+        )
+    if spec.form.unit_fields:
+        steps.append(
+            f"请在“{SHEET_UNIT}”工作表填写{'、'.join(f.label for f in spec.form.unit_fields)}。"
+        )
+    steps.append("将鼠标停在填写单元格上可看到填写提示;下拉单元格请从列表中选择。")
+    for number, step in enumerate(steps, start=1):
+        row += 1
+        text = f"{number}. {step}"
+        ws.write_string(row, 1, text, fmt["plain"])
+        ws.set_row(row, _height([(text, 84)], minimum=18))
+    ws.protect("", _PROTECTION)
+    print_setup(ws, f"{spec.recipient} {spec.round_name}{spec.form.title}", landscape=False)
+
+
+def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
+    ws = wb.add_worksheet(SHEET_TASKS)
+    form = spec.form
+    fixed: list[tuple[str, float]] = [("编号", 8), ("角色", 6)]
+    if spec.hosted:
+        fixed.append(("单位", 14))
+    fixed += [("牵头单位", 14), ("任务内容", 44)]
+    columns = [*fixed, *((f.label, f.width) for f in form.task_fields)]
+    for c, (label, width) in enumerate(columns):
+        ws.write_string(0, c, label, fmt["header"])
+        ws.set_column(c, c, width)
+    ws.set_row(0, _height([(label, width) for label, width in columns], minimum=30))
+    first_input = len(fixed)
+    previous = spec.previous.get("tasks", {}) if spec.previous else {}
+    for r, row in enumerate(spec.rows, start=1):
+        values = [row.task, row.role, *([row.unit] if spec.hosted else []), row.leads, row.text]
+        for c, value in enumerate(values):
+            style = "locked_center" if c < 2 else "locked"
+            write_cell(ws, r, c, value, fmt[style])
+        answers = previous.get((row.task, row.unit), {})
+        cells = [(row.text, 44), (row.leads, 14)]
+        for c, f in enumerate(form.task_fields, start=first_input):
+            if not f.applies_to(row.role):
+                ws.write_blank(r, c, None, fmt["na"])
+                continue
+            value = answers.get(f.key)
+            write_cell(ws, r, c, value, _entry_format(fmt, f, value not in (None, "")))
+            if isinstance(value, str):
+                cells.append((value, f.width))
+        has_long = any(f.type == "longtext" and f.applies_to(row.role) for f in form.task_fields)
+        ws.set_row(r, _height(cells, minimum=45 if has_long else 24))
+    # Validation and highlights per block of rows of one role (lead rows come first).
+    for first, last, role in _blocks(spec.rows):
+        for c, f in enumerate(form.task_fields, start=first_input):
+            if not f.applies_to(role):
+                continue
+            _validate(ws, first, c, last, c, f)
+            others = {o.key: first_input + i for i, o in enumerate(form.task_fields)}
+            _highlight(ws, first, c, last, c, f, others, fmt)
+    ws.freeze_panes(1, 2)
+    ws.protect("", _PROTECTION)
+    print_setup(
+        ws, f"{spec.recipient} {spec.round_name}{form.title}", landscape=True, repeat_rows=(0, 0)
+    )
+
+
+def _target_sheet(wb, spec: BookSpec, fmt: dict) -> None:
+    ws = wb.add_worksheet(SHEET_TARGETS)
+    hosted = any(t.unit != spec.recipient for t in spec.targets)
+    fixed: list[tuple[str, float]] = [("编号", 8)]
+    if hosted:
+        fixed.append(("单位", 14))
+    fixed += [("指标", 40), ("目标值", 12), ("计量单位", 9), ("类型", 7), ("比较", 7)]
+    columns = [*fixed, *((f.label, f.width) for f in spec.form.target_fields)]
+    for c, (label, width) in enumerate(columns):
+        ws.write_string(0, c, label, fmt["header"])
+        ws.set_column(c, c, width)
+    ws.set_row(0, 30)
+    previous = spec.previous.get("targets", {}) if spec.previous else {}
+    for r, t in enumerate(spec.targets, start=1):
+        values = [
+            t.task,
+            *([t.unit] if hosted else []),
+            t.phrase,
+            t.value,
+            t.measure,
+            t.kind,
+            t.comparison,
+        ]
+        for c, value in enumerate(values):
+            style = "locked_number" if isinstance(value, float) else "locked"
+            write_cell(ws, r, c, value, fmt["locked_center" if c == 0 else style])
+        answers = previous.get((t.task, t.unit, t.phrase), {})
+        for c, f in enumerate(spec.form.target_fields, start=len(fixed)):
+            value = answers.get(f.key)
+            write_cell(ws, r, c, value, _entry_format(fmt, f, value not in (None, "")))
+        ws.set_row(r, _height([(t.phrase, 40)], minimum=22))
+    last = len(spec.targets)
+    others = {o.key: len(fixed) + i for i, o in enumerate(spec.form.target_fields)}
+    for c, f in enumerate(spec.form.target_fields, start=len(fixed)):
+        _validate(ws, 1, c, last, c, f)
+        _highlight(ws, 1, c, last, c, f, others, fmt)
+    ws.freeze_panes(1, 1)
+    ws.protect("", _PROTECTION)
+    print_setup(ws, f"{spec.recipient} {spec.round_name}指标完成情况", repeat_rows=(0, 0))
+
+
+def _unit_sheet(wb, spec: BookSpec, fmt: dict) -> None:
+    ws = wb.add_worksheet(SHEET_UNIT)
+    for c, (label, width) in enumerate((("项目", 18), ("填写内容", 30), ("填写说明", 50))):
+        ws.write_string(0, c, label, fmt["header"])
+        ws.set_column(c, c, width)
+    ws.set_row(0, 24)
+    answers = spec.previous.get("unit", {}) if spec.previous else {}
+    for r, f in enumerate(spec.form.unit_fields, start=1):
+        ws.write_string(r, 0, f.label + (" *" if f.required else ""), fmt["label"])
+        value = answers.get(f.key)
+        write_cell(ws, r, 1, value, _entry_format(fmt, f, value not in (None, "")))
+        ws.write_string(r, 2, f.help, fmt["locked"])
+        ws.set_row(r, _height([(f.help, 50)], minimum=24))
+        _validate(ws, r, 1, r, 1, f)
+        _highlight(ws, r, 1, r, 1, f, {}, fmt)
+    ws.protect("", _PROTECTION)
+    print_setup(ws, f"{spec.recipient} {spec.round_name}{SHEET_UNIT}", landscape=False)
+
+
+def _blocks(rows) -> list[tuple[int, int, str]]:
+    """Runs of consecutive rows with the same role, as (first, last, role) sheet rows."""
+    blocks: list[tuple[int, int, str]] = []
+    for r, row in enumerate(rows, start=1):
+        if blocks and blocks[-1][2] == row.role and blocks[-1][1] == r - 1:
+            blocks[-1] = (blocks[-1][0], r, row.role)
+        else:
+            blocks.append((r, r, row.role))
+    return blocks
+
+
+def validation(f: Field) -> dict:
+    """The xlsxwriter data validation of a field: dropdown, bounds or length, and its prompt."""
+    rule: dict = {"validate": "any"}
+    error = ""
+    if f.type == "choice":
+        rule = {"validate": "list", "source": list(f.choices)}
+        error = f"请从下拉列表中选择:{'、'.join(f.choices)}。"
+    elif f.type in ("integer", "number", "percent"):
+        kind = "integer" if f.type == "integer" else "decimal"
+        low = f.min if f.min is not None else -1e15
+        high = f.max if f.max is not None else 1e15
+        rule = {"validate": kind, "criteria": "between", "minimum": low, "maximum": high}
+        word = "整数" if kind == "integer" else "数字"
+        error = f"请填写{word}" + (
+            f",范围 {_num(f.min)} 至 {_num(f.max)}。" if f.min is not None and f.max is not None
+            else f",不小于 {_num(f.min)}。" if f.min is not None
+            else f",不大于 {_num(f.max)}。" if f.max is not None else "。"
+        )  # fmt: skip
+    elif f.type == "date":
+        low = f.min or date(1990, 1, 1)
+        high = f.max or date(2099, 12, 31)
+        rule = {"validate": "date", "criteria": "between", "minimum": low, "maximum": high,
+                "error_type": "warning"}  # fmt: skip
+        error = "请填写日期,如 2023-12-31。"
+    elif f.max_length:
+        rule = {"validate": "length", "criteria": "<=", "value": f.max_length}
+        error = f"内容不能超过 {f.max_length} 个字。"
+    if f.type == "choice" or rule["validate"] not in ("any", "list"):
+        rule.update({"error_title": "输入有误", "error_message": error[:255]})
+    prompt = f.help + ("(必填)" if f.required else "")
+    if prompt:
+        rule.update({"input_title": f.label[:32], "input_message": prompt[:255]})
+    return rule
+
+
+def _num(value) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
+def _validate(ws, r1: int, c1: int, r2: int, c2: int, f: Field) -> None:
+    if r2 < r1:
+        return
+    rule = validation(f)
+    if rule == {"validate": "any"}:
+        return
+    if ws.data_validation(r1, c1, r2, c2, rule) != 0:
+        raise ValueError(f"data validation of {f.key} rejected by xlsxwriter")
+
+
+def _highlight(ws, r1, c1, r2, c2, f: Field, others: dict[str, int], fmt: dict) -> None:
+    """Light red while a required cell is empty; a conditional format, so filling clears it."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    if r2 < r1:
+        return
+    cell = xl_rowcol_to_cell(r1, c1)
+    if f.required:
+        formula = f"=LEN(TRIM({cell}))=0"
+    elif f.required_when:
+        conditions = []
+        for key, values in f.required_when.items():
+            if key not in others:
+                continue
+            other = xl_rowcol_to_cell(r1, others[key], col_abs=True)
+            conditions += [f'{other}="{v}"' for v in values]
+        if not conditions:
+            return
+        formula = f"=AND(LEN(TRIM({cell}))=0,OR({','.join(conditions)}))"
+    else:
+        return
+    ws.conditional_format(
+        r1, c1, r2, c2, {"type": "formula", "criteria": formula, "format": fmt["missing"]}
+    )
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _height(cells, minimum: float = 18) -> float:
+    """A row height that shows wrapped texts whole: xlsxwriter cannot autofit heights."""
+    lines = 1
+    for text, width in cells:
+        usable = max(1.0, width - 1.5)
+        count = sum(
+            max(1, math.ceil(_display_width(part) / usable)) for part in str(text).split("\n")
+        )
+        lines = max(lines, count)
+    return min(409.0, max(minimum, lines * _LINE_HEIGHT + 5))
