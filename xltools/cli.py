@@ -61,3 +61,223 @@ def workspace_option(command):
 
 def echo_err(message: str) -> None:
     click.echo(message, err=True)
+
+
+def _echo_problems(report, source: str = "") -> None:
+    """Warnings and errors of an import on stderr, with the plan's line numbers."""
+    for p in report.problems:
+        label = "Warning" if p.severity == "警告" else "Error"
+        where = (
+            f"{source}:{p.line}: " if p.line and source else (f"line {p.line}: " if p.line else "")
+        )
+        echo_err(f"{label}: {where}{p.message} [{p.code}]")
+
+
+def _count_line(master, report) -> str:
+    from xltools.master import counts
+
+    n = counts(master, report)
+    return (
+        f"{n['tasks']} tasks, {n['units']} units, {n['groups']} groups, "
+        f"{n['targets']} targets, {n['warnings']} warnings"
+    )
+
+
+_LEAD_HELP = "Who leads when an annotation names no lead: nobody named (explicit) or the first unit"
+
+
+@main.command("import")
+@click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("master.xlsx"),
+    show_default=True,
+    help="Master workbook to write",
+)
+@click.option(
+    "--units",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Unit directory to carry over (a workbook with a 单位名录 sheet)",
+)
+@click.option(
+    "--lead",
+    type=click.Choice(["explicit", "first"]),
+    default="explicit",
+    show_default=True,
+    help=_LEAD_HELP,
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing output workbook")
+def import_(plan: Path, output: Path, units: Path | None, lead: str, force: bool) -> None:
+    """Import a published plan (.txt or .docx) into a master workbook.
+
+    Writes the sheets 任务清单, 单位名录 and 指标. With --units, groups, aliases, hosts and contacts
+    come from a directory the office already keeps, such as last year's master.
+
+    \b
+    Example:
+      xltools import plan.txt -o master.xlsx --units units.xlsx
+      xltools import 方案.docx -o master.xlsx --lead first
+    """
+    from xltools.master import import_plan, write_master
+
+    if output.exists() and not force:
+        raise XltoolsError(f"{output}: exists; pass --force to overwrite it")
+    master, report = import_plan(plan, units, lead=lead)
+    write_master(master, output)
+    _echo_problems(report, plan.name)
+    click.echo(f"Imported {_count_line(master, report)} into {output}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--plan",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The published plan (.txt or .docx)",
+)
+@click.option(
+    "--units",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Unit directory to carry over (a workbook with a 单位名录 sheet)",
+)
+@click.option("--title", help="Title on workbooks and reports (default: the plan's title)")
+@click.option(
+    "--year",
+    type=click.IntRange(2000, 2100),
+    help="Year of the rounds (default: the year in the plan's title, else this year)",
+)
+@click.option(
+    "--lead",
+    type=click.Choice(["explicit", "first"]),
+    default="explicit",
+    show_default=True,
+    help=_LEAD_HELP,
+)
+def init(
+    directory: Path, plan: Path, units: Path | None, title: str | None, year: int | None, lead: str
+) -> None:
+    """Create a workspace: the master workbook and xltools.yaml with the year's rounds.
+
+    The rounds are the implementation plan (办理方案) and the four quarters, each due on the 20th
+    of the month after the quarter; edit xltools.yaml to change them.
+
+    \b
+    Example:
+      xltools init wuhan-2023 --plan plan.txt --units units.xlsx
+      xltools init 2024 --plan 方案.docx --year 2024 --title "2024年重点任务"
+    """
+    from xltools.problems import Report
+    from xltools.workspace import init_workspace
+
+    report = Report()
+    ws = init_workspace(directory, plan, units, title=title, year=year, lead=lead, report=report)
+    _echo_problems(report, plan.name)
+    click.echo(f"Imported {_count_line(ws.master(), report)}")
+    click.echo(
+        f"Workspace {ws.title} ({ws.year}) ready in {directory}; rounds: "
+        + ", ".join(r.key for r in ws.rounds)
+    )
+
+
+@main.command()
+@click.argument(
+    "master", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@workspace_option
+def check(master: Path | None, workspace: Path | None) -> None:
+    """Check a master workbook the office has edited; exit 1 when it has errors.
+
+    Finds duplicate or missing IDs, empty task texts, tasks without owners, units missing from
+    单位名录, group words without members, unknown hosts, near-duplicate unit names and bad targets.
+
+    \b
+    Example:
+      xltools check                 # the master of this workspace
+      xltools check master.xlsx
+    """
+    from xltools.master import check_master, read_master
+
+    if master is None:
+        from xltools.workspace import load
+
+        master = load(workspace).master_path
+    report = check_master(read_master(master), master)
+    for p in report.problems:
+        place = f"{p.sheet}!{p.cell}" if p.cell else p.sheet
+        click.echo(f"{p.severity}\t{place}\t{p.code}\t{p.message}")
+    errors, warnings = len(report.errors), len(report.warnings)
+    summary = f"{master.name}: {errors} errors, {warnings} warnings"
+    click.echo(summary if report.problems else f"{master.name}: no problems")
+    if errors:
+        raise SystemExit(1)
+
+
+class RoundType(click.ParamType):
+    """A round key: ``plan`` or a quarter such as ``2023Q2`` (``2023q2`` is accepted)."""
+
+    name = "round"
+
+    def convert(self, value, param, ctx):
+        import re
+
+        text = str(value).strip()
+        if text.lower() == "plan":
+            return "plan"
+        found = re.fullmatch(r"((?:19|20)\d\d)\s*[Qq]([1-4])", text)
+        if found:
+            return f"{found[1]}Q{found[2]}"
+        self.fail(f"{value!r} is not a round: use plan or a quarter such as 2023Q2", param, ctx)
+
+
+ROUND = RoundType()
+
+
+@main.command()
+@click.argument("round_key", metavar="ROUND", type=ROUND)
+@click.option(
+    "--prefill/--no-prefill",
+    default=None,
+    help="Write last round's accepted answers into the workbooks  [default: on for quarters after the first]",
+)
+@click.option("--force", is_flag=True, help="Write a round again that was already distributed")
+@workspace_option
+def distribute(round_key: str, prefill: bool | None, force: bool, workspace: Path | None) -> None:
+    """Write one fillable workbook per unit for a round into outbox/ROUND/.
+
+    Group words are expanded through 单位名录 and hosted offices routed to their host; a manifest
+    lists every workbook with its counts and checksum.
+
+    \b
+    Example:
+      xltools distribute plan
+      xltools distribute 2023Q2 --no-prefill
+    """
+    from xltools.distribute import distribute as run
+    from xltools.workspace import load
+
+    ws = load(workspace)
+    bar = None
+
+    def progress(done: int, total: int, unit: str) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="Writing workbooks", file=click.get_text_stream("stderr"))
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        result = run(ws, round_key, prefill=prefill, force=force, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for warning in result.warnings:
+        echo_err(f"Warning: {warning}")
+    click.echo(
+        f"Wrote {len(result.books)} workbooks ({result.lead_rows} lead rows, {result.partner_rows} "
+        f"partner rows) and {result.manifest.name} to {result.folder}"
+    )
+    if result.prefilled:
+        click.echo(f"Prefilled {result.prefilled} workbooks with last round's accepted answers")
