@@ -264,7 +264,9 @@ def distribute(round_key: str, prefill: bool | None, force: bool, workspace: Pat
     def progress(done: int, total: int, unit: str) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label="Writing workbooks", file=click.get_text_stream("stderr"))
+            bar = click.progressbar(
+                length=total, label="Writing workbooks", file=click.get_text_stream("stderr")
+            )
             bar.__enter__()
         bar.update(done - bar.pos)
 
