@@ -1,6 +1,6 @@
 """Owner annotations of a plan: split unit lists, restore shortened names, read owner clauses.
 
-Input is expected half-width already (``xltools.text.halfwidth``): ``(`` ``)`` ``:`` ``;`` ``,``.
+Text is made half-width first (``xltools.text.halfwidth``), so ``（）：；，`` read as ``():;,``.
 """
 
 from __future__ import annotations
@@ -8,12 +8,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from xltools.text import halfwidth
+
 _OPEN = "(〈【《"
 _CLOSE = ")〉】》"
 _MASK = "\x00"
 
 LEAD_KEYS = ("牵头单位", "牵头部门", "主办单位")
-RESPONSIBLE_KEYS = ("责任单位", "责任部门", "配合单位", "配合部门", "协办单位", "协办部门", "参与单位")
+RESPONSIBLE_KEYS = (
+    "责任单位",
+    "责任部门",
+    "配合单位",
+    "配合部门",
+    "协办单位",
+    "协办部门",
+    "参与单位",
+)
 _KEY = re.compile(r"(" + "|".join(LEAD_KEYS + RESPONSIBLE_KEYS) + r")\s*:\s*")
 # "X牵头,Y、Z配合": a role word closing a run of names.
 _ROLE = re.compile(r"(牵头|负责|配合|协办|参与|协助)(?=[,;。、.\s]|$)")
@@ -62,6 +72,10 @@ def mask(text: str) -> str:
         else:
             out.append(_MASK if depth else ch)
     return "".join(out)
+
+
+def _brackets(text: str) -> str:
+    return halfwidth(text).replace("<", "〈").replace(">", "〉")
 
 
 def split_top(text: str, seps: str) -> list[str]:
@@ -124,7 +138,7 @@ def _expand_run(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def split_unit_items(text: str) -> list[tuple[str, str]]:
     """Unit names with their 〈〉 notes, shortened names restored: ``江汉、硚口区人民政府`` -> two."""
     items: list[tuple[str, str]] = []
-    for run in split_top(text.replace("<", "〈").replace(">", "〉"), ",;"):
+    for run in split_top(_brackets(text), ",;"):
         parts = [_split_note(p) for p in split_top(run, "、")]
         parts = [(re.sub(r"\s+", "", n).strip("。."), note) for n, note in parts]
         items.extend(_expand_run([p for p in parts if p[0]]))
@@ -166,7 +180,7 @@ def starts_with_key(line: str) -> bool:
 
 def parse_owners(text: str) -> Owners:
     """Read an owner annotation (without its outer brackets) into an `Owners`."""
-    text = text.strip().replace("<", "〈").replace(">", "〉")
+    text = _brackets(text).strip()
     owners = Owners()
     masked = mask(text)
     keys = list(_KEY.finditer(masked))

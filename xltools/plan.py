@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from xltools import names
@@ -139,38 +139,39 @@ def _scan(lines: list[str]) -> list[_Item]:
         if owners is None and names.starts_with_key(line):
             item.owners, item.body = line.rstrip("。."), ""
         elif found and owners is None:
-            # Owners on their own lines, or the task wrapped onto further lines before its annotation.
-            j, extra, collected = i, [], []
-            while j < n and len(extra) < 4:
-                nxt = lines[j]
-                if not nxt:
-                    j += 1
-                    continue
-                if _label(nxt):
-                    break
-                if names.starts_with_key(nxt) and not extra:
-                    collected.append(nxt.rstrip(" 。.;"))
-                    j += 1
-                    continue
-                if collected:
-                    break
-                rest, ann = _split_annotation(nxt)
-                if ann is not None and not rest.strip():
-                    collected.append(ann)
-                    j += 1
-                    break
-                extra.append(rest)
-                j += 1
-                if ann is not None:
-                    collected.append(ann)
-                    break
-            if collected:
-                item.owners = ";".join(collected)
-                if extra and (ann is not None):
-                    item.body += "".join(extra)
-                i = j
+            i = _follow(lines, i, item)
         items.append(item)
     return items
+
+
+def _follow(lines: list[str], i: int, item: _Item) -> int:
+    """Owners on their own lines after a task, or the task wrapped onto lines before its annotation."""
+    collected: list[str] = []
+    extra: list[str] = []
+    j = i
+    while j < len(lines) and len(extra) < 4:
+        nxt = lines[j]
+        j += 1
+        if not nxt:
+            continue
+        if _label(nxt):
+            break
+        if names.starts_with_key(nxt) and not extra:
+            collected.append(nxt.rstrip(" 。.;"))
+            i = j
+            continue
+        if collected:
+            break
+        rest, annotation = _split_annotation(nxt)
+        extra.append(rest.strip())
+        if annotation is not None:
+            collected.append(annotation)
+            item.body += "".join(extra)
+            i = j
+            break
+    if collected:
+        item.owners = ";".join(collected)
+    return i
 
 
 def _has_owned_below(labelled: list[_Item], k: int) -> bool:
@@ -185,9 +186,9 @@ def _has_owned_below(labelled: list[_Item], k: int) -> bool:
 
 def _title(items: list[_Item], before: int) -> _Item | None:
     for item in reversed(items):
-        if item.line < before and not item.style and item.owners is None:
-            if "。" not in item.text and _TITLE.fullmatch(item.text):
-                return item
+        plain = item.line < before and not item.style and item.owners is None
+        if plain and "。" not in item.text and _TITLE.fullmatch(item.text):
+            return item
     return None
 
 
@@ -227,10 +228,8 @@ def _classify(labelled: list[_Item], last_owned: int) -> None:
             continue
         if (item.parent, item.style) in owned_keys:
             item.role = "missing"  # a task like its siblings, without owners
-        elif item.line > last_owned:
-            item.role = "stray"
-        elif item.style in _TASK_STYLES:
-            item.role = "stray"
+        elif item.line > last_owned or item.style in _TASK_STYLES:
+            item.role = "stray"  # reported, not imported
         else:
             item.role = "heading"
 
@@ -246,18 +245,26 @@ def _levels(headings: list[_Item]) -> dict[int, int]:
     return levels
 
 
-def _problem(code: str, message: str, line: int, source: str, task: str = "", value: str = ""):
-    return Problem(code, WARNING, message, file=source, line=line, task=task, value=value)
+class _Warnings(list):
+    """Problems of one plan, all warnings with their line."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+
+    def add(self, code: str, line: int, message: str, task: str = "", value: str = "") -> None:
+        self.append(
+            Problem(code, WARNING, message, file=self.source, line=line, task=task, value=value)
+        )
 
 
 class _Collector:
     """Owners of all tasks: units in first-seen order with hosts, group words, note warnings."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, warnings: _Warnings) -> None:
         self.units: dict[str, Unit] = {}
         self.groups: dict[str, str] = {}
-        self.problems: list[Problem] = []
-        self.source = source
+        self.warnings = warnings
 
     def names(self, items: list[tuple[str, str]], line: int, label: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -276,17 +283,10 @@ class _Collector:
                 if known is None or (host and not known.host):
                     self.units[name] = Unit(name, host=host or (known.host if known else ""))
                 if host and host not in self.units:
-                    self.units[host] = Unit(host)
-            if note and kind == "unknown" or (kind == "definition" and not names.is_group_word(name)):
-                self.problems.append(
-                    _problem(
-                        "unknown-owner-note",
-                        f"第{line}行任务“{label}”中“{name}”后的说明〈{note}〉无法识别,请核对该单位并在单位名录中处理。",
-                        line,
-                        self.source,
-                        value=note,
-                    )
-                )
+                    self.units[host] = Unit(host)  # the host receives the workbook: a unit too
+            if kind == "unknown":
+                msg = f"第{line}行任务“{label}”中“{name}”后的说明〈{note}〉无法识别,请核对该单位并在单位名录中处理。"
+                self.warnings.add("unknown-owner-note", line, msg, value=note)
         return tuple(out)
 
 
@@ -302,57 +302,40 @@ def _ids(tasks: list[tuple[_Item, list[_Item]]]) -> list[str]:
     chains = []
     for k, (item, stack) in enumerate(tasks):
         numbered = [h for h in stack if number(h.label) is not None]
-        own = number(item.label)
-        chains.append((numbered, own))
+        chains.append((numbered, number(item.label)))
         groups.setdefault(numbered[0].line if numbered else None, []).append(k)
     ids = [""] * len(tasks)
     for members in groups.values():
         depth = max(len(chains[k][0]) for k in members)
-        for extra in range(depth):
+        for extra in range(max(depth, 1)):
             keys = []
             for k in members:
                 numbered, own = chains[k]
                 path = [number(h.label) for h in numbered[: 1 + extra]]
                 keys.append("-".join(str(x) for x in [*path, own] if x is not None))
-            if len(set(keys)) == len(keys) or extra == depth - 1:
+            if len(set(keys)) == len(keys):
                 break
-        if depth == 0:
-            keys = [str(chains[k][1]) for k in members]
         for k, key in zip(members, keys, strict=True):
             ids[k] = key
     return ids
 
 
-def parse_plan(text: str, lead: str = "explicit", source: str = "") -> Plan:
-    """Parse a plan's text into a `Plan`; ``lead="first"`` makes the first listed unit lead."""
-    if lead not in LEADS:
-        raise ValueError(f"lead must be one of {LEADS}, not {lead!r}")
-    lines = [halfwidth(clean(line)) for line in text.splitlines()]
-    items = _scan(lines)
-    labelled = [it for it in items if it.style]
-    owned = [it for it in labelled if it.owners is not None]
-    name = source or "the plan"
-    if not owned:
-        raise PlanError(
-            f"{name}: no task with owners (牵头单位/责任单位) found; is this the plan document?"
-        )
+def _locate(items: list[_Item], labelled: list[_Item], owned: list[_Item]) -> tuple:
+    """Where the plan starts (after its title, else at its first heading leading to tasks)."""
+    first = owned[0].line
     for k, item in enumerate(labelled):
+        if item.line >= first:
+            break
         if item.owners is None and _has_owned_below(labelled, k):
             first = item.line
             break
-    else:
-        first = owned[0].line
-    first = min(first, owned[0].line)
     title = _title(items, first)
-    start = title.line + 1 if title else first
-    due = _due(items, title.line if title else first)
-    body = [it for it in labelled if it.line >= start]
-    _classify(body, owned[-1].line)
+    notice_end = title.line if title else first
+    return (title.line + 1 if title else first), title, _due(items, notice_end)
 
-    problems: list[Problem] = []
-    collector = _Collector(source)
-    headings = [it for it in body if it.role == "heading"]
-    levels = _levels(headings)
+
+def _walk(body: list[_Item], items: list[_Item], start: int, warnings: _Warnings) -> list:
+    """Tasks with the headings above them; lines that look like tasks but are not are reported."""
     stack: list[_Item] = []
     found: list[tuple[_Item, list[_Item]]] = []
     for item in body:
@@ -363,113 +346,91 @@ def parse_plan(text: str, lead: str = "explicit", source: str = "") -> Plan:
         elif item.role in ("task", "missing"):
             found.append((item, list(stack)))
         elif item.role == "stray":
-            problems.append(
-                _problem(
-                    "line-not-imported",
-                    f"第{item.line}行“{item.text[:30]}”像是任务但没有写明牵头单位或责任单位,未导入;如是任务,请在任务清单中补录。",
-                    item.line,
-                    source,
-                    value=item.text,
-                )
-            )
+            msg = f"第{item.line}行“{item.text[:30]}”像是任务但没有写明牵头单位或责任单位,未导入;如是任务,请在任务清单中补录。"
+            warnings.add("line-not-imported", item.line, msg, value=item.text)
     for item in items:
         if not item.style and item.owners is not None and item.line >= start:
-            problems.append(
-                _problem(
-                    "task-without-label",
-                    f"第{item.line}行写有责任单位但没有任务序号,未导入;请核对该行并在任务清单中补录。",
-                    item.line,
-                    source,
-                    value=item.text,
-                )
-            )
-    # dash-labelled tasks have no number of their own: use their place among their siblings
+            msg = f"第{item.line}行写有责任单位但没有任务序号,未导入;请核对该行并在任务清单中补录。"
+            warnings.add("task-without-label", item.line, msg, value=item.text)
+    # a task labelled only "——" has no number of its own: its place among its siblings stands in
     ordinal: dict[tuple, int] = {}
     for item, _ in found:
         if number(item.label) is None:
             ordinal[item.parent] = ordinal.get(item.parent, 0) + 1
             item.label = str(ordinal[item.parent])
-    ids = _ids(found)
+    return found
 
+
+def _tasks(found: list, levels: dict, mode: str, collector: _Collector) -> list[Task]:
+    """One row per task, or per part where parts name their own owners."""
+    warnings = collector.warnings
     tasks: list[Task] = []
-    for (item, stack_at), task_id in zip(found, ids, strict=True):
+    for (item, stack), task_id in zip(found, _ids(found), strict=True):
         heads = ["", "", ""]
-        for h in stack_at:
+        for h in stack:
             level = levels[h.rank]
-            heads[level] = f"{heads[level]} {h.text}".strip() if heads[level] else h.text
-        label = item.label
-        common = dict(section=heads[0], direction=heads[1], category=heads[2], label=label, line=item.line)
-        if item.owners is None:
-            tasks.append(Task(task_id, text=item.body, **common))
-            problems.append(
-                _problem(
-                    "task-without-owners",
-                    f"第{item.line}行任务“{label}”没有写明牵头单位或责任单位,请在任务清单中补填。",
-                    item.line,
-                    source,
-                    task=task_id,
-                )
-            )
-            continue
-        owners = names.parse_owners(item.owners)
-        for piece in owners.unclear:
-            problems.append(
-                _problem(
-                    "unclear-owners",
-                    f"第{item.line}行任务“{label}”的责任单位说明“{piece}”无法识别,请核对并在任务清单中补填。",
-                    item.line,
-                    source,
-                    task=task_id,
-                    value=piece,
-                )
-            )
-        shared_lead = collector.names(owners.lead, item.line, label)
-        shared_resp = collector.names(owners.responsible, item.line, label)
-        if owners.parts:
-            total = len(owners.parts)
-            for p, (part, part_owners) in enumerate(owners.parts, 1):
-                part_lead = collector.names(part_owners.lead, item.line, label)
-                part_resp = collector.names(part_owners.responsible, item.line, label)
-                lead_units = part_lead or shared_lead
-                resp = tuple(dict.fromkeys(part_resp + shared_resp))
-                lead_units, resp = _row(lead_units, resp, lead)
-                tasks.append(
-                    Task(
-                        f"{task_id}-{p}",
-                        text=f"{item.body}(其中:{part})",
-                        lead=lead_units,
-                        responsible=resp,
-                        note=f"第{label}项任务按责任单位分为{total}项,此为第{p}项:{part}",
-                        **common,
-                    )
-                )
-        else:
-            lead_units, resp = _row(shared_lead, shared_resp, lead)
-            tasks.append(Task(task_id, text=item.body, lead=lead_units, responsible=resp, **common))
+            heads[level] = f"{heads[level]} {h.text}".strip()
+        label, line = item.label, item.line
+        common = dict(
+            section=heads[0], direction=heads[1], category=heads[2], label=label, line=line
+        )
+        owners = names.parse_owners(item.owners or "")
         if owners.empty():
-            problems.append(
-                _problem(
-                    "task-without-owners",
-                    f"第{item.line}行任务“{label}”的责任单位说明中没有单位名称,请在任务清单中补填。",
-                    item.line,
-                    source,
-                    task=task_id,
-                )
+            msg = f"第{line}行任务“{label}”没有写明牵头单位或责任单位,请在任务清单中补填。"
+            warnings.add("task-without-owners", line, msg, task=task_id)
+        for piece in owners.unclear:
+            msg = (
+                f"第{line}行任务“{label}”的责任单位说明“{piece}”无法识别,请核对并在任务清单中补填。"
             )
-    tasks = _unique(tasks, problems, source)
-    problems.extend(collector.problems)
-    problems.sort(key=lambda p: p.line)
+            warnings.add("unclear-owners", line, msg, task=task_id, value=piece)
+        shared_lead = collector.names(owners.lead, line, label)
+        shared_resp = collector.names(owners.responsible, line, label)
+        if not owners.parts:
+            lead, resp = _row(shared_lead, shared_resp, mode)
+            tasks.append(Task(task_id, text=item.body, lead=lead, responsible=resp, **common))
+        for p, (part, part_owners) in enumerate(owners.parts, 1):
+            part_lead = collector.names(part_owners.lead, line, label)
+            part_resp = collector.names(part_owners.responsible, line, label)
+            resp = tuple(dict.fromkeys(part_resp + shared_resp))
+            lead, resp = _row(part_lead or shared_lead, resp, mode)
+            note = f"第{label}项任务按责任单位分为{len(owners.parts)}项,此为第{p}项:{part}"
+            text = f"{item.body}(其中:{part})"
+            tasks.append(
+                Task(f"{task_id}-{p}", text=text, lead=lead, responsible=resp, note=note, **common)
+            )
+    return tasks
+
+
+def parse_plan(text: str, lead: str = "explicit", source: str = "") -> Plan:
+    """Parse a plan's text into a `Plan`; ``lead="first"`` makes the first listed unit lead."""
+    if lead not in LEADS:
+        raise ValueError(f"lead must be one of {LEADS}, not {lead!r}")
+    items = _scan([halfwidth(clean(line)) for line in text.splitlines()])
+    labelled = [it for it in items if it.style]
+    owned = [it for it in labelled if it.owners is not None]
+    if not owned:
+        raise PlanError(
+            f"{source or 'the plan'}: no task with owners (牵头单位/责任单位) found; is this the plan document?"
+        )
+    start, title, due = _locate(items, labelled, owned)
+    body = [it for it in labelled if it.line >= start]
+    _classify(body, owned[-1].line)
+    warnings = _Warnings(source)
+    collector = _Collector(warnings)
+    found = _walk(body, items, start, warnings)
+    levels = _levels([it for it in body if it.role == "heading"])
+    tasks = _unique(_tasks(found, levels, lead, collector), warnings)
     return Plan(
         title=title.text if title else "",
         tasks=tasks,
         units=list(collector.units.values()),
         groups=collector.groups,
         due=due,
-        problems=problems,
+        problems=sorted(warnings, key=lambda p: p.line),
     )
 
 
-def _unique(tasks: list[Task], problems: list[Problem], source: str) -> list[Task]:
+def _unique(tasks: list[Task], warnings: _Warnings) -> list[Task]:
     """Never two tasks with one ID: a repeated number gets a further ``-n`` and a warning."""
     seen: set[str] = set()
     out = []
@@ -479,16 +440,11 @@ def _unique(tasks: list[Task], problems: list[Problem], source: str) -> list[Tas
             while f"{task.id}-{n}" in seen:
                 n += 1
             new = f"{task.id}-{n}"
-            problems.append(
-                _problem(
-                    "duplicate-task-number",
-                    f"第{task.line}行任务序号“{task.label}”与前面的任务重复,编号改为{new},请核对原文。",
-                    task.line,
-                    source,
-                    task=new,
-                )
+            msg = (
+                f"第{task.line}行任务序号“{task.label}”与前面的任务重复,编号改为{new},请核对原文。"
             )
-            task = Task(**{**task.__dict__, "id": new})
+            warnings.add("duplicate-task-number", task.line, msg, task=new)
+            task = replace(task, id=new)
         seen.add(task.id)
         out.append(task)
     return out
@@ -503,7 +459,9 @@ def read_plan(path: Path, lead: str = "explicit") -> Plan:
     elif suffix == ".docx":
         text = _read_docx(path)
     else:
-        raise PlanError(f"{path.name}: cannot read a plan from a {suffix or 'file without extension'}; use .txt or .docx")
+        raise PlanError(
+            f"{path.name}: cannot read a plan from a {suffix or 'file without extension'}; use .txt or .docx"
+        )
     return parse_plan(text, lead=lead, source=path.name)
 
 
@@ -521,7 +479,9 @@ def _read_text(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise PlanError(f"{path.name}: the text is neither UTF-8 nor GB18030; save it as UTF-8 and retry")
+    raise PlanError(
+        f"{path.name}: the text is neither UTF-8 nor GB18030; save it as UTF-8 and retry"
+    )
 
 
 def _read_docx(path: Path) -> str:
@@ -557,12 +517,11 @@ def _table_lines(table) -> list[str]:
     """A task table (序号/任务/牵头单位/责任单位) as plan lines; any other table cell by cell."""
     rows = []
     for row in table.rows:
-        cells, seen = [], set()
+        cells, seen = [], []
         for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            cells.append(clean(cell.text.replace("\n", "")))
+            if not any(cell._tc is tc for tc in seen):  # a merged cell repeats across its columns
+                seen.append(cell._tc)
+                cells.append(clean(cell.text.replace("\n", "")))
         rows.append(cells)
     columns: dict[str, int] = {}
     lines: list[str] = []
@@ -584,17 +543,15 @@ def _table_lines(table) -> list[str]:
             lines.extend(dict.fromkeys(texts))  # a merged heading row
             continue
 
-        def get(key: str) -> str:
-            return cells[columns[key]] if key in columns else ""
-
-        label = get("label")
+        get = dict.fromkeys(_COLUMNS, "") | {key: cells[c] for key, c in columns.items()}
+        label = get["label"]
         if re.fullmatch(r"\d+", label):
             label += "."
         owners = []
-        if get("lead"):
-            owners.append(f"牵头单位:{get('lead')}")
-        if get("responsible"):
-            owners.append(f"责任单位:{get('responsible')}")
+        if get["lead"]:
+            owners.append(f"牵头单位:{get['lead']}")
+        if get["responsible"]:
+            owners.append(f"责任单位:{get['responsible']}")
         annotation = f"({';'.join(owners)})" if owners else ""
-        lines.append(f"{label}{get('task')}{annotation}")
+        lines.append(f"{label}{get['task']}{annotation}")
     return lines
