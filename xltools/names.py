@@ -169,13 +169,13 @@ def _roles(text: str) -> tuple[list, list] | None:
 
 def is_annotation(text: str) -> bool:
     """Whether bracketed text names owners (``牵头单位:…``, ``X牵头,Y配合``, ``…〈责任单位:…〉``)."""
+    text = _brackets(text)
     return bool(_KEY.search(text)) or _roles(text) is not None
 
 
 def starts_with_key(line: str) -> bool:
     """Whether a line is an owner line of its own (``牵头单位:X``, ``责任部门:X牵头,Y配合。``)."""
-    m = _KEY.match(line)
-    return bool(m)
+    return bool(_KEY.match(halfwidth(line)))
 
 
 def parse_owners(text: str) -> Owners:
