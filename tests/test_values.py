@@ -45,11 +45,16 @@ def test_a_percent_formatted_column_holds_fractions_without_warning():
 @pytest.mark.parametrize(
     "field, raw, expected",
     [(PERCENT, 120, "out-of-range"), (PERCENT, "-5", "out-of-range"), (PERCENT, "过半", "not-a-number"),
-     (NUMBER, "约三百", "not-a-number"), (NUMBER, "1,200", None), (INTEGER, 2.5, "not-an-integer"),
+     (NUMBER, "约三百", "not-a-number"), (NUMBER, "1,200", None), (NUMBER, "6万", None), (PERCENT, "6万", "out-of-range"), (INTEGER, 2.5, "not-an-integer"),
      (INTEGER, "３", None), (NUMBER, True, "not-a-number")],
 )  # fmt: skip
 def test_number_problems(field, raw, expected):
     assert code(normalise(field, raw, year=2023)) == expected
+
+
+def test_counts_in_wan_and_yi():
+    assert normalise(NUMBER, "６万", year=2023) == (60000, None)
+    assert normalise(NUMBER, "1.2亿", year=2023) == (120000000, None)
 
 
 def test_empty_cells_are_none_without_a_problem():

@@ -202,20 +202,15 @@ def collect(
 
 def status(ws, round_key: str, *, today: date | None = None) -> dict:
     """Who has and has not returned (from the inbox alone), days left, and the 催报 list."""
-    rnd = ws.round(round_key)
+    ctx, rnd = context(ws, round_key)
     today = today or date.today()
-    sent = read_sent(ws.outbox(rnd))
     found = scan(ws.inbox(rnd))
     returned: dict[str, Returned] = {}
     for f in found.files:
-        identity = read_identity(f.sheets, f.properties)
-        unit = (
-            identity.unit
-            if identity and identity.round == rnd.key
-            else _unit_in_name(f.file_name, sent)
-        )
-        if unit in sent and (unit not in returned or returned[unit].saved < f.saved):
+        unit, _, _ = identify(f, ctx)
+        if unit is not None and (unit not in returned or returned[unit].saved < f.saved):
             returned[unit] = f
+    sent = ctx.sent
     master = ws.master()
     missing = []
     for unit in sorted(u for u in sent if u not in returned):

@@ -14,6 +14,7 @@ from xltools.excel import file_name, set_text, write_table
 from xltools.identity import fingerprint
 from xltools.model import Master
 from xltools.validate import Context, _find_table, _header_key, cell_name
+from xltools.values import display
 
 ROLES = {"lead": "牵头", "partner": "配合"}
 PROBLEM_HEADERS = (
@@ -258,11 +259,13 @@ def _fill_answers(wb, sub, ctx: Context, sent) -> dict[tuple[str, str], tuple[st
         ws = wb[sheet]
         rows = sent.sheets[sheet]
         unit_col = heads.get("单位")
+        # Without a 单位 column (no hosted units) a row is the task's only row in the workbook.
+        only = {r.task: r.unit for r in sent.identity.rows}
         for r in range(header + 1, len(rows)):
             row = rows[r]
-            task = str(row[heads["编号"]]) if heads["编号"] < len(row) else ""
-            shown = str(row[unit_col]) if unit_col is not None and unit_col < len(row) else ""
-            answers = sub.answers.get((task, shown))
+            task = display(row[heads["编号"]]) if heads["编号"] < len(row) else ""
+            shown = display(row[unit_col]) if unit_col is not None and unit_col < len(row) else ""
+            answers = sub.answers.get((task, shown or only.get(task, "")))
             if answers is None:
                 continue
             for f in ctx.form.task_fields:

@@ -4,7 +4,7 @@
 is empty) and a `Problem` without a place (the caller adds unit, file, sheet, cell) or None.
 
 Rules (what a clerk types and what we take):
-- numbers: ``50``, ``５０``, ``1,200``, ``50.0`` as typed; text that is not a number -> ``not-a-number``.
+- numbers: ``50``, ``５０``, ``1,200``, ``50.0`` as typed, ``6万``/``1.2亿`` multiplied out; text that is not a number -> ``not-a-number``.
 - integers: a number with a fraction -> ``not-an-integer``.
 - percents are stored 0–100: ``50``, ``50%``, ``50％``, ``五成`` and ``百分之五十`` all give 50.
   A bare number strictly between 0 and 1 (``0.5``) is ambiguous (0.5 % or 50 %): we take 50 and
@@ -143,8 +143,12 @@ def parse_number(raw: object) -> tuple[float | None, bool]:
             else float(text[:-1])
         )
         return (float(tenths) * 10, True) if tenths is not None else (None, False)
+    scale = 1.0
+    if not percent and text[-1:] in ("万", "亿") and _NUMBER.match(text[:-1]):
+        # Large counts are written in 万 (10,000) and 亿 (100,000,000): "6万", "1.2亿".
+        text, scale = text[:-1], 1e4 if text[-1] == "万" else 1e8
     if _NUMBER.match(text):
-        return float(text), percent
+        return float(text) * scale, percent
     return None, False
 
 
@@ -296,7 +300,10 @@ def _phone(field, raw: object) -> tuple[object, Problem | None]:
 def _person(field, raw: object) -> tuple[object, Problem | None]:
     text = clean(raw)
     # Two-character names are often padded to line up with three-character ones: "张  三".
-    if re.fullmatch(r"[\u4e00-\u9fff]+(\s+[\u4e00-\u9fff]+)+", text) and len(text.split()) <= 3:
+    if (
+        re.fullmatch(r"[\u4e00-\u9fff]+(\s+[\u4e00-\u9fff]+)+", text)
+        and len(re.sub(r"\s", "", text)) <= 4
+    ):
         text = re.sub(r"\s+", "", text)
     if re.search(r"\d", halfwidth(text)):
         return text, _problem(

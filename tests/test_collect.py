@@ -1,0 +1,555 @@
+"""Collect end to end: distributed workbooks, returns made the way units make them, the outputs."""
+
+import io
+import os
+import re
+import shutil
+import zipfile
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from xltools.collect import collect, status
+from xltools.distribute import build_specs
+from xltools.excel import read_sheets, set_text
+from xltools.fillable import write_book
+from xltools.forms import load_form
+from xltools.master import write_master
+from xltools.model import Master, Target, Task, Unit
+from xltools.workspace import Round, Workspace, save
+
+WS_ID = "ws-test-1"
+ROUND = "2023Q2"
+DUE = date(2023, 7, 20)
+
+
+def make_master() -> Master:
+    def task(n, text, lead, responsible=()):
+        return Task(
+            f"2-{n}", "二、重点工作", "(一)扩大内需", "——提振消费", str(n), text, lead, responsible
+        )
+
+    return Master(
+        tasks=[
+            task(1, "新增停车泊位12万个", ("市发改委",), ("市经信局", "领导小组办公室")),
+            task(2, "推进数字经济发展", ("市经信局",), ("各区人民政府",)),
+            task(3, "新增品牌连锁便利店200家", ("市商务局",)),
+            task(4, "办好人民满意教育", ("市教育局",)),
+            task(5, "推进“双减”工作", ("市教育局",)),
+            task(6, "深化财政体制改革", ("市财政局",)),
+            task(7, "完善社会救助体系", ("市民政局",)),
+            task(8, "完成老旧管网改造400公里", ("市水务局",)),
+            task(9, "建设科技创新平台", ("市科技局",)),
+            task(10, "提升城市管理水平", ("市城管局",)),
+        ],
+        units=[
+            Unit("市发改委", contact="张发改", phone="13800000001"),
+            Unit("市经信局", contact="李经信", phone="13800000002"),
+            Unit("市商务局", contact="王商务", phone="13800000003"),
+            Unit("市教育局", contact="赵教育", phone="13800000004"),
+            Unit("市财政局", contact="钱财政", phone="13800000005"),
+            Unit("市民政局", contact="孙民政", phone="13800000006"),
+            Unit("市水务局", contact="周水务", phone="13800000007"),
+            Unit("市科技局", contact="吴科技", phone="13800000008"),
+            Unit("市城管局", contact="郑城管", phone="13800000009"),
+            Unit(
+                "江岸区人民政府", groups=("各区人民政府",), contact="冯江岸", phone="027-82800001"
+            ),
+            Unit("领导小组办公室", host="市发改委"),
+        ],
+        targets=[
+            Target("2-1", "新增停车泊位12万个", 120000, "个", "累计"),
+            Target("2-3", "新增品牌连锁便利店200家", 200, "家", "累计"),
+            Target("2-8", "完成老旧管网改造400公里", 400, "公里", "累计"),
+        ],
+    )
+
+
+def make_workspace(root: Path) -> Workspace:
+    """A workspace with its master and the round's workbooks distributed to outbox/."""
+    rounds = (
+        Round("2023Q1", "2023年第一季度", "quarterly", date(2023, 4, 20), date(2023, 3, 31)),
+        Round(ROUND, "2023年第二季度", "quarterly", DUE, date(2023, 6, 30)),
+    )
+    root.mkdir(parents=True, exist_ok=True)
+    ws = Workspace(
+        root, WS_ID, "2023年任务", 2023, "市人民政府督查室", root / "master.xlsx", rounds
+    )
+    save(ws)
+    master = make_master()
+    write_master(master, ws.master_path)
+    for rnd in rounds:
+        distribute_round(ws, master, rnd, ws.outbox(rnd))
+    ws.inbox(ROUND).mkdir(parents=True)
+    return ws
+
+
+def distribute_round(ws, master, rnd, outbox: Path, *, workspace_id=WS_ID, version=None) -> None:
+    form = load_form(rnd.form)
+    if version is not None:
+        form = replace(form, version=version)
+    outbox.mkdir(parents=True, exist_ok=True)
+    specs = build_specs(
+        master,
+        form,
+        workspace_id=workspace_id,
+        title=ws.title,
+        office=ws.office,
+        round_key=rnd.key,
+        round_name=rnd.name,
+        due=rnd.due,
+        period_end=rnd.period_end,
+    )
+    for spec in specs:
+        write_book(spec, outbox / spec.file)
+
+
+GOOD = {
+    "完成状态": "序时推进",
+    "完成进度(%)": 50,
+    "本期工作进展": "按计划推进",
+    "下步工作计划": "继续推进",
+}
+PARTNER = {"本期工作进展": "配合推进"}
+UNIT_INFO = {
+    "填报人": "张  三",
+    "联系电话": "13912345678",
+    "分管领导": "李四",
+    "填报日期": "2023年7月10日",
+}
+
+
+def fill(
+    source: Path,
+    target: Path,
+    rows: dict | None = None,
+    unit: dict | None = None,
+    targets: dict | None = None,
+    saved: datetime = datetime(2023, 7, 10, 2, 0),
+    edit=None,
+) -> Path:
+    """Type answers into a distributed workbook as a unit would and save it (openpyxl here; the
+    LibreOffice tests do the same through a real spreadsheet application).
+
+    ``rows``: {(task, role): {label: value}}; default: every lead row GOOD, partner rows PARTNER."""
+    wb = load_workbook(source)
+    ws = wb["填报表"]
+    heads = {c.value: c.column for c in ws[1]}
+    for r in range(2, ws.max_row + 1):
+        key = (ws.cell(r, heads["编号"]).value, ws.cell(r, heads["角色"]).value)
+        answers = (rows or {}).get(key, GOOD if key[1] == "牵头" else PARTNER)
+        for label, value in answers.items():
+            set_text(ws.cell(r, heads[label]), value)  # typed text stays text, even "=…"
+    info = wb["填报单位信息"]
+    for r in range(2, info.max_row + 1):
+        label = str(info.cell(r, 1).value).rstrip(" *")
+        if label in (unit if unit is not None else UNIT_INFO):
+            info.cell(r, 2).value = (unit if unit is not None else UNIT_INFO)[label]
+    if "指标" in wb.sheetnames:
+        sheet = wb["指标"]
+        for r in range(2, sheet.max_row + 1):
+            sheet.cell(r, 7).value = (targets or {}).get(sheet.cell(r, 1).value, 60000)
+    if edit:
+        edit(wb)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    set_saved(target, saved)
+    return target
+
+
+def col(ws, label: str) -> int:
+    """The 1-based column of a header in row 1."""
+    return next(c.column for c in ws[1] if c.value == label)
+
+
+def repack(path: Path, edits: dict) -> None:
+    """Rewrite parts of an xlsx package in place: {part name: function(bytes) -> bytes}."""
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename in edits:
+                data = edits[info.filename](data)
+            zf.writestr(info, data)
+    path.write_bytes(buffer.getvalue())
+
+
+def set_saved(path: Path, when: datetime) -> None:
+    """Set docProps/core.xml's modified time (UTC), as the saving application would."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    repack(
+        path,
+        {
+            "docProps/core.xml": lambda d: re.sub(
+                rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, d
+            )
+        },
+    )
+
+
+def sent(ws, unit: str, rnd: str = ROUND) -> Path:
+    return ws.outbox(rnd) / f"{rnd}_{unit}.xlsx"
+
+
+def build_inbox(ws) -> None:
+    """An inbox with every case the issue lists."""
+    inbox = ws.inbox(ROUND)
+    # 市发改委: sent twice; the first has an error and is superseded by the newer one. The newer
+    # one holds text that looks like a formula, a fraction for a percent, and a hosted unit's row.
+    fill(
+        sent(ws, "市发改委"),
+        inbox / "市发改委" / "市发改委.xlsx",
+        rows={("2-1", "牵头"): {**GOOD, "完成状态": "差不多"}},
+        saved=datetime(2023, 7, 1),
+    )
+    fill(sent(ws, "市发改委"), inbox / "市发改委" / "市发改委-修改版(2).xlsx",
+         rows={("2-1", "牵头"): {**GOOD, "完成状态": "\u3000超序时 进度 ", "完成进度(%)": 0.5,
+                                 "本期工作进展": "=SUM(A1:A9)", "下步工作计划": "-继续推进"},
+               ("2-1", "配合"): {"本期工作进展": "@领导小组办公室", "完成进度(%)": 0.5}},
+         targets={"2-1": "６万"}, saved=datetime(2023, 7, 2))  # fmt: skip
+
+    # 市经信局: a value not in the list, a conditional required value missing, full-width digits
+    # and 50％; rows re-sorted, a column inserted, the sheet renamed.
+    def reshape(wb):
+        ws_ = wb["填报表"]
+        ws_.insert_cols(6)
+        ws_.cell(1, 6).value = "备注说明"
+        ws_.cell(2, 6).value = "自加的列"
+        first = [c.value for c in ws_[2]]
+        second = [c.value for c in ws_[3]]
+        for c, value in enumerate(second, start=1):
+            ws_.cell(2, c).value = value
+        for c, value in enumerate(first, start=1):
+            ws_.cell(3, c).value = value
+        ws_.title = "Sheet1"
+
+    fill(sent(ws, "市经信局"), inbox / "经信局报送.xlsx",
+         rows={("2-2", "牵头"): {**GOOD, "完成状态": "滞后", "完成进度(%)": "５０"},
+               ("2-1", "配合"): {"本期工作进展": "配合", "完成进度(%)": "50％"}},
+         edit=reshape)  # fmt: skip
+
+    # 市商务局 (zipped): 已完成 with 40 %, a formula (cached value taken), merged cells, a date
+    # written 6.30; the zip also holds a lock file.
+    def formula_and_merge(wb):
+        ws_ = wb["填报表"]
+        ws_.cell(2, col(ws_, "完成进度(%)")).value = "=30+10"
+        ws_.merge_cells(
+            start_row=2,
+            end_row=2,
+            start_column=col(ws_, "下步工作计划"),
+            end_column=col(ws_, "需协调事项"),
+        )
+
+    shop = fill(sent(ws, "市商务局"), ws.root / "tmp" / "市商务局.xlsx",
+                rows={("2-3", "牵头"): {**GOOD, "完成状态": "已完成"}},
+                unit={**UNIT_INFO, "填报日期": "7.10"}, edit=formula_and_merge)  # fmt: skip
+    repack(
+        shop,
+        {
+            "xl/worksheets/sheet2.xml": lambda d: d.replace(
+                b"<f>30+10</f><v></v>", b"<f>30+10</f><v>40</v>"
+            )
+        },
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("商务局/市商务局.xlsx", shop.read_bytes())
+        zf.writestr("商务局/~$市商务局.xlsx", b"\x00" * 162)
+    (inbox / "商务局报送.zip").write_bytes(buffer.getvalue())
+
+    # 市教育局: row 2-5 deleted, an extra row, row 2-4 twice, the task text edited, text too long,
+    # a date that is not one, late.
+    def rows_edited(wb):
+        ws_ = wb["填报表"]
+        ws_.cell(2, col(ws_, "任务内容")).value = "办好人民满意的教育(已修改)"
+        ws_.cell(3, 1).value = "2-4"  # the 2-5 row becomes a second 2-4 row
+        ws_.cell(4, 1).value = "9-9"
+        ws_.cell(4, col(ws_, "本期工作进展")).value = "自己加的任务"
+
+    fill(sent(ws, "市教育局"), inbox / "市教育局.xlsx",
+         rows={("2-4", "牵头"): {**GOOD, "完成状态": "基本完成", "本期工作进展": "很" * 2001}},
+         unit={**UNIT_INFO, "分管领导": None, "填报日期": "下周"}, saved=datetime(2023, 7, 21, 3), edit=rows_edited)  # fmt: skip
+    # 市财政局: last quarter's workbook.
+    fill(sent(ws, "市财政局", "2023Q1"), inbox / "市财政局.xlsx")
+    # 市民政局: retyped the form (no identity): recognised by its file name, flagged.
+    retyped = fill(
+        sent(ws, "市民政局"),
+        ws.root / "tmp" / "民政.xlsx",
+        edit=lambda wb: wb.remove(wb["_xltools"]),
+    )
+    repack(
+        retyped,
+        {
+            "docProps/custom.xml": lambda d: (
+                b'<?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"/>'
+            )
+        },
+    )
+    shutil.copy(retyped, inbox / "市民政局填报.xlsx")
+    # 市水务局: a password-protected file, and 市科技局's workbook sent under 市水务局's name.
+    (inbox / "市水务局.xlsx").write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "EncryptedPackage".encode("utf-16-le")
+    )
+    fill(sent(ws, "市科技局"), inbox / "市水务局-修改版.xlsx")
+    # 市城管局: a workbook of another workspace; 市科技局 an older form version.
+    other = ws.root / "other"
+    master = make_master()
+    distribute_round(ws, master, ws.round(ROUND), other / "ws", workspace_id="another")
+    distribute_round(ws, master, ws.round(ROUND), other / "v0", version=0)
+    fill(other / "ws" / f"{ROUND}_市城管局.xlsx", inbox / "城管" / "城管局.xlsx")
+    fill(other / "v0" / f"{ROUND}_市科技局.xlsx", inbox / "科技局.xlsx")
+    # 江岸区 is fine; lock files, hidden files and junk around it.
+    fill(sent(ws, "江岸区人民政府"), inbox / "江岸区人民政府.xlsx",
+         rows={("2-2", "配合"): {"本期工作进展": "已完成5G基站建设"}},
+         unit={**UNIT_INFO, "填报日期": datetime(2023, 7, 10)})  # fmt: skip
+    (inbox / "~$江岸区人民政府.xlsx").write_bytes(b"\x00" * 162)
+    (inbox / ".DS_Store").write_bytes(b"\x00junk")
+    (inbox / "说明.pdf").write_bytes(b"%PDF-1.4 ...")
+    (inbox / "空文件.xlsx").write_bytes(b"")
+    (inbox / "坏文件.xlsx").write_bytes(sent(ws, "江岸区人民政府").read_bytes()[:2000])
+    evil = io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as zf:
+        zf.writestr("../../逃逸.xlsx", b"x")
+    (inbox / "路径.zip").write_bytes(evil.getvalue())
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as zf:
+        for i in range(501):
+            zf.writestr(f"{i}.xlsx", b"")
+    (inbox / "很多.zip").write_bytes(many.getvalue())
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("炸弹.xlsx", b"\x00" * (20 * 2**20))
+    (inbox / "炸弹.zip").write_bytes(bomb.getvalue())
+    attack = inbox / "实体攻击.xlsx"
+    shutil.copy(sent(ws, "江岸区人民政府"), attack)
+    repack(
+        attack,
+        {
+            "docProps/core.xml": lambda d: (
+                b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + d.split(b"?>", 1)[1]
+            )
+        },
+    )
+    shutil.rmtree(ws.root / "tmp")
+
+
+EXPECTED = [
+    ("", "坏文件.xlsx", "", "", "damaged-file"),
+    ("", "实体攻击.xlsx", "", "", "xml-attack"),
+    ("", "很多.zip", "", "", "archive-too-many-files"),
+    ("", "炸弹.zip", "", "", "archive-too-large"),
+    ("", "空文件.xlsx", "", "", "empty-file"),
+    ("", "说明.pdf", "", "", "not-a-spreadsheet"),
+    ("", "路径.zip", "", "", "archive-unsafe-path"),
+    ("市发改委", "市发改委/市发改委-修改版(2).xlsx", "填报表", "G2", "ambiguous-percent"),
+    ("市商务局", "商务局报送.zip/商务局/市商务局.xlsx", "填报表", "F2", "contradiction"),
+    ("市商务局", "商务局报送.zip/商务局/市商务局.xlsx", "填报表", "F2", "formula-value"),
+    ("市商务局", "商务局报送.zip/商务局/市商务局.xlsx", "填报表", "I2:J2", "merged-cells"),
+    ("市城管局", "城管/城管局.xlsx", "", "", "other-workspace"),
+    ("市教育局", "市教育局.xlsx", "填报单位信息", "B4", "missing-value"),
+    ("市教育局", "市教育局.xlsx", "填报单位信息", "B5", "not-a-date"),
+    ("市教育局", "市教育局.xlsx", "填报表", "", "task-row-missing"),
+    ("市教育局", "市教育局.xlsx", "填报表", "D2", "locked-cell-changed"),
+    ("市教育局", "市教育局.xlsx", "填报表", "E2", "not-in-list"),
+    ("市教育局", "市教育局.xlsx", "填报表", "G2", "text-too-long"),
+    ("市教育局", "市教育局.xlsx", "填报表", "A3", "task-row-duplicated"),
+    ("市教育局", "市教育局.xlsx", "填报表", "A4", "task-row-extra"),
+    ("市民政局", "市民政局填报.xlsx", "", "", "no-identity"),
+    ("市水务局", "市水务局-修改版.xlsx", "", "", "other-unit"),
+    ("市水务局", "市水务局.xlsx", "", "", "password-protected"),
+    ("市科技局", "科技局.xlsx", "", "", "old-form-version"),
+    ("市经信局", "经信局报送.xlsx", "Sheet1", "", "rows-reordered"),
+    ("市经信局", "经信局报送.xlsx", "Sheet1", "", "sheet-renamed"),
+    ("市经信局", "经信局报送.xlsx", "Sheet1", "F1", "column-added"),
+    ("市经信局", "经信局报送.xlsx", "Sheet1", "I3", "missing-value"),
+    ("市财政局", "市财政局.xlsx", "", "", "other-round"),
+]
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    ws = make_workspace(tmp_path_factory.mktemp("collect") / "ws")
+    build_inbox(ws)
+    before = {p: p.read_bytes() for p in ws.inbox(ROUND).rglob("*") if p.is_file()}
+    report = collect(ws, ROUND)
+    after = {p: p.read_bytes() for p in ws.inbox(ROUND).rglob("*") if p.is_file()}
+    assert before == after  # nothing in inbox/ changed
+    return ws, report
+
+
+def test_the_exact_problem_list(collected):
+    _, report = collected
+    assert report.rows("unit", "file", "sheet", "cell", "code") == EXPECTED
+    assert not report.valid
+    severities = {p.code: p.severity for p in report.problems}
+    assert severities["contradiction"] == severities["ambiguous-percent"] == "警告"
+    assert severities["missing-value"] == severities["other-round"] == "错误"
+    assert all(p.message for p in report.problems)
+    contradiction = next(p for p in report.problems if p.code == "contradiction")
+    assert contradiction.message == "完成状态为“已完成”,但完成进度为 40%,请核实其中之一"
+    conditional = next(
+        p for p in report.problems if p.code == "missing-value" and p.unit == "市经信局"
+    )
+    assert "完成状态为滞后或未启动" in conditional.message
+
+
+def sheet_rows(path: Path, sheet: str) -> list[list]:
+    return read_sheets(path)[sheet]
+
+
+def test_the_status_sheet(collected):
+    ws, report = collected
+    rows = sheet_rows(ws.reports(ROUND) / "报送情况.xlsx", "报送情况")
+    assert rows[0] == [
+        "单位",
+        "状态",
+        "文件",
+        "保存时间",
+        "是否按时",
+        "错误数",
+        "警告数",
+        "被替代的文件",
+    ]
+    assert rows[1:] == [
+        ["市发改委", "已报送", "市发改委/市发改委-修改版(2).xlsx", "2023-07-02 08:00", "按时", 0.0, 1.0, "市发改委/市发改委.xlsx"],
+        ["市商务局", "已报送", "商务局报送.zip/商务局/市商务局.xlsx", "2023-07-10 10:00", "按时", 0.0, 3.0, ""],
+        ["市城管局", "未报送", "", "", "", 0.0, 0.0, ""],
+        ["市教育局", "已报送", "市教育局.xlsx", "2023-07-21 11:00", "逾期", 6.0, 2.0, ""],
+        ["市民政局", "已报送", "市民政局填报.xlsx", "2023-07-10 10:00", "按时", 0.0, 1.0, ""],
+        ["市水务局", "未报送", "", "", "", 0.0, 0.0, ""],
+        ["市科技局", "未报送", "", "", "", 0.0, 0.0, ""],
+        ["市经信局", "已报送", "经信局报送.xlsx", "2023-07-10 10:00", "按时", 1.0, 3.0, ""],
+        ["市财政局", "未报送", "", "", "", 0.0, 0.0, ""],
+        ["江岸区人民政府", "已报送", "江岸区人民政府.xlsx", "2023-07-10 10:00", "按时", 0.0, 0.0, ""],
+    ]  # fmt: skip
+
+
+def test_the_merged_data(collected):
+    ws, report = collected
+    book = read_sheets(ws.reports(ROUND) / "汇总数据.xlsx")
+    tasks = book["任务填报"]
+    assert tasks[0] == [
+        "编号", "板块", "方向", "类别", "序号", "任务内容", "单位", "角色", "数据状态", "完成状态",
+        "完成进度(%)", "本期工作进展", "存在问题", "下步工作计划", "需协调事项", "文件", "sha256", "保存时间",
+    ]  # fmt: skip
+    rows = {(r[0], r[6]): r for r in tasks[1:]}
+    assert len(tasks) - 1 == 13  # one row per expected (task, unit)
+    fgw = rows[("2-1", "市发改委")]
+    assert fgw[1:9] == [
+        "二、重点工作",
+        "(一)扩大内需",
+        "——提振消费",
+        "1",
+        "新增停车泊位12万个",
+        "市发改委",
+        "牵头",
+        "已采用",
+    ]
+    assert fgw[9:15] == ["超序时进度", 50.0, "=SUM(A1:A9)", "", "-继续推进", ""]
+    assert fgw[15] == "市发改委/市发改委-修改版(2).xlsx" and len(fgw[16]) == 64
+    assert rows[("2-1", "领导小组办公室")][7:12] == ["配合", "已采用", "", "", "@领导小组办公室"]
+    assert rows[("2-2", "市经信局")][8:12] == ["退回修改", "", "", ""]
+    assert rows[("2-6", "市财政局")][8:] == ["未报送"] + [""] * 9
+    assert rows[("2-3", "市商务局")][9:11] == ["已完成", 40.0]
+    assert rows[("2-2", "江岸区人民政府")][7:12] == ["配合", "已采用", "", "", "已完成5G基站建设"]
+    targets = book["指标"]
+    assert targets[0] == [
+        "编号",
+        "指标",
+        "目标值",
+        "计量单位",
+        "类型",
+        "比较",
+        "单位",
+        "累计完成值",
+        "文件",
+    ]
+    assert targets[1:] == [
+        ["2-1", "新增停车泊位12万个", 120000.0, "个", "累计", "", "市发改委", 60000.0, "市发改委/市发改委-修改版(2).xlsx"],
+        ["2-3", "新增品牌连锁便利店200家", 200.0, "家", "累计", "", "市商务局", 60000.0, "商务局报送.zip/商务局/市商务局.xlsx"],
+        ["2-8", "完成老旧管网改造400公里", 400.0, "公里", "累计", "", "市水务局", "", ""],
+    ]  # fmt: skip
+    units = {r[0]: r for r in book["单位信息"][1:]}
+    assert book["单位信息"][0] == ["单位", "填报人", "联系电话", "分管领导", "填报日期", "文件"]
+    assert units["江岸区人民政府"][1:5] == ["张三", "13912345678", "李四", "2023-07-10"]
+    assert units["市商务局"][4] == "2023-07-10"  # typed 7.10
+    assert units["市教育局"][1:] == ["", "", "", "", ""]
+
+
+def test_text_that_looks_like_a_formula_stays_text(collected):
+    ws, _ = collected
+    wb = load_workbook(ws.reports(ROUND) / "汇总数据.xlsx")
+    cells = [
+        c
+        for row in wb["任务填报"].iter_rows()
+        for c in row
+        if c.value in ("=SUM(A1:A9)", "-继续推进", "@领导小组办公室")
+    ]
+    assert len(cells) == 3 and all(c.data_type == "s" for c in cells)
+
+
+def test_returns_for_correction(collected):
+    ws, report = collected
+    folder = ws.reports(ROUND) / "退回修改"
+    assert sorted(p.name for p in folder.iterdir()) == ["市教育局.xlsx", "市经信局.xlsx"]
+    wb = load_workbook(folder / "市经信局.xlsx")
+    assert wb.sheetnames[0] == "问题" and "填报表" in wb.sheetnames and "_xltools" in wb.sheetnames
+    problems = [[c.value for c in row] for row in wb["问题"].iter_rows()]
+    assert problems[0] == [
+        "序号",
+        "严重程度",
+        "工作表",
+        "单元格",
+        "任务",
+        "字段",
+        "填写的值",
+        "请修改",
+    ]
+    assert len(problems) - 1 == 4
+    sheet = wb["填报表"]
+    # Answers come back in the sent layout (the unit had re-sorted rows and added a column).
+    heads = {c.value: c.column for c in sheet[1]}
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "2-2")
+    assert sheet.cell(row, heads["完成状态"]).value == "滞后"
+    assert sheet.cell(row, heads["完成进度(%)"]).value == 50
+    flagged = sheet.cell(row, heads["存在问题"])
+    assert flagged.comment is not None and "存在问题" in flagged.comment.text
+    assert flagged.fill.fgColor.rgb.endswith("FFC7CE")
+    assert wb["填报单位信息"]["B2"].value == "张三"
+
+
+def test_same_inbox_same_outputs(collected, tmp_path):
+    ws, _ = collected
+    first = {
+        p.relative_to(ws.reports(ROUND)): read_sheets(p) for p in ws.reports(ROUND).rglob("*.xlsx")
+    }
+    collect(ws, ROUND)
+    again = {
+        p.relative_to(ws.reports(ROUND)): read_sheets(p) for p in ws.reports(ROUND).rglob("*.xlsx")
+    }
+    assert first == again
+    assert not [p for p in ws.reports(ROUND).parent.iterdir() if p.name.startswith(".")]
+
+
+def test_status_lists_who_is_missing_with_contacts(collected):
+    ws, _ = collected
+    found = status(ws, ROUND, today=date(2023, 7, 18))
+    assert found["days_left"] == 2 and found["expected"] == 10
+    assert sorted(found["returned"]) == [
+        "市发改委",
+        "市商务局",
+        "市教育局",
+        "市民政局",
+        "市经信局",
+        "江岸区人民政府",
+    ]
+    assert found["missing"] == [
+        {"unit": "市城管局", "contact": "郑城管", "phone": "13800000009"},
+        {"unit": "市水务局", "contact": "周水务", "phone": "13800000007"},
+        {"unit": "市科技局", "contact": "吴科技", "phone": "13800000008"},
+        {"unit": "市财政局", "contact": "钱财政", "phone": "13800000005"},
+    ]
