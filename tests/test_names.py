@@ -95,7 +95,13 @@ def test_note_kinds():
 
 
 def test_group_words():
-    for word in ("各区人民政府", "各中心城区人民政府", "各相关单位", "各县(市、区)人民政府", "有关单位"):
+    for word in (
+        "各区人民政府",
+        "各中心城区人民政府",
+        "各相关单位",
+        "各县(市、区)人民政府",
+        "有关单位",
+    ):
         assert is_group_word(word)
     for word in ("市发改委", "东湖高新区管委会", "市各区协调办公室"):
         assert not is_group_word(word)
@@ -148,7 +154,9 @@ def test_parts_with_their_own_owners():
         ("创新乙园区运营机制", ["市发改委"]),
     ]
     assert [n for n, _ in owners.responsible] == ["市科技局", "市财政局", "各区人民政府"]
-    owners = parse_owners("结对帮扶甲〈责任单位:市乡村振兴局〉;对口支援乙、丙县〈责任单位:市水务局〉")
+    owners = parse_owners(
+        "结对帮扶甲〈责任单位:市乡村振兴局〉;对口支援乙、丙县〈责任单位:市水务局〉"
+    )
     assert [(t, [n for n, _ in o.responsible]) for t, o in owners.parts] == [
         ("结对帮扶甲", ["市乡村振兴局"]),
         ("对口支援乙、丙县", ["市水务局"]),
