@@ -1,0 +1,289 @@
+"""The 总览 sheet: key figures and native Excel charts, laid out to print on A4 landscape pages.
+
+The charts read their numbers from a hidden sheet `图表数据` (a chart needs cells to point at);
+each chart is placed on whole rows of a fixed height so that a manual page break never cuts one.
+"""
+
+from __future__ import annotations
+
+from xltools.excel import BODY_FONT, TITLE_FONT, print_setup, write_cell
+from xltools.summary_calc import ALL_STATUSES, UNREPORTED, Summary
+
+DATA_SHEET = "图表数据"
+COLUMNS = 10
+COLUMN_WIDTH = 12  # characters: 89 px in Excel (Calibri); wider where LibreOffice lacks Calibri
+PAGE_WIDTH = 890  # px: ten columns
+ROW_PX = 20  # the default row height (15 pt)
+PAGE_ROWS = 34  # rows of 20 px on the printable height of A4 landscape at PRINT_SCALE
+PRINT_SCALE = 85
+STATUS_COLOURS = {
+    "已完成": "#2E7D32",
+    "超序时进度": "#66BB6A",
+    "序时推进": "#4F81BD",
+    "滞后": "#ED7D31",
+    "未启动": "#C00000",
+    UNREPORTED: "#A6A6A6",
+}
+REPORTING_COLOURS = {"按时": "#00B050", "逾期": "#FFC000", UNREPORTED: "#C00000"}
+_FONT = {"name": BODY_FONT, "size": 10}
+
+
+def short(name: str, limit: int = 18) -> str:
+    """A category label short enough for a chart axis."""
+    name = name.strip()
+    for stop in (",", ",", "。", ";"):
+        head = name.split(stop)[0]
+        if len(head) >= 6:
+            name = head
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+class _Data:
+    """Writes the chart tables one under another on the hidden sheet; returns their ranges."""
+
+    def __init__(self, wb):
+        self.ws = wb.add_worksheet(DATA_SHEET)
+        self.ws.hide()
+        self.row = 0
+
+    def table(self, headers: list[str], rows: list[list]) -> tuple[int, int]:
+        """Write a table; return (first, last) data row indexes."""
+        for col, header in enumerate(headers):
+            write_cell(self.ws, self.row, col, header)
+        for r, values in enumerate(rows, start=self.row + 1):
+            for col, value in enumerate(values):
+                write_cell(self.ws, r, col, value)
+        first, last = self.row + 1, self.row + len(rows)
+        self.row = last + 2
+        return first, last
+
+    def ref(self, first: int, last: int, col: int) -> list:
+        return [DATA_SHEET, first, col, last, col]
+
+
+def _style(chart, title: str, *, legend: str | None = "bottom") -> None:
+    chart.set_title({"name": title, "name_font": {"name": TITLE_FONT, "size": 12, "bold": True}})
+    if legend:
+        chart.set_legend({"position": legend, "font": _FONT})
+    else:
+        chart.set_legend({"none": True})
+    chart.set_chartarea({"border": {"color": "#BFBFBF"}})
+
+
+def _status_chart(wb, data: _Data, summary: Summary):
+    rows = [[s, summary.counts[s]] for s in ALL_STATUSES if summary.counts[s]]
+    first, last = data.table(["完成状态", "任务数"], rows)
+    chart = wb.add_chart({"type": "doughnut"})
+    chart.add_series(
+        {
+            "name": "任务数",
+            "categories": data.ref(first, last, 0),
+            "values": data.ref(first, last, 1),
+            "points": [{"fill": {"color": STATUS_COLOURS[r[0]]}} for r in rows],
+            "data_labels": {"value": True, "percentage": True, "separator": "\n", "font": _FONT},
+        }
+    )
+    chart.set_hole_size(45)
+    _style(chart, f"任务完成状态分布(共{summary.total}项)", legend="right")
+    return chart
+
+
+def _stacked(wb, data: _Data, table, title: str, label: str):
+    names = [short(name) for name, _c in table]
+    rows = [
+        [n, *(counts.get(s, 0) for s in ALL_STATUSES)]
+        for n, (_x, counts) in zip(names, table, strict=True)
+    ]
+    first, last = data.table([label, *ALL_STATUSES], rows)
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    for col, status in enumerate(ALL_STATUSES, start=1):
+        chart.add_series(
+            {
+                "name": [DATA_SHEET, first - 1, col],
+                "categories": data.ref(first, last, 0),
+                "values": data.ref(first, last, col),
+                "fill": {"color": STATUS_COLOURS[status]},
+                "gap": 60,
+                # Hide the zero labels of empty segments: format "0;;;" shows positives only.
+                "data_labels": {
+                    "value": True,
+                    "num_format": "0;;;",
+                    "font": {**_FONT, "color": "#FFFFFF"},
+                },
+            }
+        )
+    # Categories top to bottom as in the table; the value axis stays at the bottom.
+    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _FONT})
+    chart.set_x_axis(
+        {"num_font": _FONT, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+    )
+    _style(chart, title)
+    return chart, len(rows)
+
+
+def _ranking_chart(wb, data: _Data, summary: Summary):
+    rows = [[short(name, 16), share, behind, led] for name, led, behind, share in summary.ranking]
+    first, last = data.table(["单位", "滞后及未启动占比", "滞后及未启动数", "牵头任务数"], rows)
+    chart = wb.add_chart({"type": "bar"})
+    chart.add_series(
+        {
+            "name": "滞后及未启动任务占牵头任务比例",
+            "categories": data.ref(first, last, 0),
+            "values": data.ref(first, last, 1),
+            "fill": {"color": "#ED7D31"},
+            "gap": 60,
+            "data_labels": {"value": True, "num_format": "0%", "font": _FONT},
+        }
+    )
+    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _FONT})
+    chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "num_font": _FONT})
+    _style(chart, "牵头单位滞后情况排名(按滞后及未启动任务占比)", legend=None)
+    return chart, len(rows)
+
+
+def _reporting_chart(wb, data: _Data, summary: Summary):
+    kinds = ["按时", "逾期", UNREPORTED]
+    first, last = data.table(["报送情况", "单位数"], [[k, summary.reporting[k]] for k in kinds])
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series(
+        {
+            "name": "单位数",
+            "categories": data.ref(first, last, 0),
+            "values": data.ref(first, last, 1),
+            "points": [{"fill": {"color": REPORTING_COLOURS[k]}} for k in kinds],
+            "data_labels": {"value": True, "font": _FONT},
+            "gap": 80,
+        }
+    )
+    chart.set_x_axis({"num_font": _FONT})
+    chart.set_y_axis({"num_font": _FONT, "min": 0})
+    _style(chart, f"报送情况(应报送{summary.reporting['应报送']}个单位)", legend=None)
+    return chart
+
+
+def _trend_chart(wb, data: _Data, summary: Summary):
+    rows = [[period, *(counts.get(s, 0) for s in ALL_STATUSES)] for period, counts in summary.trend]
+    first, last = data.table(["期次", *ALL_STATUSES], rows)
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for col, status in enumerate(ALL_STATUSES, start=1):
+        chart.add_series(
+            {
+                "name": [DATA_SHEET, first - 1, col],
+                "categories": data.ref(first, last, 0),
+                "values": data.ref(first, last, col),
+                "fill": {"color": STATUS_COLOURS[status]},
+                "gap": 80,
+                "data_labels": {
+                    "value": True,
+                    "num_format": "0;;;",
+                    "font": {**_FONT, "color": "#FFFFFF"},
+                },
+            }
+        )
+    chart.set_x_axis({"num_font": _FONT})
+    chart.set_y_axis({"num_font": _FONT, "min": 0})
+    _style(chart, "本年度各期任务完成状态变化")
+    return chart
+
+
+def _key_figures(ws, fmt, summary: Summary) -> int:
+    """The two tables of figures at the top; returns the next free row."""
+    ws.merge_range(3, 0, 3, 4, "一、任务推进情况", fmt["band"])
+    ws.merge_range(3, 5, 3, 9, "二、报送及指标情况", fmt["band"])
+    left = [("任务总数", summary.total, None)]
+    left += [(s, summary.counts[s], summary.share(s)) for s in ALL_STATUSES]
+    left += [
+        (f"{c}灯", summary.lights[c], summary.lights[c] / summary.total if summary.total else 0)
+        for c in ("红", "黄", "绿")
+    ]
+    left.append(("自报状态与进度不符", summary.flagged, None))
+    rep = summary.reporting
+    expected = rep["应报送"] or 1
+    behind_targets = sum(1 for t in summary.targets if t.light in ("红", "黄"))
+    right = [
+        ("应报送单位", rep["应报送"], None),
+        ("已报送单位", rep["已报送"], rep["已报送"] / expected),
+        ("其中按时报送", rep["按时"], rep["按时"] / expected),
+        ("其中逾期报送", rep["逾期"], rep["逾期"] / expected),
+        ("未报送单位", rep[UNREPORTED], rep[UNREPORTED] / expected),
+        ("待处理问题(错误)", summary.problems["错误"], None),
+        ("待处理问题(警告)", summary.problems["警告"], None),
+        ("量化指标", len(summary.targets), None),
+        (
+            "指标亮红灯或黄灯",
+            behind_targets,
+            behind_targets / len(summary.targets) if summary.targets else None,
+        ),
+    ]
+    for first_col, rows in ((0, left), (5, right)):
+        ws.merge_range(4, first_col, 4, first_col + 2, "项目", fmt["header"])
+        ws.write_string(4, first_col + 3, "数量", fmt["header"])
+        ws.write_string(4, first_col + 4, "占比", fmt["header"])
+        for r, (label, count, share) in enumerate(rows, start=5):
+            style = (
+                fmt.get(label[0]) if label.endswith("灯") and label[0] in "红黄绿" else fmt["body"]
+            )
+            ws.merge_range(r, first_col, r, first_col + 2, label, style)
+            write_cell(ws, r, first_col + 3, count, fmt["int"])
+            write_cell(
+                ws, r, first_col + 4, share, fmt["pct0"] if share is not None else fmt["center"]
+            )
+    return 5 + max(len(left), len(right)) + 1
+
+
+def write_overview(wb, ws, fmt, summary: Summary) -> None:
+    """Fill 总览: title, key figures, and the charts, each kept whole on a printed page."""
+    data = _Data(wb)
+    ws.set_column(0, COLUMNS - 1, COLUMN_WIDTH)
+    title = f"{summary.title}{summary.period}落实情况汇总"
+    ws.merge_range(0, 0, 0, COLUMNS - 1, title, fmt["sheet_title"])
+    ws.set_row(0, 30)
+    note = f"统计期:{summary.period}(序时进度{summary.due:.0%})    编制日期:{summary.date:%Y年%m月%d日}"
+    ws.merge_range(1, 0, 1, COLUMNS - 1, note, fmt["subtitle"])
+    row = _key_figures(ws, fmt, summary)
+    breaks = []
+    # Page one: the figures, then status share and reporting side by side.
+    height = (PAGE_ROWS - row - 1) * ROW_PX
+    half = PAGE_WIDTH // 2 - 5
+    for col, chart in (
+        (0, _status_chart(wb, data, summary)),
+        (5, _reporting_chart(wb, data, summary)),
+    ):
+        chart.set_size({"width": half, "height": max(height, 240)})
+        ws.insert_chart(row, col, chart, {"object_position": 3})
+    row += max(height, 240) // ROW_PX + 1
+    blocks = []
+    for table, name, label in (
+        (summary.by_section, "板块", "板块"),
+        (summary.by_direction, "方向", "方向"),
+    ):
+        chart, n = _stacked(wb, data, table, f"各{name}任务完成状态", label)
+        blocks.append((chart, min(PAGE_ROWS - 1, 4 + (n * 28 + 90) // ROW_PX)))
+    if summary.ranking:
+        chart, n = _ranking_chart(wb, data, summary)
+        blocks.append((chart, min(PAGE_ROWS - 1, 3 + (n * 24 + 70) // ROW_PX)))
+    else:
+        blocks.append(("本期没有完成状态为滞后或未启动的牵头单位。", 2))
+    if len(summary.trend) > 1:
+        blocks.append((_trend_chart(wb, data, summary), 16))
+    else:
+        blocks.append(("本年度此前各期尚无汇总数据,趋势图自下期起显示。", 2))
+    page_start = 0
+    for block, rows in blocks:
+        if row + rows - page_start > PAGE_ROWS:
+            breaks.append(row)
+            page_start = row
+        if isinstance(block, str):
+            ws.merge_range(row, 0, row, COLUMNS - 1, block, fmt["text"])
+        else:
+            block.set_size({"width": PAGE_WIDTH, "height": rows * ROW_PX - 10})
+            ws.insert_chart(row, 0, block, {"object_position": 3})
+        row += rows
+    if breaks:
+        ws.set_h_pagebreaks(breaks)
+    print_setup(ws, title, landscape=True)
+    # Excel ignores manual page breaks under "fit to page", so a fixed scale instead: 85 % leaves
+    # room for wider fallback fonts (LibreOffice without Calibri) and keeps PAGE_ROWS on a page.
+    ws.set_print_scale(PRINT_SCALE)
+    ws.center_horizontally()
+    ws.hide_gridlines(2)
