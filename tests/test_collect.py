@@ -553,3 +553,49 @@ def test_status_lists_who_is_missing_with_contacts(collected):
         {"unit": "市科技局", "contact": "吴科技", "phone": "13800000008"},
         {"unit": "市财政局", "contact": "钱财政", "phone": "13800000005"},
     ]
+
+
+def test_cli_collect_prints_problems_and_exits_1(collected):
+    import json
+
+    from click.testing import CliRunner
+
+    from xltools.cli import main
+
+    ws, _ = collected
+    result = CliRunner().invoke(main, ["collect", ROUND, "-w", str(ws.root)])
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == (
+        f"6 of 10 units returned; 18 errors, 11 warnings; reports in {ws.reports(ROUND)}"
+    )
+    assert "错误\t市经信局\t经信局报送.xlsx\tSheet1!I3\tmissing-value\t" in result.stdout
+    result = CliRunner().invoke(main, ["collect", ROUND, "--json", "-w", str(ws.root)])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 1 and len(data["problems"]) == len(EXPECTED)
+    assert data["status"][0]["superseded"] == ["市发改委/市发改委.xlsx"]
+
+
+def test_cli_status_lists_the_missing_units(collected):
+    from click.testing import CliRunner
+
+    from xltools.cli import main
+
+    ws, _ = collected
+    result = CliRunner().invoke(main, ["status", ROUND, "-w", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    assert "6 of 10 units returned" in result.stdout
+    assert "  市财政局\t钱财政\t13800000005" in result.stdout
+    assert "days overdue" in result.stdout  # the round's due date (2023) has passed
+
+
+def test_cli_collect_needs_a_distributed_round(tmp_path):
+    from click.testing import CliRunner
+
+    from xltools.cli import main
+
+    ws = make_workspace(tmp_path / "ws")
+    shutil.rmtree(ws.outbox(ROUND))
+    result = CliRunner().invoke(main, ["collect", ROUND, "-w", str(ws.root)])
+    assert result.exit_code == 1
+    assert "nothing was distributed for this round; run `xltools distribute` first" in result.stderr

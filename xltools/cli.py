@@ -283,3 +283,123 @@ def distribute(round_key: str, prefill: bool | None, force: bool, workspace: Pat
     )
     if result.prefilled:
         click.echo(f"Prefilled {result.prefilled} workbooks with last round's accepted answers")
+
+
+def _progress_bar(label: str):
+    """A progress callback drawing a click bar on stderr, and a function closing it."""
+    state = {"bar": None}
+
+    def progress(done: int, total: int, _name: str) -> None:
+        if state["bar"] is None:
+            state["bar"] = click.progressbar(
+                length=total, label=label, file=click.get_text_stream("stderr")
+            )
+            state["bar"].__enter__()
+        state["bar"].update(done - state["bar"].pos)
+
+    def close() -> None:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+
+    return progress, close
+
+
+@main.command()
+@click.argument("round_key", metavar="ROUND", type=ROUND)
+@click.option("--json", "as_json", is_flag=True, help="Print the problems and status as JSON")
+@click.option(
+    "--update-contacts",
+    is_flag=True,
+    help="Write the liaisons units reported into 单位名录 (plan round; keeps a dated copy)",
+)
+@workspace_option
+def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Path | None) -> None:
+    """Check the returned workbooks in inbox/ROUND/ and write reports/ROUND/; exit 1 on errors.
+
+    Reads every .xlsx/.xlsm/.xls/.ods (and .zip of them) at any depth without changing the
+    inbox, recognises each unit's file, keeps the newest one, and writes 汇总数据.xlsx,
+    问题清单.xlsx, 报送情况.xlsx and 退回修改/<unit>.xlsx for units whose data has errors.
+
+    \b
+    Example:
+      xltools collect 2023Q2
+      xltools collect plan --update-contacts
+      xltools collect 2023Q2 --json > problems.json
+    """
+    import json
+
+    from xltools.collect import collect as run
+    from xltools.workspace import load
+
+    ws = load(workspace)
+    progress, close = _progress_bar("Reading returns")
+    try:
+        report = run(ws, round_key, progress=progress, update_contacts=update_contacts)
+    finally:
+        close()
+    received = sum(s.received for s in report.status)
+    if as_json:
+        data = {
+            "round": report.round,
+            "output": str(report.output),
+            "problems": [p.as_dict() for p in report.problems],
+            "status": [
+                {
+                    "unit": s.unit,
+                    "state": s.state,
+                    "file": s.file,
+                    "saved": s.saved.isoformat() if s.saved else None,
+                    "on_time": s.on_time,
+                    "errors": s.errors,
+                    "warnings": s.warnings,
+                    "superseded": list(s.superseded),
+                }
+                for s in report.status
+            ],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for p in report.problems:
+            place = "!".join(x for x in (p.sheet, p.cell) if x)
+            click.echo(
+                "\t".join((p.severity, p.unit or "-", p.file, place or "-", p.code, p.message))
+            )
+        click.echo(
+            f"{received} of {len(report.status)} units returned; {len(report.errors)} errors, "
+            f"{len(report.warnings)} warnings; reports in {report.output}"
+        )
+    if not report.valid:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("round_key", metavar="ROUND", type=ROUND)
+@workspace_option
+def status(round_key: str, workspace: Path | None) -> None:
+    """Show who has and has not returned a round, days left, and a 催报 list to send.
+
+    Reads only the inbox (fast); each missing unit is listed with its liaison and phone from
+    单位名录.
+
+    \b
+    Example:
+      xltools status 2023Q2
+    """
+    from xltools.collect import status as run
+    from xltools.workspace import load
+
+    found = run(load(workspace), round_key)
+    days = found["days_left"]
+    when = (
+        f"{days} days left" if days > 0 else ("due today" if days == 0 else f"{-days} days overdue")
+    )
+    click.echo(
+        f"{found['round']} {found['name']}: due {found['due'].isoformat()} ({when}); "
+        f"{len(found['returned'])} of {found['expected']} units returned"
+    )
+    for unit, (name, saved) in found["returned"].items():
+        click.echo(f"  returned\t{unit}\t{name}\t{saved:%Y-%m-%d %H:%M}")
+    if found["missing"]:
+        click.echo(f"催报名单 ({found['name']}, 截止 {found['due']:%Y年%m月%d日}):")
+        for m in found["missing"]:
+            click.echo(f"  {m['unit']}\t{m['contact'] or '(无联系人)'}\t{m['phone'] or '(无电话)'}")
