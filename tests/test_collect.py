@@ -1,7 +1,6 @@
 """Collect end to end: distributed workbooks, returns made the way units make them, the outputs."""
 
 import io
-import os
 import re
 import shutil
 import zipfile
