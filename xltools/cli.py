@@ -403,3 +403,28 @@ def status(round_key: str, workspace: Path | None) -> None:
         click.echo(f"催报名单 ({found['name']}, 截止 {found['due']:%Y年%m月%d日}):")
         for m in found["missing"]:
             click.echo(f"  {m['unit']}\t{m['contact'] or '(无联系人)'}\t{m['phone'] or '(无电话)'}")
+
+
+@main.command()
+@click.argument("round_key", metavar="ROUND", type=ROUND)
+@click.option("--pdf", is_flag=True, help="Also print it to PDF with LibreOffice")
+@workspace_option
+def summary(round_key: str, pdf: bool, workspace: Path | None) -> None:
+    """Write the leaders' summary of a quarter, with charts, into reports/ROUND/.
+
+    Reads only what `xltools collect ROUND` wrote (and earlier quarters' merged data for the
+    trend); traffic lights follow the `lights` rules in xltools.yaml.
+
+    \b
+    Example:
+      xltools summary 2023Q2
+      xltools summary 2023Q2 --pdf
+    """
+    from xltools import workspace as workspaces
+    from xltools.summary import make_summary, summary_pdf
+
+    path = make_summary(workspaces.load(workspace), round_key, progress=echo_err)
+    click.echo(f"Wrote {path}")
+    if pdf:
+        echo_err("Printing it to PDF with LibreOffice")
+        click.echo(f"Wrote {summary_pdf(path)}")

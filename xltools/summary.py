@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from xltools.errors import WorkbookError, WorkspaceError
-from xltools.model import LIST_SEP, Master
+from xltools.model import Master
 from xltools.summary_calc import (
     STATUSES,
     UNREPORTED,
@@ -35,6 +35,7 @@ __all__ = [
     "make_summary",
     "progress_due",
     "read_merged",
+    "summary_pdf",
     "summary_name",
 ]
 
@@ -252,11 +253,10 @@ def make_summary(
     workspace,
     round_key: str,
     *,
-    pdf: bool = False,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
-) -> list[Path]:
-    """Write the summary workbook (and its PDF) of a workspace round; return the written paths."""
+) -> Path:
+    """Write the summary workbook of a workspace round into its reports folder; return its path."""
     from xltools.summary_sheets import write_summary
 
     say = progress or (lambda _message: None)
@@ -294,23 +294,15 @@ def make_summary(
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    written = [target]
-    if pdf:
-        written.append(_to_pdf(target, say))
-    return written
+    return target
 
 
-def _to_pdf(source: Path, say: Callable[[str], None]) -> Path:
+def summary_pdf(source: Path) -> Path:
+    """Print the summary workbook to a PDF beside it with LibreOffice; return the PDF's path."""
     from xltools.office import convert
 
-    say(f"converting {source.name} to PDF with LibreOffice")
     with tempfile.TemporaryDirectory(dir=source.parent, prefix=".pdf-") as tmp:
         made = convert(source, "pdf", Path(tmp))
         target = source.with_suffix(".pdf")
         os.replace(made, target)
     return target
-
-
-def owners_text(names) -> str:
-    """Unit names as the master writes them, joined with ``、``."""
-    return LIST_SEP.join(n for n in names if n)
