@@ -161,8 +161,6 @@ def test_a_broken_yaml_is_explained(tmp_path, text, message):
 
 
 def plan_file(tmp_path, text=PLAN):
-    if not hasattr(pytest.importorskip("xltools.plan"), "read_plan"):
-        pytest.skip("the plan parser has not landed yet")
     path = tmp_path / "plan.txt"
     path.write_text(text, encoding="utf-8")
     return path
