@@ -144,6 +144,14 @@ def test_lead_and_cooperate_words():
     assert [n for n, _ in owners.lead] == ["市发改委", "市财政局"]
 
 
+def test_unit_marked_as_lead_in_a_list():
+    owners = parse_owners("责任单位:市发改委(牵头)、市财政局，各区人民政府")
+    assert [n for n, _ in owners.lead] == ["市发改委"]
+    assert [n for n, _ in owners.responsible] == ["市财政局", "各区人民政府"]
+    owners = parse_owners("责任单位:市发改委（牵头单位）")
+    assert [n for n, _ in owners.lead] == ["市发改委"] and not owners.responsible
+
+
 def test_parts_with_their_own_owners():
     owners = parse_owners(
         "其中,创新甲园区运营机制〈牵头单位:市经信局〉;创新乙园区运营机制〈牵头单位:市发改委〉;"

@@ -181,7 +181,7 @@ def test_seed_title_due_groups_units(seed):
     ):
         assert name in units
     # debris around the document is not a unit
-    assert not any("蔡甸区融媒体" in name or "武汉市人民政府" == name for name in units)
+    assert not any("蔡甸区融媒体" in name or name == "武汉市人民政府" for name in units)
 
 
 FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", ",": "，"})
@@ -307,6 +307,27 @@ def test_task_labels(label, expected):
         ("1-1", expected, "甲任务。"),
         ("1-2", expected.replace("1", "2").replace("一", "二").replace("①", "②"), "乙任务。"),
     ]
+
+
+def test_annotation_brackets_and_trailing_stop():
+    plan = parse_plan(
+        "一、工作\n1.甲。(牵头单位:市甲局)。\n2.乙。【责任单位:市乙局】\n"
+        "3.丙,新增1个。（牵头单位：市丙局）  \n"
+    )
+    assert [(t.text, t.leads) for t in plan.tasks] == [
+        ("甲。", ("市甲局",)),
+        ("乙。", ("市乙局",)),
+        ("丙,新增1个。", ("市丙局",)),
+    ]
+
+
+def test_a_number_starting_a_line_is_not_a_label():
+    plan = parse_plan(
+        "一、工作\n1.甲。(牵头单位:市甲局)\n1.3万家企业上云。(牵头单位:市乙局)\n"
+        "2.乙。(牵头单位:市丙局)\n"
+    )
+    assert [t.id for t in plan.tasks] == ["1-1", "1-2"]
+    assert [(p.code, p.line) for p in plan.problems] == [("task-without-label", 3)]
 
 
 def test_numbering_running_on_across_headings_needs_no_intermediate_numbers():

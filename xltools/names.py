@@ -41,7 +41,8 @@ _PLACE_END = "区县市州镇乡旗"
 # A bureau written without its "市" ("市教育局、科技局"): short, ends in 局/委/办, names no place.
 _BARE_BUREAU = re.compile(r"[^市区县省州镇乡各]{1,8}(局|委|办)")
 _PREFIXES = "市区县省"
-_GROUP = re.compile(r"(各.+|(市直)?(有关|相关)(单位|部门))")
+_GROUP = re.compile(r"(各.+|(市直|区直|县直)?(各|有关|相关)(单位|部门))")
+_LEAD_MARK = re.compile(r"\((牵头|牵头单位)\)$")
 _DEFINITION_TAIL = re.compile(r"[,;、]?\s*\(?下同\)?$")
 
 
@@ -196,6 +197,7 @@ def parse_owners(text: str) -> Owners:
             owners.responsible.extend(roles[1])
         else:
             owners.responsible.extend(split_unit_items(value))
+    _marked_leads(owners)
     prefix = prefix.strip(" ,;。.")
     if not prefix:
         return owners
@@ -215,6 +217,14 @@ def parse_owners(text: str) -> Owners:
         else:
             owners.unclear.append(piece)
     return owners
+
+
+def _marked_leads(owners: Owners) -> None:
+    """``责任单位:市发改委(牵头)、市财政局``: a unit marked (牵头) in a list leads."""
+    for name, note in list(owners.responsible):
+        if _LEAD_MARK.search(name):
+            owners.responsible.remove((name, note))
+            owners.lead.append((_LEAD_MARK.sub("", name), note))
 
 
 def note_kind(name: str, note: str) -> str:
