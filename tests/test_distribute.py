@@ -178,7 +178,13 @@ def test_task_sheet_as_the_recipient_sees_it(quarter):
         "完成状态", "完成进度(%)", "本期工作进展", "存在问题", "下步工作计划", "需协调事项",
     ]  # fmt: skip
     assert [c.value for c in ws[2]][:5] == ["2-1", "牵头", GROUP_OFFICE, GROUP_OFFICE, LONG]
-    assert [c.value for c in ws[3]][:5] == ["2-2", "牵头", "市商务局", "市商务局", "新增停车泊位12万个。"]
+    assert [c.value for c in ws[3]][:5] == [
+        "2-2",
+        "牵头",
+        "市商务局",
+        "市商务局",
+        "新增停车泊位12万个。",
+    ]
     assert ws.max_row == 3
     # Task columns locked, input cells open; the sheet protected without a password but resizable.
     assert all(ws.cell(2, c).protection.locked for c in range(1, 6))
@@ -278,6 +284,16 @@ def test_targets_unit_info_and_instructions(quarter):
         assert expected in text
     # No 指标 sheet for a unit that leads nothing with targets.
     assert "指标" not in open_book(quarter, "东湖风景区管委会").sheetnames
+
+
+def test_titles_do_not_repeat_words(quarter, tmp_path):
+    book = open_book(quarter, "市发改委")
+    assert book["填报说明"]["A2"].value == "2023年第一季度工作进展填报表"
+    assert book.properties.title == "2023年第一季度工作进展"
+    assert "市发改委 2023年第一季度工作进展" in book["填报表"].oddHeader.center.text
+    plan = write_round(specs_for(small_master(), "plan"), tmp_path / "plan")
+    guide = openpyxl.load_workbook(plan.folder / "plan_市发改委.xlsx")["填报说明"]
+    assert guide["A2"].value == "办理方案填报表"
 
 
 def test_print_settings(quarter):
@@ -603,7 +619,71 @@ def ids(book, role):
 
 
 # Tasks whose owners include 各区人民政府, read off the plan by hand (always as 责任单位).
-WITH_DISTRICTS = ["1-1", "1-2", "2-1", "2-2", "2-3", "2-5", "2-9", "2-10", "2-11", "2-12", "2-13", "2-14", "2-15", "2-16", "2-17", "2-18", "2-19", "2-20", "2-23", "2-24", "2-25", "2-27", "2-28", "2-29", "2-30", "2-31", "2-40", "2-41", "2-42", "2-43", "2-45", "2-47", "2-49-1", "2-49-2", "2-53", "2-56", "2-61", "2-62", "2-78", "2-83", "2-84", "2-85", "2-86", "2-88", "2-89", "2-90", "2-91", "2-92", "2-93", "2-96", "2-97", "2-98", "2-99", "2-100", "2-105", "2-107", "2-108", "2-109", "2-110", "2-111", "2-112", "2-113", "2-115"]
+WITH_DISTRICTS = [
+    "1-1",
+    "1-2",
+    "2-1",
+    "2-2",
+    "2-3",
+    "2-5",
+    "2-9",
+    "2-10",
+    "2-11",
+    "2-12",
+    "2-13",
+    "2-14",
+    "2-15",
+    "2-16",
+    "2-17",
+    "2-18",
+    "2-19",
+    "2-20",
+    "2-23",
+    "2-24",
+    "2-25",
+    "2-27",
+    "2-28",
+    "2-29",
+    "2-30",
+    "2-31",
+    "2-40",
+    "2-41",
+    "2-42",
+    "2-43",
+    "2-45",
+    "2-47",
+    "2-49-1",
+    "2-49-2",
+    "2-53",
+    "2-56",
+    "2-61",
+    "2-62",
+    "2-78",
+    "2-83",
+    "2-84",
+    "2-85",
+    "2-86",
+    "2-88",
+    "2-89",
+    "2-90",
+    "2-91",
+    "2-92",
+    "2-93",
+    "2-96",
+    "2-97",
+    "2-98",
+    "2-99",
+    "2-100",
+    "2-105",
+    "2-107",
+    "2-108",
+    "2-109",
+    "2-110",
+    "2-111",
+    "2-112",
+    "2-113",
+    "2-115",
+]
 
 
 def test_wuhan_a_unit_reached_only_through_the_group(wuhan):

@@ -15,6 +15,7 @@ import math
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -391,7 +392,9 @@ def write_round(
     """Write the workbooks and ``manifest.xlsx`` into a temporary folder, then move it to ``folder``."""
     refuse_overwrite(folder, force)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    # mkdir (unlike mkdtemp) honours the umask: the round's folder is shared with colleagues.
+    temp = folder.parent / f".{folder.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    temp.mkdir()
     try:
         hashes = _write_all(specs, temp, progress)
         books = []

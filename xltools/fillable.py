@@ -83,6 +83,15 @@ class BookSpec:
     previous: dict = field(default_factory=dict, hash=False)  # last round's answers, to prefill
 
     @property
+    def heading(self) -> str:
+        """Round and form as one title, without saying a word twice (第一季度 + 季度工作进展)."""
+        name, title = self.round_name, self.form.title
+        for size in range(min(len(name), len(title)), 0, -1):
+            if name.endswith(title[:size]):
+                return name + title[size:]
+        return name + title
+
+    @property
     def hosted(self) -> tuple[str, ...]:
         """Units other than the recipient whose rows this workbook carries."""
         return tuple(dict.fromkeys(r.unit for r in self.rows if r.unit != self.recipient))
@@ -109,7 +118,7 @@ def write_book(spec: BookSpec, path: Path) -> str:
     wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
     wb.set_properties(
         {
-            "title": f"{spec.round_name}{spec.form.title}",
+            "title": spec.heading,
             "subject": spec.title,
             "author": spec.office,
             "company": spec.office,
@@ -193,7 +202,7 @@ def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     ws.set_column(1, 1, 84)
     ws.merge_range(0, 0, 0, 1, spec.title or spec.office, fmt["title"])
     ws.set_row(0, 30)
-    ws.merge_range(1, 0, 1, 1, f"{spec.round_name}{spec.form.title}填报表", fmt["subtitle"])
+    ws.merge_range(1, 0, 1, 1, f"{spec.heading}填报表", fmt["subtitle"])
     lead = sum(r.role == LEAD for r in spec.rows)
     content = f"牵头任务 {lead} 项、配合任务 {len(spec.rows) - lead} 项"
     if spec.targets:
@@ -233,7 +242,7 @@ def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
         ws.write_string(row, 1, text, fmt["plain"])
         ws.set_row(row, _height([(text, 84)], minimum=18))
     ws.protect("", _PROTECTION)
-    print_setup(ws, f"{spec.recipient} {spec.round_name}{spec.form.title}", landscape=False)
+    print_setup(ws, f"{spec.recipient} {spec.heading}", landscape=False)
 
 
 def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
@@ -277,9 +286,7 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
             _highlight(ws, first, c, last, c, f, others, fmt)
     ws.freeze_panes(1, 2)
     ws.protect("", _PROTECTION)
-    print_setup(
-        ws, f"{spec.recipient} {spec.round_name}{form.title}", landscape=True, repeat_rows=(0, 0)
-    )
+    print_setup(ws, f"{spec.recipient} {spec.heading}", landscape=True, repeat_rows=(0, 0))
 
 
 def _target_sheet(wb, spec: BookSpec, fmt: dict) -> None:
