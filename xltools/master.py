@@ -17,6 +17,7 @@ from xltools.units import (
     UNIT_HEADERS,
     UNIT_SHEET,
     cell_text,
+    check_units,
     find_table,
     is_group_word,
     join_list,
@@ -284,7 +285,7 @@ def check_master(master: Master, path: str | Path = "") -> Report:
     file = Path(path).name if path else ""
     report = Report()
     _check_tasks(master, file, report)
-    _check_units(master, file, report)
+    report.extend(check_units(master.units, lambda i, h: _place(master, UNIT_SHEET, i, h), file))
     _check_targets(master, file, report)
     return report
 
@@ -369,61 +370,6 @@ def _similar(a: str, b: str) -> bool:
     from xltools.units import similarity
 
     return bool(similarity(a, b))
-
-
-def _check_units(master: Master, file: str, report: Report) -> None:
-    seen: dict[str, int] = {}
-    for i, unit in enumerate(master.units):
-        row, cell = _place(master, UNIT_SHEET, i, "单位名称")
-        where = {"file": file, "sheet": UNIT_SHEET, "unit": unit.name}
-        if not unit.name:
-            report.error(
-                "empty-unit-name",
-                f"单位名录第{row}行没有单位名称:请填写单位名称或删除该行。",
-                cell=cell,
-                **where,
-            )
-            continue
-        for name in (unit.name, *unit.aliases):
-            key = squash(name)
-            if key in seen and seen[key] != row:
-                report.error(
-                    "duplicate-unit",
-                    f"单位名录第{row}行的“{name}”与第{seen[key]}行重复:同一单位只保留一行,其他写法填入“别名”。",
-                    cell=cell,
-                    value=name,
-                    **where,
-                )
-            else:
-                seen[key] = row
-    for i, unit in enumerate(master.units):
-        if unit.host and squash(unit.host) not in seen:
-            row, cell = _place(master, UNIT_SHEET, i, "承办单位")
-            report.error(
-                "unknown-host",
-                f"单位名录第{row}行“{unit.name}”的承办单位“{unit.host}”不在单位名录中:"
-                f"请增加“{unit.host}”一行,或改正承办单位。",
-                file=file,
-                sheet=UNIT_SHEET,
-                cell=cell,
-                unit=unit.name,
-                value=unit.host,
-            )
-    rows = {u.name: _place(master, UNIT_SHEET, i, "单位名称") for i, u in enumerate(master.units)}
-    spellings = {u.name: {squash(n) for n in (u.name, *u.aliases)} for u in master.units}
-    for a, b, why in near_duplicates([u.name for u in master.units]):
-        if spellings[a] & spellings[b]:
-            continue  # already a duplicate-unit
-        report.warning(
-            "near-duplicate",
-            f"单位名录第{rows[a][0]}行“{a}”与第{rows[b][0]}行“{b}”可能是同一单位({why}):"
-            f"如是,请保留一行,把另一写法填入其“别名”。",
-            file=file,
-            sheet=UNIT_SHEET,
-            cell=rows[b][1],
-            unit=b,
-            value=a,
-        )
 
 
 def _check_targets(master: Master, file: str, report: Report) -> None:

@@ -4,12 +4,13 @@ and checked for near-duplicate names."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from xltools.errors import MasterError
 from xltools.model import LIST_SEP, Unit
+from xltools.problems import Problem, Report
 from xltools.text import clean, squash
 
 UNIT_SHEET = "单位名录"
@@ -232,3 +233,64 @@ def near_duplicates(names: Sequence[str]) -> list[tuple[str, str, str]]:
             if why:
                 pairs.append((a, b, why))
     return pairs
+
+
+def check_units(
+    units: Sequence[Unit], place: Callable[[int, str], tuple[int, str]], file: str = ""
+) -> list[Problem]:
+    """Problems of 单位名录: rows without a name, a name or alias listed twice, a host not in the
+    directory, near-duplicate names (警告). ``place(index, header)`` gives a row's number and cell."""
+    report = Report()
+    seen: dict[str, int] = {}
+    for i, unit in enumerate(units):
+        row, cell = place(i, "单位名称")
+        where = {"file": file, "sheet": UNIT_SHEET, "unit": unit.name}
+        if not unit.name:
+            report.error(
+                "empty-unit-name",
+                f"单位名录第{row}行没有单位名称:请填写单位名称或删除该行。",
+                cell=cell,
+                **where,
+            )
+            continue
+        for name in (unit.name, *unit.aliases):
+            key = squash(name)
+            if key in seen and seen[key] != row:
+                report.error(
+                    "duplicate-unit",
+                    f"单位名录第{row}行的“{name}”与第{seen[key]}行重复:同一单位只保留一行,其他写法填入“别名”。",
+                    cell=cell,
+                    value=name,
+                    **where,
+                )
+            else:
+                seen[key] = row
+    for i, unit in enumerate(units):
+        if unit.host and squash(unit.host) not in seen:
+            row, cell = place(i, "承办单位")
+            report.error(
+                "unknown-host",
+                f"单位名录第{row}行“{unit.name}”的承办单位“{unit.host}”不在单位名录中:"
+                f"请增加“{unit.host}”一行,或改正承办单位。",
+                file=file,
+                sheet=UNIT_SHEET,
+                cell=cell,
+                unit=unit.name,
+                value=unit.host,
+            )
+    rows = {u.name: place(i, "单位名称") for i, u in enumerate(units)}
+    spellings = {u.name: {squash(n) for n in (u.name, *u.aliases)} for u in units}
+    for a, b, why in near_duplicates([u.name for u in units]):
+        if spellings[a] & spellings[b]:
+            continue  # already a duplicate-unit
+        report.warning(
+            "near-duplicate",
+            f"单位名录第{rows[a][0]}行“{a}”与第{rows[b][0]}行“{b}”可能是同一单位({why}):"
+            f"如是,请保留一行,把另一写法填入其“别名”。",
+            file=file,
+            sheet=UNIT_SHEET,
+            cell=rows[b][1],
+            unit=b,
+            value=a,
+        )
+    return report.problems
