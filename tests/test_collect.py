@@ -598,3 +598,65 @@ def test_cli_collect_needs_a_distributed_round(tmp_path):
     result = CliRunner().invoke(main, ["collect", ROUND, "-w", str(ws.root)])
     assert result.exit_code == 1
     assert "nothing was distributed for this round; run `xltools distribute` first" in result.stderr
+
+
+@pytest.mark.libreoffice
+def test_workbooks_filled_and_saved_in_libreoffice_come_back_whole(tmp_path):
+    """Type answers in LibreOffice Calc as a user would, save as .xlsx and .xls, collect both."""
+    from xltools.collect import collect_inbox, context
+
+    from .uno_fill import fill_in_libreoffice
+
+    ws = make_workspace(tmp_path / "ws")
+    typed = {
+        "市发改委": {
+            ("2-1", "市发改委"): {"完成状态": "超序时进度", "完成进度(%)": "60", "本期工作进展": "新增泊位6.2万个", "下步工作计划": "-继续推进"},
+            ("2-1", "领导小组办公室"): {"本期工作进展": "配合完成调度"},
+        },
+        "市商务局": {("2-3", "市商务局"): {"完成状态": "滞后", "完成进度(%)": "３０", "本期工作进展": "推进中", "存在问题": "选址难"}},
+    }  # fmt: skip
+    info = {
+        "填报人": "张三",
+        "联系电话": "027-82345678",
+        "分管领导": "李四",
+        "填报日期": "2023/7/10",
+    }
+    jobs = []
+    for unit, rows in typed.items():
+        sheets = read_sheets(sent(ws, unit))
+        table = sheets["填报表"]
+        heads = {h: c for c, h in enumerate(table[0])}
+        cells = {}
+        for r, line in enumerate(table[1:], start=2):
+            shown = line[heads["单位"]] if "单位" in heads else unit
+            for label, value in rows.get((line[0], shown), {}).items():
+                cells[f"{chr(65 + heads[label])}{r}"] = value
+        unit_cells = {
+            f"B{r}": info[str(line[0]).rstrip(" *")]
+            for r, line in enumerate(sheets["填报单位信息"][1:], start=2)
+        }
+        target_cells = {f"G{r}": "60000" for r in range(2, len(sheets["指标"]) + 1)}
+        jobs.append(
+            {
+                "source": sent(ws, unit),
+                "cells": {"填报表": cells, "填报单位信息": unit_cells, "指标": target_cells},
+                "outputs": [tmp_path / "xlsx" / f"{unit}.xlsx", tmp_path / "xls" / f"{unit}.xls"],
+            }
+        )
+    fill_in_libreoffice(jobs, tmp_path / "lo")
+    ctx, rnd = context(ws, ROUND)
+    for kind in ("xlsx", "xls"):
+        result = collect_inbox(tmp_path / kind, ctx, rnd.due)
+        assert result.rows("unit", "cell", "code") == [], kind
+        fgw, shop = result.submissions["市发改委"], result.submissions["市商务局"]
+        assert fgw.answers[("2-1", "市发改委")] == {
+            "status": "超序时进度", "progress": 60, "progress_note": "新增泊位6.2万个",
+            "issues": None, "next_steps": "-继续推进", "coordination": None,
+        }  # fmt: skip
+        assert fgw.answers[("2-1", "领导小组办公室")]["progress_note"] == "配合完成调度"
+        assert shop.answers[("2-3", "市商务局")]["progress"] == 30
+        assert shop.answers[("2-3", "市商务局")]["issues"] == "选址难"
+        assert fgw.unit_values == {
+            "reporter": "张三", "reporter_phone": "027-82345678", "leader": "李四", "report_date": date(2023, 7, 10),
+        }  # fmt: skip
+        assert list(fgw.targets.values()) == [60000]
