@@ -10,6 +10,7 @@ Each value is typed through ``setFormula`` — the same path as typing into the 
 becomes a percentage and ``2023/6/30`` a date, exactly as Calc would take a user's input.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -91,10 +92,8 @@ def run(jobs):
             finally:
                 doc.close(True)
     finally:
-        try:
+        with contextlib.suppress(Exception):  # also when the connection never came up
             desktop.terminate()
-        except Exception:
-            pass
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
