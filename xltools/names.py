@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from xltools.text import halfwidth
+from xltools.units import is_group_word  # one rule for the importer and the directory
 
 _OPEN = "(〈【《"
 _CLOSE = ")〉】》"
@@ -41,7 +42,6 @@ _PLACE_END = "区县市州镇乡旗"
 # A bureau written without its "市" ("市教育局、科技局"): short, ends in 局/委/办, names no place.
 _BARE_BUREAU = re.compile(r"[^市区县省州镇乡各]{1,8}(局|委|办)")
 _PREFIXES = "市区县省"
-_GROUP = re.compile(r"(各.+|(市直|区直|县直)?(各|有关|相关)(单位|部门))")
 _LEAD_MARK = re.compile(r"\((牵头|牵头单位)\)$")
 _DEFINITION_TAIL = re.compile(r"[,;、]?\s*\(?下同\)?$")
 
@@ -88,11 +88,6 @@ def split_top(text: str, seps: str) -> list[str]:
             start = i + 1
     parts.append(text[start:])
     return parts
-
-
-def is_group_word(name: str) -> bool:
-    """A word standing for several units (各区人民政府, 各相关单位, 有关单位)."""
-    return bool(_GROUP.fullmatch(name))
 
 
 def _split_note(item: str) -> tuple[str, str]:
