@@ -206,3 +206,35 @@ def test_init_on_the_sample_gives_a_ready_workspace(tmp_path):
     assert ws.year == 2023
     assert str(ws.round("plan").due) == "2023-02-10"
     assert run("check", "-w", tmp_path / "wuhan").exit_code == 0
+
+
+def owners(master):
+    return [(t.id, t.lead, t.responsible) for t in master.tasks]
+
+
+def test_a_full_width_copy_and_a_docx_of_the_sample_give_the_same_master(tmp_path):
+    import docx
+
+    text = (SAMPLE / "plan.txt").read_text(encoding="utf-8")
+    expected, _ = import_plan(SAMPLE / "plan.txt", SAMPLE / "units.xlsx")
+
+    wide = tmp_path / "wide.txt"
+    table = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
+    wide.write_text(text.translate(table), encoding="gb18030")
+    made, _ = import_plan(wide, SAMPLE / "units.xlsx")
+    assert owners(made) == owners(expected)
+    assert [(t.task_id, t.value, t.unit, t.kind, t.comparison) for t in made.targets] == [
+        (t.task_id, t.value, t.unit, t.kind, t.comparison) for t in expected.targets
+    ]
+
+    document = docx.Document()
+    for line in text.splitlines():
+        paragraph = document.add_paragraph()
+        half = len(line) // 2  # Word splits a paragraph into several runs
+        paragraph.add_run(line[:half])
+        paragraph.add_run(line[half:])
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    result = run("import", path, "-o", tmp_path / "m.xlsx", "--units", SAMPLE / "units.xlsx")
+    assert result.exit_code == 0, result.output
+    assert comparable(read_master(tmp_path / "m.xlsx")) == comparable(expected)
