@@ -5,6 +5,7 @@ Text is made half-width first (``xltools.text.halfwidth``), so ``（）：；，
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from xltools.units import is_group_word  # one rule for the importer and the dir
 _OPEN = "(〈【《"
 _CLOSE = ")〉】》"
 _MASK = "\x00"
+_ANY_OPEN = re.compile(f"[{re.escape(_OPEN)}]")
 
 LEAD_KEYS = ("牵头单位", "牵头部门", "主办单位")
 RESPONSIBLE_KEYS = (
@@ -62,6 +64,8 @@ class Owners:
 
 def mask(text: str) -> str:
     """The text with everything inside brackets replaced by NULs, so searches see the top level only."""
+    if not _ANY_OPEN.search(text):
+        return text
     out, depth = [], 0
     for ch in text:
         if ch in _OPEN:
@@ -133,12 +137,17 @@ def _expand_run(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def split_unit_items(text: str) -> list[tuple[str, str]]:
     """Unit names with their 〈〉 notes, shortened names restored: ``江汉、硚口区人民政府`` -> two."""
+    return list(_split_unit_items(text))
+
+
+@functools.lru_cache(maxsize=4096)  # plans repeat the same owner lists many times
+def _split_unit_items(text: str) -> tuple[tuple[str, str], ...]:
     items: list[tuple[str, str]] = []
     for run in split_top(_brackets(text), ",;"):
         parts = [_split_note(p) for p in split_top(run, "、")]
         parts = [(re.sub(r"\s+", "", n).strip("。."), note) for n, note in parts]
         items.extend(_expand_run([p for p in parts if p[0]]))
-    return items
+    return tuple(items)
 
 
 def split_units(text: str) -> list[str]:

@@ -8,6 +8,7 @@ follow below it, a task without owners when its siblings are owned tasks, and is
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -64,6 +65,7 @@ class _Item:
     role: str = ""  # task / heading / missing / stray
 
 
+@functools.lru_cache(maxsize=1024)
 def number(label: str) -> int | None:
     """The number a label stands for: ``49``, ``(一)`` -> 1, ``十二`` -> 12, ``①`` -> 1."""
     core = label.strip("()")
