@@ -257,6 +257,10 @@ def test_errors_name_the_file(tmp_path):
     broken.write_bytes(b"not a zip")
     with pytest.raises(PlanError, match="broken.docx"):
         read_plan(broken)
+    garbled = tmp_path / "garbled.txt"
+    garbled.write_bytes(b"\x81\xff\xff\xff")
+    with pytest.raises(PlanError, match="garbled.txt: the text is neither UTF-8 nor GB18030"):
+        read_plan(garbled)
     empty = tmp_path / "notice.txt"
     empty.write_text("关于印发方案的通知\n一、高度重视。\n二、加强督办。\n", encoding="utf-8")
     with pytest.raises(PlanError, match="notice.txt: no task"):
@@ -501,6 +505,51 @@ def test_notice_without_a_plan_title():
     ]
     assert plan.title == ""
     assert plan.due == datetime.date(2024, 3, 1)
+    assert plan.problems == []
+
+
+OTHER_CITY = """\
+关于印发《某市2024年政府工作报告重点任务分工方案》的通知
+各县（市、区）人民政府，市直各单位：
+　　现将方案印发给你们，请于2024年3月15日前报送实施方案。
+某市2024年政府工作报告重点任务分工方案
+　　一、稳增长
+　　（一）扩大有效投资
+　　1、实施重大项目300个以上。（牵头单位：市发改委；配合单位：市财政局、自然资源局，各县（市、区）人民政府）
+　　2、新增专项债100亿元。
+　　牵头单位：市财政局
+　　配合单位：市发改委
+　　（二）促进消费
+　　3、举办消费节。（市商务局牵头，市文旅局、各相关单位配合）
+　　二、惠民生
+　　（一）新增就业1万人。（牵头单位：市人社局）
+　　（二）改造小区50个。（责任单位：市住建局、各县（市、区）人民政府〈含高新区，下同〉）
+　　（三）办实事。（其中，甲事〈牵头单位：市民政局〉；乙事〈牵头单位：市卫健委〉）
+附件：1.任务分工表
+"""
+
+
+def test_a_plan_in_another_style():
+    plan = parse_plan(OTHER_CITY, source="other.txt")
+    assert plan.title == "某市2024年政府工作报告重点任务分工方案"
+    assert plan.due == datetime.date(2024, 3, 15)
+    assert plan.groups == {"各县(市、区)人民政府": "含高新区", "各相关单位": ""}
+    rows = [(t.id, t.label, t.direction, t.lead, t.responsible) for t in plan.tasks]
+    assert rows == [
+        (
+            "1-1",
+            "1",
+            "(一)扩大有效投资",
+            ("市发改委",),
+            ("市财政局", "市自然资源局", "各县(市、区)人民政府"),
+        ),
+        ("1-2", "2", "(一)扩大有效投资", ("市财政局",), ("市发改委",)),
+        ("1-3", "3", "(二)促进消费", ("市商务局",), ("市文旅局", "各相关单位")),
+        ("2-1", "(一)", "", ("市人社局",), ()),
+        ("2-2", "(二)", "", (), ("市住建局", "各县(市、区)人民政府")),
+        ("2-3-1", "(三)", "", ("市民政局",), ()),
+        ("2-3-2", "(三)", "", ("市卫健委",), ()),
+    ]
     assert plan.problems == []
 
 
