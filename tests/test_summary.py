@@ -1,0 +1,644 @@
+"""The quarterly summary on a merged dataset built in code, written as collect writes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from xltools.errors import WorkbookError, WorkspaceError
+from xltools.model import Master, Target, Task, Unit
+from xltools.summary import (
+    Rules,
+    compute_summary,
+    make_summary,
+    progress_due,
+    read_merged,
+    summary_name,
+)
+from xltools.summary_sheets import SHEETS
+
+TITLE = "2023年市《政府工作报告》目标任务"
+A, B, C, D, E = "市发改委", "市商务局", "市经信局", "江岸区人民政府", "江汉区人民政府"
+S1 = "一、经济社会发展主要预期目标"
+S2 = "二、重点工作"
+D1 = "(一)着力扩大内需,持续增强稳增长内生动力"
+D2 = "(二)着力发展产业,不断壮大实体经济"
+TASK_HEADERS = ["编号", "板块", "方向", "类别", "序号", "任务内容", "单位", "角色", "数据状态"]
+FIELDS = ["完成状态", "完成进度(%)", "本期工作进展", "存在问题", "下步工作计划", "需协调事项"]
+TARGET_HEADERS = [
+    "编号",
+    "指标",
+    "目标值",
+    "计量单位",
+    "类型",
+    "比较",
+    "单位",
+    "累计完成值",
+    "文件",
+]
+STATUS_HEADERS = [
+    "单位",
+    "状态",
+    "文件",
+    "保存时间",
+    "是否按时",
+    "错误数",
+    "警告数",
+    "被替代的文件",
+]
+FIELDS_AT = len(TASK_HEADERS)
+PROBLEM_HEADERS = [
+    "代码",
+    "严重程度",
+    "单位",
+    "文件",
+    "工作表",
+    "单元格",
+    "任务",
+    "字段",
+    "值",
+    "说明",
+]
+
+
+@dataclass(frozen=True)
+class Round:
+    key: str
+    name: str
+    form: str
+    due: dt.date
+    period_end: dt.date | None
+
+
+Q1 = Round("2023Q1", "2023年第一季度", "quarterly", dt.date(2023, 4, 20), dt.date(2023, 3, 31))
+Q2 = Round("2023Q2", "2023年第二季度", "quarterly", dt.date(2023, 7, 20), dt.date(2023, 6, 30))
+Q3 = Round("2023Q3", "2023年第三季度", "quarterly", dt.date(2023, 10, 20), dt.date(2023, 9, 30))
+PLAN = Round("plan", "办理方案", "plan", dt.date(2023, 2, 10), None)
+
+
+def task(id, section, direction, text, lead=(), responsible=()):
+    return Task(
+        id, section, direction, "", id.split("-")[-1], text, tuple(lead), tuple(responsible)
+    )
+
+
+MASTER = Master(
+    tasks=[
+        task("1-1", S1, "", "地区生产总值增长6.5%以上", [A], [B]),
+        task("2-1", S2, D1, "加快建设国际消费中心城市", [B], [C]),
+        task("2-2", S2, D1, "打造国家综合型信息消费示范城市", [C]),
+        task("2-3", S2, D1, "实施项目投资攻坚年行动", [A]),
+        task("2-4", S2, D2, "争创国家制造业高质量发展试验区", [D]),
+        task("2-5", S2, D2, "培育专精特新企业", [E]),
+        task("2-6", S2, D2, "推进强链补链", [C, D]),
+        task("2-7", S2, D2, "振兴汉派服装", [B]),
+        task("2-8", S2, D2, "新增停车泊位10万个", [A], [E]),
+        task("2-9", S2, D2, "固定资产投资增长6.5%以上,价格涨幅3%左右", [D]),
+    ],
+    units=[
+        Unit(A, contact="张三", phone="027-1"),
+        Unit(B),
+        Unit(C),
+        Unit(D, groups=("各区人民政府",)),
+        Unit(E, groups=("各区人民政府",), contact="李四", phone="027-5"),
+    ],
+    targets=[
+        Target("1-1", "地区生产总值增长6.5%以上", 6.5, "%", "水平", "以上"),
+        Target("2-8", "新增停车泊位10万个", 100000, "个", "累计", ""),
+        Target("2-9", "固定资产投资增长6.5%以上", 6.5, "%", "水平", "以上"),
+        Target("2-9", "价格涨幅3%左右", 3, "%", "水平", "左右"),
+    ],
+)
+
+
+def line(
+    task_id, unit, role="牵头", status="", progress="", note="", issues="", coord="", state="已采用"
+):
+    t = next(t for t in MASTER.tasks if t.id == task_id)
+    values = [t.id, t.section, t.direction, t.category, t.label, t.text, unit, role, state]
+    if state != "已采用":
+        return values + [""] * len(FIELDS)
+    return values + [status, progress, note or f"{unit}推进{task_id}", issues, "继续推进", coord]
+
+
+Q2_LINES = [
+    line("1-1", A, status="已完成", progress=100),
+    line("1-1", B, "配合", note="配合完成"),
+    line("2-1", B, status="超序时进度", progress=70, coord="需市财政局安排专项资金"),
+    line("2-1", C, "配合"),
+    line("2-2", C, status="序时推进", progress=20),
+    line("2-3", A, status="滞后", progress=30, issues="土地报批慢"),
+    line("2-4", D, status="未启动", progress=0, issues="方案未批", coord="无"),
+    line("2-5", E, state="未报送"),
+    line("2-6", C, status="滞后", progress=35, issues="资金未到位"),
+    line("2-6", D, status="序时推进", progress=50),
+    line("2-7", B, status="已完成", progress=30),
+    line("2-8", A, status="序时推进", progress=55),
+    line("2-8", E, "配合", state="未报送"),
+    line("2-9", D, status="序时推进", progress=60),
+]
+Q1_LINES = [
+    line("1-1", A, status="序时推进", progress=25),
+    line("2-1", B, status="序时推进", progress=25),
+    line("2-2", C, status="滞后", progress=10),
+    line("2-3", A, status="滞后", progress=5),
+    line("2-4", D, status="未启动", progress=0),
+    line("2-5", E, status="序时推进", progress=25),
+    line("2-6", C, status="序时推进", progress=25),
+    line("2-6", D, status="序时推进", progress=25),
+    line("2-7", B, status="序时推进", progress=25),
+    line("2-8", A, status="序时推进", progress=25),
+    line("2-9", D, status="已完成", progress=100),
+]
+Q2_TARGETS = [
+    ["1-1", "地区生产总值增长6.5%以上", 6.5, "%", "水平", "以上", A, 6.8, "a.xlsx"],
+    ["2-8", "新增停车泊位10万个", 100000, "个", "累计", "", A, 10000, "a.xlsx"],
+    ["2-9", "固定资产投资增长6.5%以上", 6.5, "%", "水平", "以上", D, 5.0, "d.xlsx"],
+    ["2-9", "价格涨幅3%左右", 3, "%", "水平", "左右", D, 2.9, "d.xlsx"],
+]
+Q2_STATUS = [
+    [A, "已报送", "a.xlsx", "2023-07-10 09:00", "按时", 0, 0, ""],
+    [B, "已报送", "b.xlsx", "2023-07-11 09:00", "按时", 0, 1, ""],
+    [C, "已报送", "c.xlsx", "2023-07-25 09:00", "逾期", 0, 2, ""],
+    [D, "已报送", "d.xlsx", "2023-07-12 09:00", "按时", 0, 0, ""],
+    [E, "未报送", "", "", "", 0, 0, ""],
+]
+Q2_PROBLEMS = [
+    ["number-ambiguous", "警告", C, "c.xlsx", "任务", "E5", "2-2", "完成进度(%)", "0.2", "请确认"],
+    ["text-too-long", "警告", C, "c.xlsx", "任务", "F6", "2-6", "本期工作进展", "…", "请精简"],
+    ["formula", "警告", B, "b.xlsx", "任务", "E4", "2-1", "完成进度(%)", "=70", "公式"],
+]
+
+
+def write_book(path: Path, sheets: dict[str, tuple[list, list]]) -> None:
+    """Write a workbook as collect does: a header row, then values as typed."""
+    import xlsxwriter
+
+    from xltools.excel import write_cell
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with xlsxwriter.Workbook(str(path)) as wb:
+        for name, (headers, rows) in sheets.items():
+            ws = wb.add_worksheet(name)
+            for r, values in enumerate([headers, *rows]):
+                for c, value in enumerate(values):
+                    write_cell(ws, r, c, value)
+
+
+def write_round(reports: Path, lines, targets=(), status=(), problems=()) -> Path:
+    task_rows = [[*row, "x.xlsx", "0" * 64, "2023-07-10 09:00"] for row in lines]
+    write_book(
+        reports / "汇总数据.xlsx",
+        {
+            "任务填报": ([*TASK_HEADERS, *FIELDS, "文件", "sha256", "保存时间"], task_rows),
+            "指标": (TARGET_HEADERS, list(targets)),
+            "单位信息": (["单位", "填报人", "文件"], []),
+        },
+    )
+    write_book(reports / "报送情况.xlsx", {"报送情况": (STATUS_HEADERS, list(status))})
+    write_book(reports / "问题清单.xlsx", {"问题清单": (PROBLEM_HEADERS, list(problems))})
+    return reports
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A stand-in with the interface of xltools.workspace.Workspace."""
+
+    class Workspace:
+        root = tmp_path
+        title = TITLE
+        year = 2023
+        office = "市政府督查室"
+        rounds = [PLAN, Q1, Q2, Q3]
+        lights: dict = {}
+
+        def round(self, key):
+            return next(r for r in self.rounds if r.key == key)
+
+        def reports(self, key):
+            return tmp_path / "reports" / key
+
+        def master(self):
+            return MASTER
+
+    ws = Workspace()
+    write_round(
+        ws.reports("2023Q1"),
+        Q1_LINES,
+        status=[[u, "已报送", "", "", "按时", 0, 0, ""] for u in (A, B, C, D, E)],
+    )
+    write_round(ws.reports("2023Q2"), Q2_LINES, Q2_TARGETS, Q2_STATUS, Q2_PROBLEMS)
+    return ws
+
+
+@pytest.fixture
+def summary(workspace):
+    merged = read_merged(workspace.reports("2023Q2"))
+    history = [(Q1, read_merged(workspace.reports("2023Q1")))]
+    return compute_summary(
+        MASTER, Q2, merged, history=history, title=TITLE, today=dt.date(2023, 7, 26)
+    )
+
+
+# --- the figures -------------------------------------------------------------------------------
+
+
+def test_progress_due_is_the_share_of_the_year_passed():
+    assert [
+        progress_due(dt.date(2023, m, d)) for m, d in ((3, 31), (6, 30), (9, 30), (12, 31))
+    ] == [
+        0.25,
+        0.5,
+        0.75,
+        1.0,
+    ]
+    with pytest.raises(WorkspaceError):
+        progress_due(None)
+
+
+def test_counts_and_shares(summary):
+    assert summary.total == 10
+    assert summary.counts == {
+        "已完成": 2,
+        "超序时进度": 1,
+        "序时推进": 3,
+        "滞后": 2,
+        "未启动": 1,
+        "未报送": 1,
+    }
+    assert summary.share("序时推进") == pytest.approx(0.3)
+    assert summary.lights == {"红": 4, "黄": 3, "绿": 3}
+    assert summary.due == 0.5
+    assert summary.problems == {"错误": 0, "警告": 3}
+
+
+def test_lights_and_reasons(summary):
+    lights = {t.id: t.light for t in summary.tasks}
+    assert lights == {
+        "1-1": "绿",
+        "2-1": "绿",
+        "2-2": "黄",  # 序时推进 with 20 %, below 0.8 × 50 %
+        "2-3": "红",  # 滞后 in Q1 and Q2
+        "2-4": "红",  # 未启动 after the first quarter
+        "2-5": "红",  # the lead did not report
+        "2-6": "黄",  # 滞后, the worst of its two leads
+        "2-7": "黄",  # 已完成 with 30 %
+        "2-8": "红",  # its cumulative target is at 10 % at half-year
+        "2-9": "绿",
+    }
+    reasons = {t.id: t.reasons for t in summary.tasks}
+    assert reasons["2-3"] == ["连续2期滞后或未启动"]
+    assert reasons["2-5"] == ["牵头单位未报送"]
+    assert reasons["2-7"] == ["自报已完成,但完成进度仅30%"]
+    assert "新增停车泊位10万个" in reasons["2-8"][0]
+    assert summary.flagged == 2
+    assert [t.id for t in summary.behind] == ["2-3", "2-4", "2-5", "2-8", "2-2", "2-6", "2-7"]
+
+
+def test_a_task_with_several_leads_takes_the_worst_and_gathers_their_words(summary):
+    task = next(t for t in summary.tasks if t.id == "2-6")
+    assert (task.status, task.progress, task.leads) == ("滞后", 35, f"{C}、{D}")
+    assert task.issues == f"{C}:资金未到位"
+    assert [(line.unit, line.status) for line in task.lines] == [(C, "滞后"), (D, "序时推进")]
+
+
+def test_targets(summary):
+    rows = [(t.task_id, t.achieved, round(t.share, 3), t.due, t.light) for t in summary.targets]
+    assert rows == [
+        ("1-1", 6.8, 1.046, None, "绿"),
+        ("2-8", 10000, 0.1, 0.5, "红"),
+        ("2-9", 5.0, 0.769, None, "红"),  # a level below its value, compared as it stands
+        ("2-9", 2.9, 0.967, None, "绿"),  # 3%左右: 2.9 is within 5 %
+    ]
+
+
+def test_units_ranking_reporting_and_lists(summary):
+    units = [
+        (u.name, u.led, u.shared, u.statuses, u.targets_behind, u.reporting, u.warnings)
+        for u in summary.units
+    ]
+    assert units == [
+        (A, 3, 0, {"已完成": 1, "滞后": 1, "序时推进": 1}, 1, "按时", 0),
+        (B, 2, 1, {"超序时进度": 1, "已完成": 1}, 0, "按时", 1),
+        (C, 2, 1, {"序时推进": 1, "滞后": 1}, 0, "逾期", 2),
+        (D, 3, 0, {"未启动": 1, "序时推进": 2}, 1, "按时", 0),
+        (E, 1, 1, {"未报送": 1}, 0, "未报送", 0),
+    ]
+    assert [(n, led, behind) for n, led, behind, _s in summary.ranking] == [
+        (C, 2, 1),
+        (A, 3, 1),
+        (D, 3, 1),
+    ]
+    assert summary.reporting == {"应报送": 5, "已报送": 4, "按时": 3, "逾期": 1, "未报送": 1}
+    assert summary.missing == [
+        {
+            "单位": E,
+            "承办单位": "",
+            "督办联系人": "李四",
+            "联系电话": "027-5",
+            "牵头任务数": 1,
+            "配合任务数": 1,
+        }
+    ]
+    # "无" is not a request for coordination
+    assert [(t.id, line.unit, line.coordination) for t, line in summary.coordination] == [
+        ("2-1", B, "需市财政局安排专项资金")
+    ]
+
+
+def test_trend_over_the_years_earlier_rounds(summary):
+    assert summary.trend == [
+        ("2023年第一季度", {"序时推进": 6, "滞后": 2, "未启动": 1, "已完成": 1}),
+        (
+            "2023年第二季度",
+            {"已完成": 2, "超序时进度": 1, "序时推进": 3, "滞后": 2, "未启动": 1, "未报送": 1},
+        ),
+    ]
+
+
+def test_without_history_nothing_is_behind_twice(workspace):
+    merged = read_merged(workspace.reports("2023Q2"))
+    s = compute_summary(MASTER, Q2, merged, title=TITLE)
+    lights = {t.id: t.light for t in s.tasks}
+    assert lights["2-3"] == "黄"
+    assert lights["2-4"] == "红"  # still: not started after the first quarter
+    assert len(s.trend) == 1
+
+
+def test_not_started_in_the_first_quarter_is_yellow(workspace):
+    s = compute_summary(MASTER, Q1, read_merged(workspace.reports("2023Q1")), title=TITLE)
+    assert {t.id: t.light for t in s.tasks}["2-4"] == "黄"
+    assert s.due == 0.25
+
+
+def test_rules_from_the_workspace(workspace):
+    merged = read_merged(workspace.reports("2023Q2"))
+    rules = Rules.from_mapping(
+        {
+            "target_far_below": 0.1,
+            "red_after_first_quarter_not_started": False,
+            "unreported_light": "黄",
+        }
+    )
+    s = compute_summary(MASTER, Q2, merged, rules=rules, title=TITLE)
+    lights = {t.id: t.light for t in s.tasks}
+    # the parking target (10 % at half-year) is now only yellow, which leaves its task green
+    assert [t.light for t in s.targets if t.task_id == "2-8"] == ["黄"]
+    assert (lights["2-8"], lights["2-4"], lights["2-5"]) == ("绿", "黄", "黄")
+    with pytest.raises(WorkspaceError, match="unknown key 'behind_sahre'"):
+        Rules.from_mapping({"behind_sahre": 0.8})
+    with pytest.raises(WorkspaceError, match="unreported_light"):
+        Rules.from_mapping({"unreported_light": "red"})
+
+
+def test_missing_merged_data_names_the_file(tmp_path):
+    with pytest.raises(WorkbookError, match="汇总数据.xlsx: not found"):
+        read_merged(tmp_path)
+    write_book(
+        tmp_path / "汇总数据.xlsx",
+        {"任务填报": (["编号", "单位"], []), "指标": (TARGET_HEADERS, [])},
+    )
+    with pytest.raises(WorkbookError, match="lacks the columns 角色, 数据状态"):
+        read_merged(tmp_path)
+
+
+# --- the workbook ------------------------------------------------------------------------------
+
+
+def chart_xml(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as z:
+        names = sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        return [
+            z.read(n).decode("utf-8")
+            for n in sorted(names, key=lambda n: int(re.findall(r"\d+", n)[0]))
+        ]
+
+
+@pytest.fixture
+def report(workspace):
+    return make_summary(workspace, "2023Q2", today=dt.date(2023, 7, 26))
+
+
+def test_report_file_name_and_sheets(report, workspace):
+    from openpyxl import load_workbook
+
+    assert report == workspace.reports("2023Q2") / f"{TITLE}2023年第二季度落实情况汇总.xlsx"
+    assert report.name == summary_name(TITLE, "2023年第二季度")
+    wb = load_workbook(report)
+    assert wb.sheetnames == [*SHEETS, "图表数据"]
+    assert wb["图表数据"].sheet_state == "hidden"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == list(SHEETS)
+    overview = wb["总览"]
+    assert overview["A1"].value == f"{TITLE}2023年第二季度落实情况汇总"
+    assert "序时进度50%" in overview["A2"].value and "2023年07月26日" in overview["A2"].value
+    figures = {overview.cell(r, 1).value: overview.cell(r, 4).value for r in range(6, 18)}
+    assert figures["任务总数"] == 10 and figures["滞后"] == 2 and figures["红灯"] == 4
+    assert figures["自报状态与进度不符"] == 2
+    right = {overview.cell(r, 6).value: overview.cell(r, 9).value for r in range(6, 15)}
+    assert (
+        right["其中逾期报送"] == 1 and right["未报送单位"] == 1 and right["待处理问题(警告)"] == 3
+    )
+
+
+def test_charts_types_and_series(report):
+    charts = chart_xml(report)
+    kinds = [
+        re.search(r"<c:(\w+Chart)>", x)[1]
+        + (re.search(r'<c:barDir val="(\w+)"', x) or ["", " "])[1].strip()
+        for x in charts
+    ]
+    assert kinds == [
+        "doughnutChart",
+        "barChartcol",
+        "barChartbar",
+        "barChartbar",
+        "barChartbar",
+        "barChartcol",
+    ]
+    # status share: one series over the six statuses present
+    assert re.findall(r"<c:val><c:numRef><c:f>(.*?)</c:f>", charts[0]) == ["图表数据!$B$2:$B$7"]
+    # status by 板块 and by 方向: stacked, one series per status
+    for xml in charts[2:4]:
+        assert '<c:grouping val="stacked"/>' in xml
+        assert len(re.findall(r"<c:ser>", xml)) == 6
+    assert "各板块任务完成状态" in charts[2] and "各方向任务完成状态" in charts[3]
+    # ranking: 3 lead units behind; the trend: two quarters, stacked columns
+    ranking = re.findall(r"<c:cat><c:strRef><c:f>(.*?)</c:f>", charts[4])
+    assert (
+        len(ranking) == 1
+        and ranking[0].endswith(":$A$" + ranking[0].split("$A$")[1].split(":")[0]) is False
+    )
+    assert charts[5].count("<c:ser>") == 6 and "本年度各期" in charts[5]
+    assert "报送情况" in charts[1]
+
+
+def test_the_charts_point_at_the_figures(report):
+    from openpyxl import load_workbook
+
+    data = load_workbook(report)["图表数据"]
+    assert [[c.value for c in row] for row in data["A1:B7"]] == [
+        ["完成状态", "任务数"],
+        ["已完成", 2],
+        ["超序时进度", 1],
+        ["序时推进", 3],
+        ["滞后", 2],
+        ["未启动", 1],
+        ["未报送", 1],
+    ]
+
+
+def test_no_trend_chart_without_earlier_reports(workspace):
+    import shutil
+
+    shutil.rmtree(workspace.reports("2023Q1"))
+    path = make_summary(workspace, "2023Q2")
+    assert len(chart_xml(path)) == 5
+    from openpyxl import load_workbook
+
+    texts = [
+        c.value
+        for row in load_workbook(path)["总览"].iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    assert any("趋势图自下期起显示" in t for t in texts)
+
+
+def test_print_settings(report):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(report)
+    for name in SHEETS:
+        ws = wb[name]
+        assert ws.page_setup.paperSize == 9, name
+        assert ws.page_setup.orientation == ("portrait" if name == "未报送单位" else "landscape"), (
+            name
+        )
+        assert "2023年第二季度" in ws.oddHeader.center.text, name
+        assert ws.oddFooter.center.text.endswith("第 &P 页 共 &N 页"), name
+        if name == "总览":
+            assert ws.page_setup.scale == 85 and not ws.sheet_properties.pageSetUpPr.fitToPage
+            assert ws.row_breaks.brk, "charts start on fresh pages"
+        else:
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+            assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0), name
+            assert ws.print_title_rows == ("$2:$3" if name == "单位统计" else "$2:$2"), name
+    body = wb["任务明细"]["B4"]
+    assert body.font.name == "仿宋" and wb["任务明细"]["A1"].font.b
+
+
+def test_task_details_lines_lights_and_text_stays_text(workspace):
+    from openpyxl import load_workbook
+
+    lines = [list(row) for row in Q2_LINES]
+    lines[0][FIELDS_AT + 2] = '=HYPERLINK("http://x")'  # the lead's 本期工作进展 of 1-1
+    write_round(workspace.reports("2023Q2"), lines, Q2_TARGETS, Q2_STATUS, Q2_PROBLEMS)
+    ws = load_workbook(make_summary(workspace, "2023Q2"))["任务明细"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+    first = rows[1]
+    assert first[:5] == ["1-1", "地区生产总值增长6.5%以上", A, "已完成", 100]
+    assert first[5] == '=HYPERLINK("http://x")'
+    assert ws.cell(4, 6).data_type == "s"
+    assert first[8] == "绿" and ws.cell(4, 9).fill.fgColor.rgb.endswith("00B050")
+    # the partner's line follows, one outline level down
+    assert rows[2][1:4] == ["配合单位", B, "已报送"] and ws.row_dimensions[5].outline_level == 1
+    multi = next(i for i, r in enumerate(rows) if r[0] == "2-6")
+    assert rows[multi][5] == "(见下方各牵头单位填报)"
+    assert [r[2] for r in rows[multi + 1 : multi + 3]] == [C, D]
+
+
+def test_plan_round_is_refused(workspace):
+    with pytest.raises(WorkspaceError, match="quarterly"):
+        make_summary(workspace, "plan")
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_cli_writes_the_summary(workspace, monkeypatch):
+    from click.testing import CliRunner
+
+    import xltools.workspace
+    from xltools.cli import main
+
+    monkeypatch.setattr(xltools.workspace, "load", lambda path=None: workspace)
+    result = CliRunner().invoke(main, ["summary", "2023q2"])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout.strip()
+        == f"Wrote {workspace.reports('2023Q2') / (TITLE + '2023年第二季度落实情况汇总.xlsx')}"
+    )
+
+
+def test_cli_pdf_without_libreoffice_says_so(workspace, monkeypatch):
+    from click.testing import CliRunner
+
+    import xltools.office
+    import xltools.workspace
+    from xltools.cli import main
+
+    monkeypatch.setattr(xltools.workspace, "load", lambda path=None: workspace)
+    monkeypatch.setattr(xltools.office, "find_soffice", lambda: None)
+    result = CliRunner().invoke(main, ["summary", "2023Q2", "--pdf"])
+    assert result.exit_code == 1
+    assert "Wrote " in result.stdout  # the workbook is there all the same
+    assert "Error: LibreOffice is not installed" in result.stderr
+
+
+def test_cli_without_collect_names_the_missing_file(workspace, monkeypatch):
+    from click.testing import CliRunner
+
+    import xltools.workspace
+    from xltools.cli import main
+
+    monkeypatch.setattr(xltools.workspace, "load", lambda path=None: workspace)
+    result = CliRunner().invoke(main, ["summary", "2023Q3"])
+    assert result.exit_code == 1
+    assert "汇总数据.xlsx: not found" in result.stderr
+
+
+# --- printed -----------------------------------------------------------------------------------
+
+
+@pytest.mark.libreoffice
+def test_pdf_pages(report, tmp_path):
+    from xltools.summary import summary_pdf
+
+    pdf = summary_pdf(report)
+    assert pdf == report.with_suffix(".pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
+    assert 8 <= pages <= 12  # three pages of 总览, one for each other sheet
+    texts = []
+    for n in range(1, pages + 1):
+        out = subprocess.run(
+            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        texts.append(out)
+        assert f"第 {n} 页 共 {pages} 页" in out, n
+        assert "2023年市《政府工作报告》目标任务2023年第二季度" in out, n
+    whole = "\n".join(texts)
+    for title in (
+        "落实情况汇总",
+        "分类统计",
+        "各单位情况统计",
+        "任务落实情况明细",
+        "指标完成情况",
+        "滞后事项清单",
+        "未报送单位名单",
+        "需协调事项清单",
+    ):
+        assert title in whole, title
+    # the last column of the widest sheets is on the page, not cut off to another one
+    details = next(t for t in texts if "任务落实情况明细" in t)
+    assert "提示" in details and "下步工作计划" in details
+    assert "需市财政局安排专项资金" in whole
