@@ -6,6 +6,7 @@ from xltools.names import (
     is_group_word,
     note_kind,
     parse_owners,
+    split_annotation,
     split_unit_items,
     split_units,
     starts_with_key,
@@ -190,3 +191,20 @@ def test_annotation_detection():
     assert starts_with_key("牵头单位: 市发改委")
     assert starts_with_key("责任部门:市发改委牵头,市财政局配合。")
     assert not starts_with_key("各牵头单位于2023年2月10日前")
+
+
+def test_split_annotation_at_the_end_of_a_line():
+    assert split_annotation("甲。(牵头单位:市甲局)") == ("甲。", "牵头单位:市甲局")
+    assert split_annotation("甲。(牵头单位:市甲局)。 ") == ("甲。", "牵头单位:市甲局")
+    assert split_annotation("甲【责任单位:各县(市、区)人民政府】") == (
+        "甲",
+        "责任单位:各县(市、区)人民政府",
+    )
+    assert split_annotation("建设国家新型工业化示范基地(工业互联网)") == (
+        "建设国家新型工业化示范基地(工业互联网)",
+        None,
+    )
+    assert split_annotation("(牵头单位:市甲局)后面还有正文") == (
+        "(牵头单位:市甲局)后面还有正文",
+        None,
+    )

@@ -604,6 +604,7 @@ def test_docx_table_plan(tmp_path):
         ("1-3", "没有单位的任务。", (), (), "一、重点工作"),
     ]
     assert [p.code for p in plan.problems] == ["task-without-owners"]
+    assert plan.problems[0].message.startswith(f"第{plan.tasks[2].line}段任务“3”")
 
 
 def test_numbers_of_labels():

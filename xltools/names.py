@@ -44,6 +44,7 @@ _PLACE_END = "区县市州镇乡旗"
 # A bureau written without its "市" ("市教育局、科技局"): short, ends in 局/委/办, names no place.
 _BARE_BUREAU = re.compile(r"[^市区县省州镇乡各]{1,8}(局|委|办)")
 _PREFIXES = "市区县省"
+_CLOSERS = {")": "(", "】": "【"}
 _LEAD_MARK = re.compile(r"\((牵头|牵头单位)\)$")
 _DEFINITION_TAIL = re.compile(r"[,;、]?\s*\(?下同\)?$")
 
@@ -181,6 +182,26 @@ def is_annotation(text: str) -> bool:
 def starts_with_key(line: str) -> bool:
     """Whether a line is an owner line of its own (``牵头单位:X``, ``责任部门:X牵头,Y配合。``)."""
     return bool(_KEY.match(halfwidth(line)))
+
+
+def split_annotation(text: str) -> tuple[str, str | None]:
+    """``任务。(牵头单位:X)`` -> (``任务。``, ``牵头单位:X``); (text, None) when no annotation ends it."""
+    stripped = text.rstrip(" 。.;,")
+    if not stripped or stripped[-1] not in _CLOSERS:
+        return text, None
+    close, open_ = stripped[-1], _CLOSERS[stripped[-1]]
+    depth = 0
+    for i in range(len(stripped) - 1, -1, -1):
+        if stripped[i] == close:
+            depth += 1
+        elif stripped[i] == open_:
+            depth -= 1
+            if depth == 0:
+                content = stripped[i + 1 : -1]
+                if is_annotation(content):
+                    return stripped[:i].rstrip(), content
+                return text, None
+    return text, None
 
 
 def parse_owners(text: str) -> Owners:

@@ -37,7 +37,6 @@ _FIXED_LEVELS = {0: 0, 1: 1, 2: 2}  # 一、 -> 板块, (一) -> 方向, —— 
 _TASK_STYLES = ("num", "pnum", "circ")
 _TITLE = re.compile(r".{4,80}(方案|计划|清单|分工|要点|任务表|责任表)(\(.{1,6}\))?")
 _DUE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:前|之前|以前)")
-_CLOSERS = {")": "(", "】": "【"}
 
 
 @dataclass
@@ -93,26 +92,6 @@ def number(label: str) -> int | None:
     return None
 
 
-def _split_annotation(text: str) -> tuple[str, str | None]:
-    """``任务。(牵头单位:X)`` -> (``任务。``, ``牵头单位:X``); the annotation must end the line."""
-    stripped = text.rstrip(" 。.;,")
-    if not stripped or stripped[-1] not in _CLOSERS:
-        return text, None
-    close, open_ = stripped[-1], _CLOSERS[stripped[-1]]
-    depth = 0
-    for i in range(len(stripped) - 1, -1, -1):
-        if stripped[i] == close:
-            depth += 1
-        elif stripped[i] == open_:
-            depth -= 1
-            if depth == 0:
-                content = stripped[i + 1 : -1]
-                if names.is_annotation(content):
-                    return stripped[:i].rstrip(), content
-                return text, None
-    return text, None
-
-
 def _label(line: str) -> tuple[str, int, str, str] | None:
     for style, rank, pattern in _LABELS:
         m = pattern.match(line)
@@ -134,7 +113,7 @@ def _scan(lines: list[str]) -> list[_Item]:
         if not line:
             continue
         found = _label(line)
-        body, owners = _split_annotation(found[3] if found else line)
+        body, owners = names.split_annotation(found[3] if found else line)
         item = _Item(line=i, text=line, body=body, owners=owners)
         if found:
             item.style, item.rank, item.label = found[:3]
@@ -164,7 +143,7 @@ def _follow(lines: list[str], i: int, item: _Item) -> int:
             continue
         if collected:
             break
-        rest, annotation = _split_annotation(nxt)
+        rest, annotation = names.split_annotation(nxt)
         extra.append(rest.strip())
         if annotation is not None:
             collected.append(annotation)
@@ -255,6 +234,8 @@ class _Warnings(list):
         self.source = source
 
     def add(self, code: str, line: int, message: str, task: str = "", value: str = "") -> None:
+        if self.source.lower().endswith(".docx"):  # a Word file counts paragraphs, not lines
+            message = message.replace(f"第{line}行", f"第{line}段", 1)
         self.append(
             Problem(code, WARNING, message, file=self.source, line=line, task=task, value=value)
         )
