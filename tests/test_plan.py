@@ -360,6 +360,22 @@ def test_numbering_restarting_without_numbered_headings_stays_unique():
     assert plan.problems[0].line == 5
 
 
+def test_sub_tasks_under_a_task_are_numbered_under_it():
+    plan = parse_plan(
+        "一、工作\n1.甲。(牵头单位:市甲局)\n(1)甲一。(牵头单位:市乙局)\n(2)甲二。(牵头单位:市丙局)\n"
+        "2.乙。(牵头单位:市丁局)\n(1)乙一。(牵头单位:市戊局)\n"
+    )
+    assert [(t.id, t.label) for t in plan.tasks] == [
+        ("1-1", "1"),
+        ("1-1-1", "(1)"),
+        ("1-1-2", "(2)"),
+        ("1-2", "2"),
+        ("1-2-1", "(1)"),
+    ]
+    assert all(t.section == "一、工作" and t.direction == "" for t in plan.tasks)
+    assert plan.problems == []
+
+
 def test_plan_without_sections_uses_task_numbers():
     plan = parse_plan("1.a。(责任单位:市甲局)\n2.b。(责任单位:市乙局)\n")
     assert [t.id for t in plan.tasks] == ["1", "2"]

@@ -328,6 +328,7 @@ def _walk(body: list[_Item], items: list[_Item], start: int, warnings: _Warnings
             stack.append(item)
         elif item.role in ("task", "missing"):
             found.append((item, list(stack)))
+            stack.append(item)  # its sub-tasks ((1) under 1.) are numbered under it
         elif item.role == "stray":
             msg = f"第{item.line}行“{item.text[:30]}”像是任务但没有写明牵头单位或责任单位,未导入;如是任务,请在任务清单中补录。"
             warnings.add("line-not-imported", item.line, msg, value=item.text)
@@ -350,7 +351,7 @@ def _tasks(found: list, levels: dict, mode: str, collector: _Collector) -> list[
     tasks: list[Task] = []
     for (item, stack), task_id in zip(found, _ids(found), strict=True):
         heads = ["", "", ""]
-        for h in stack:
+        for h in (h for h in stack if h.role == "heading"):
             level = levels[h.rank]
             heads[level] = f"{heads[level]} {h.text}".strip()
         label, line = item.label, item.line
