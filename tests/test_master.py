@@ -321,3 +321,21 @@ def test_build_master_warns_about_near_duplicates():
     plan = fake_plan(units=[Unit("市发改委"), Unit("市发展改革委")], groups={})
     _, report = build_master(plan)
     assert ("near-duplicate", "市发改委") in report.rows("code", "unit")
+
+
+def test_check_finds_an_id_that_excel_made_a_date(tmp_path):
+    from datetime import datetime
+
+    import xlsxwriter
+
+    path = tmp_path / "m.xlsx"
+    with xlsxwriter.Workbook(str(path)) as wb:
+        ws = wb.add_worksheet("任务清单")
+        ws.write_row(0, 0, TASK_HEADERS)
+        ws.write_datetime(1, 0, datetime(2023, 2, 1), wb.add_format({"num_format": "m月d日"}))
+        ws.write_row(1, 5, ["某任务", "市发改委"])
+        wb.add_worksheet("单位名录").write_column(0, 0, ["单位名称", "市发改委"])
+        wb.add_worksheet("指标").write_row(0, 0, TARGET_HEADERS)
+    report = check_master(read_master(path), path)
+    assert codes(report) == [("任务清单", "A2", "id-is-date")]
+    assert "编号被Excel当作日期" in report.problems[0].message

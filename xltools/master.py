@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,6 +38,7 @@ TARGET_HEADERS = ("编号", "指标", "目标值", "计量单位", "类型", "�
 TASK_REQUIRED = ("编号", "任务内容", "牵头单位", "责任单位")
 TARGET_REQUIRED = ("编号", "指标", "目标值", "计量单位", "类型")
 KINDS = ("累计", "水平")
+_DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}(T|$)")
 
 _NOTES = [
     (
@@ -302,6 +304,15 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
         if not task.id:
             report.error(
                 "missing-id", f"任务清单第{row}行没有编号:请填写唯一的编号。", cell=cell, **where
+            )
+        elif _DATE_LIKE.match(task.id):
+            # Excel turns a typed 2-1 into a date; the ID is then lost.
+            report.error(
+                "id-is-date",
+                f"任务清单第{row}行的编号被Excel当作日期({task.id}):请把该列设为文本格式后重新输入编号。",
+                cell=cell,
+                value=task.id,
+                **where,
             )
         elif task.id in first_row:
             report.error(
