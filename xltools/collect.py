@@ -76,10 +76,10 @@ def read_sent(outbox: Path) -> dict[str, Sent]:
         if path.name == MANIFEST or path.name.startswith(("~$", ".")):
             continue
         data = path.read_bytes()
-        sheets = read_sheets(data)
-        identity = read_identity(sheets, read_properties(data))
+        # The properties carry the whole identity; the hidden sheet is read only without them.
+        identity = read_identity({}, read_properties(data)) or read_identity(read_sheets(data), {})
         if identity is not None:
-            sent[identity.unit] = Sent(identity.unit, path.name, identity, sheets)
+            sent[identity.unit] = Sent(identity.unit, path.name, identity, path)
     if not sent:
         raise XltoolsError(
             f"{outbox}: no distributed workbooks found; run `xltools distribute` first"

@@ -54,6 +54,8 @@ class Returned:
     merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = field(
         default_factory=dict, repr=False
     )  # sheet -> merged ranges ((row, col), (row, col)), 0-based
+    # sheet -> cells holding a formula (xlsx/xlsm; calamine gives their cached values)
+    formulas: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def file_name(self) -> str:
@@ -139,8 +141,9 @@ def _read_one(
             )
         )
         return
+    saved, formulas = None, {}
     if data.startswith(_ZIP):
-        refusal = _check_zip_of_workbook(data, name, limits)
+        refusal, saved, formulas = _inspect_package(data, name, limits)
         if refusal:
             inbox.problems.append(refusal)
             return
@@ -172,7 +175,7 @@ def _read_one(
             _problem("empty-file", f"“{name}”中没有任何内容,请报送填写后的工作簿", name)
         )
         return
-    saved = _saved_time(data) or mtime
+    saved = saved or mtime
     properties = _properties(data) if data.startswith(_ZIP) else {}
     inbox.files.append(
         Returned(
@@ -182,6 +185,7 @@ def _read_one(
             sha256=hashlib.sha256(data).hexdigest(),
             saved=saved,
             kind=suffix.lstrip("."),
+            formulas=formulas,
             sheets=sheets,
             properties=properties,
             merged=merged,
@@ -210,31 +214,86 @@ def _read_values(data: bytes) -> tuple[dict[str, list[list]], dict[str, list]]:
     return sheets, merged
 
 
-def _check_zip_of_workbook(data: bytes, name: str, limits: Limits) -> Problem | None:
-    """Refuse an .xlsx/.ods whose zip is a bomb or whose XML carries a DTD (entity attacks)."""
+_CORE = ("docProps/core.xml", "meta.xml")
+_BOOK = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?<!/)>(?:(?!</c>).){0,200}?<f[ >/]', re.S)
+
+
+def _inspect_package(
+    data: bytes, name: str, limits: Limits
+) -> tuple[Problem | None, datetime | None, dict[str, tuple[str, ...]]]:
+    """One pass over an .xlsx/.ods package: refuse a zip bomb or XML with a DTD (entity attacks),
+    and find the saved time and the cells holding formulas (whose cached values calamine gives)."""
+    parts: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             refusal = _zip_refusal(infos, name, limits)
             if refusal:
-                return refusal
+                return refusal, None, {}
             for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
+                if not info.filename.endswith((".xml", ".rels")):
+                    continue
+                keep = info.filename in _CORE + _BOOK or info.filename.startswith(
+                    "xl/worksheets/sheet"
+                )
+                if keep:
+                    text = zf.read(info)  # zipfile never yields more than the declared size
+                else:
                     with zf.open(info) as member:
-                        head = member.read(4096)
-                    if _DTD.search(head):
-                        return _problem(
+                        text = member.read(4096)
+                if _DTD.search(text, 0, 4096):
+                    return (
+                        _problem(
                             "xml-attack",
                             f"“{name}”的内部XML含有DTD/实体声明(可能是恶意文件),已拒绝读取;请用Excel另存为新的 .xlsx 后重新报送",
                             name,
-                        )
+                        ),
+                        None,
+                        {},
+                    )
+                if keep:
+                    parts[info.filename] = text
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
-        return _problem(
-            "damaged-file",
-            f"“{name}”已损坏,无法读取({_short(exc)});请重新打开确认后另存为 .xlsx 再报送",
-            name,
+        return (
+            _problem(
+                "damaged-file",
+                f"“{name}”已损坏,无法读取({_short(exc)});请重新打开确认后另存为 .xlsx 再报送",
+                name,
+            ),
+            None,
+            {},
         )
-    return None
+    return None, _saved_time(parts), _formulas(parts)
+
+
+def _formulas(parts: dict[str, bytes]) -> dict[str, tuple[str, ...]]:
+    """Sheet name -> cells with a formula; the workbook's sheet map is read only if any has one."""
+    having = {
+        p: x
+        for p, x in parts.items()
+        if p.startswith("xl/worksheets/") and (b"<f>" in x or b"<f " in x)
+    }
+    if not having or not all(b in parts for b in _BOOK):
+        return {}
+    from defusedxml.ElementTree import fromstring
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book, rels = fromstring(parts[_BOOK[0]]), fromstring(parts[_BOOK[1]])
+    except Exception:  # formulas only cause a warning; an odd package must not stop the reading
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    found = {}
+    for sheet in book.iter(f"{ns}sheet"):
+        target = targets.get(sheet.get(rel), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part in having:
+            cells = tuple(m.group(1).decode() for m in _FORMULA_CELL.finditer(having[part]))
+            if cells:
+                found[sheet.get("name")] = cells
+    return found
 
 
 def _zip_refusal(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> Problem | None:
@@ -375,27 +434,18 @@ _MODIFIED = "{http://purl.org/dc/terms/}modified"
 _ODS_DATE = "{http://purl.org/dc/elements/1.1/}date"
 
 
-def _saved_time(data: bytes) -> datetime | None:
+def _saved_time(parts: dict[str, bytes]) -> datetime | None:
     """When the file was last saved, from its own metadata (xlsx core.xml, ods meta.xml)."""
-    if not data.startswith(_ZIP):
-        return None
     from defusedxml.ElementTree import fromstring
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            part, tag = (
-                ("docProps/core.xml", _MODIFIED)
-                if "docProps/core.xml" in names
-                else ("meta.xml", _ODS_DATE)
-            )
-            if part not in names:
+    for part, tag in zip(_CORE, (_MODIFIED, _ODS_DATE), strict=True):
+        if part in parts:
+            try:
+                node = fromstring(parts[part]).find(f".//{tag}")
+            except Exception:  # a broken metadata part only loses the time, not the file
                 return None
-            root = fromstring(zf.read(part))
-    except Exception:  # a broken or hostile metadata part only loses the time, not the file
-        return None
-    node = root.find(f".//{tag}")
-    return parse_timestamp(node.text) if node is not None and node.text else None
+            return parse_timestamp(node.text) if node is not None and node.text else None
+    return None
 
 
 def parse_timestamp(text: str) -> datetime | None:

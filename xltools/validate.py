@@ -11,7 +11,7 @@ inserted columns, re-sorted or deleted rows and renamed sheets are handled and r
 
 from __future__ import annotations
 
-import re
+import functools
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -37,7 +37,12 @@ class Sent:
     unit: str
     file: str
     identity: Identity
-    sheets: dict[str, list[list]] = field(default_factory=dict, repr=False, compare=False)
+    path: Path | None = None  # the sent workbook, read only when its layout is needed
+
+    @property
+    def sheets(self) -> dict[str, list[list]]:
+        """The sent workbook's values (read on first use: most runs never need them)."""
+        return _read_sent_sheets(self.path) if self.path else {}
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,13 @@ class Submission:
     @property
     def warnings(self) -> int:
         return sum(p.severity == WARNING for p in self.problems)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_sent_sheets(path: Path) -> dict[str, list[list]]:
+    from xltools.excel import read_sheets
+
+    return read_sheets(path)
 
 
 def cell_name(row: int, col: int) -> str:
@@ -200,8 +212,25 @@ def _unknown(returned: Returned) -> Problem:
 def _unit_in_name(name: str, sent: dict[str, Sent]) -> str | None:
     """The longest recipient unit name found in a file name (``市发改委-修改版(2).xlsx``)."""
     plain = squash(name)
-    found = [u for u in sent if squash(u) and squash(u) in plain]
+    index = _name_index(tuple(sent))
+    found = [
+        unit
+        for i, char in enumerate(plain)
+        for key, unit in index.get(char, ())
+        if plain.startswith(key, i)
+    ]
     return max(found, key=len) if found else None
+
+
+@functools.lru_cache(maxsize=8)
+def _name_index(units: tuple[str, ...]) -> dict[str, list[tuple[str, str]]]:
+    """Unit names by their first character, so a file name is matched in linear time."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for unit in units:
+        key = squash(unit)
+        if key:
+            index.setdefault(key[0], []).append((key, unit))
+    return index
 
 
 def _find_table(sheets: dict[str, list[list]], form: Form, wanted: str = TASKS_SHEET, labels=None):
@@ -541,8 +570,12 @@ def _check_unit_fields(sub: Submission, ctx: Context) -> None:
     ]
     found: dict[str, tuple[str, int, int]] = {}
     for name in order:
+        if len(found) == len(wanted):
+            break
         for r, row in enumerate(sub.file.sheets.get(name) or []):
             for c, v in enumerate(row):
+                if not isinstance(v, str) or len(v) > 40:  # a label is short text
+                    continue
                 k = _header_key(v).rstrip(":")
                 if k in wanted and wanted[k].key not in found:
                     found[wanted[k].key] = (name, r, c + 1)
@@ -577,63 +610,24 @@ def _check_unit_fields(sub: Submission, ctx: Context) -> None:
         sub.unit_cells[f.key] = (sheet, cell)
 
 
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?<!/)>(?:(?!</c>).){0,200}?<f[ >/]', re.S)
-
-
 def _check_formulas(sub: Submission) -> None:
     """Warn about formulas in answer cells (their cached value is taken). xlsx/xlsm only."""
-    if sub.file.kind not in ("xlsx", "xlsm"):
-        return
     tasks = sub.layout.get("tasks", ("",))[0]
     targets = sub.layout.get("targets", ("",))[0]
     answer_cells = {(tasks, c) for cells in sub.cells.values() for c in cells.values()}
     answer_cells |= {(targets, c) for c in sub.target_cells.values()}
     answer_cells |= set(sub.unit_cells.values())
-    for sheet, cell in formula_cells(sub.file.data):
-        if (sheet, cell) in answer_cells:
-            _new(
-                sub,
-                "formula-value",
-                f"单元格 {cell} 是公式,已采用其计算结果;请改为直接填写数值或文字",
-                WARNING,
-                sheet=sheet,
-                cell=cell,
-            )
-
-
-def formula_cells(data: bytes) -> list[tuple[str, str]]:
-    """(sheet, cell) of every formula in an xlsx, found in its XML (``<f>``) without parsing it all."""
-    import io
-    import zipfile
-
-    from defusedxml.ElementTree import fromstring
-
-    found = []
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = _sheet_parts(zf, fromstring)
-            for part, sheet in names.items():
-                xml = zf.read(part)
-                if b"<f" not in xml:  # most sheets have none: skip the scan
-                    continue
-                found += [(sheet, m.group(1).decode()) for m in _FORMULA_CELL.finditer(xml)]
-    except Exception:  # formulas are a warning only; an odd package must not stop the check
-        return found
-    return found
-
-
-def _sheet_parts(zf, fromstring) -> dict[str, str]:
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    book = fromstring(zf.read("xl/workbook.xml"))
-    rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
-    parts = {}
-    for sheet in book.iter(f"{ns}sheet"):
-        target = targets.get(sheet.get(rel), "")
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        parts[part] = sheet.get("name")
-    return parts
+    for sheet, cells in sub.file.formulas.items():
+        for cell in cells:
+            if (sheet, cell) in answer_cells:
+                _new(
+                    sub,
+                    "formula-value",
+                    f"单元格 {cell} 是公式,已采用其计算结果;请改为直接填写数值或文字",
+                    WARNING,
+                    sheet=sheet,
+                    cell=cell,
+                )
 
 
 def _check_merged(sub: Submission) -> None:
