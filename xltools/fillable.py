@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -436,7 +435,9 @@ def _highlight(ws, r1, c1, r2, c2, f: Field, others: dict[str, int], fmt: dict) 
 
 
 def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    # Characters a column shows twice as wide (汉字, full-width ，。) take 3 bytes in UTF-8, ASCII 1:
+    # (bytes + characters) / 2 counts them 2 and 1, at C speed (this runs for every cell we size).
+    return (len(text.encode("utf-8")) + len(text)) // 2
 
 
 def _height(cells, minimum: float = 18) -> float:
