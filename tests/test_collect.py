@@ -129,6 +129,8 @@ def fill(
     targets: dict | None = None,
     saved: datetime = datetime(2023, 7, 10, 2, 0),
     edit=None,
+    lead: dict = GOOD,
+    partner: dict = PARTNER,
 ) -> Path:
     """Type answers into a distributed workbook as a unit would and save it (openpyxl here; the
     LibreOffice tests do the same through a real spreadsheet application).
@@ -139,7 +141,7 @@ def fill(
     heads = {c.value: c.column for c in ws[1]}
     for r in range(2, ws.max_row + 1):
         key = (ws.cell(r, heads["编号"]).value, ws.cell(r, heads["角色"]).value)
-        answers = (rows or {}).get(key, GOOD if key[1] == "牵头" else PARTNER)
+        answers = (rows or {}).get(key, lead if key[1] == "牵头" else partner)
         for label, value in answers.items():
             set_text(ws.cell(r, heads[label]), value)  # typed text stays text, even "=…"
     info = wb["填报单位信息"]
@@ -660,3 +662,41 @@ def test_workbooks_filled_and_saved_in_libreoffice_come_back_whole(tmp_path):
             "reporter": "张三", "reporter_phone": "027-82345678", "leader": "李四", "report_date": date(2023, 7, 10),
         }  # fmt: skip
         assert list(fgw.targets.values()) == [60000]
+
+
+def test_update_contacts_writes_reported_liaisons_into_the_master(tmp_path):
+    from xltools.master import read_master
+
+    ws = make_workspace(tmp_path / "ws")
+    plan = Round("plan", "办理方案", "plan", date(2023, 2, 10), None)
+    ws = replace(ws, rounds=(plan, *ws.rounds))
+    save(ws)
+    distribute_round(ws, make_master(), plan, ws.outbox("plan"))
+    answers = {
+        "工作目标": "完成",
+        "具体措施": "措施",
+        "完成时限": "2023年底",
+        "分管领导": "王五",
+        "责任部门(处室)": "综合处",
+    }
+    info = {
+        "督办工作人员姓名": "陈  晨",
+        "职务": "科长",
+        "办公电话": "027-85550000",
+        "手机": "13700000001",
+    }
+    fill(
+        sent(ws, "市商务局", "plan"),
+        ws.inbox("plan") / "市商务局.xlsx",
+        unit=info,
+        lead=answers,
+        partner=answers,
+    )
+    report = collect(ws, "plan", update_contacts=True)
+    assert report.rows("unit", "cell", "code") == []
+    backups = sorted(p.name for p in ws.root.glob("master-*.xlsx"))
+    assert backups == [f"master-{date.today():%Y%m%d}.xlsx"]
+    assert read_master(ws.root / backups[0]).unit("市商务局").contact == "王商务"
+    unit = read_master(ws.master_path).unit("市商务局")
+    assert (unit.contact, unit.phone) == ("陈晨", "13700000001")
+    assert read_master(ws.master_path).unit("市教育局").contact == "赵教育"

@@ -259,11 +259,11 @@ def parse_date(raw: object, year: int) -> tuple[date | str, Problem | None]:
         match = _M_END.match(text)
         if match:
             return _month_end(year, int(match.group(1))), None
-        match = re.fullmatch(r"(\d{4}年)?(.+)", text)
-        part = match.group(2) if match else ""
-        if part in _YEAR_PARTS:
-            y = int(match.group(1)[:4]) if match.group(1) else year
-            return date(y, *_YEAR_PARTS[part]), None
+        for part, (month, day) in _YEAR_PARTS.items():
+            # "年底", "2023年底", "2023年年底", "2023上半年"
+            head = text.removesuffix(part).removesuffix("年")
+            if text.endswith(part) and re.fullmatch(r"(\d{4})?", head):
+                return date(int(head) if head else year, month, day), None
     except ValueError:
         pass
     return _not_a_date(raw)
