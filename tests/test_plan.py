@@ -636,7 +636,7 @@ def test_numbers_of_labels():
     ]
 
 
-def test_5000_tasks_parse_well_under_a_second():
+def test_5000_tasks_parse_fast():
     lines = ["某市重点工作任务分解方案"]
     for section in range(1, 6):
         lines.append(f"{'一二三四五'[section - 1]}、第{section}部分")
@@ -654,4 +654,5 @@ def test_5000_tasks_parse_well_under_a_second():
     elapsed = time.perf_counter() - started
     assert len(plan.tasks) == 5000 == len({t.id for t in plan.tasks})
     assert plan.tasks[-1].id == "5-10-100"
-    assert elapsed < 1.0, f"5,000 tasks took {elapsed:.2f} s"
+    # about 0.3 s alone; the bound leaves room for a busy machine and catches quadratic slips
+    assert elapsed < 3.0, f"5,000 tasks took {elapsed:.2f} s"

@@ -36,6 +36,7 @@ _LABELS = (
 _FIXED_LEVELS = {0: 0, 1: 1, 2: 2}  # 一、 -> 板块, (一) -> 方向, —— -> 类别
 _TASK_STYLES = ("num", "pnum", "circ")
 _TITLE = re.compile(r".{4,80}(方案|计划|清单|分工|要点|任务表|责任表)(\(.{1,6}\))?")
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _DUE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:前|之前|以前)")
 
 
@@ -255,7 +256,7 @@ class _Collector:
             if name not in out:
                 out.append(name)
             kind = names.note_kind(name, note) if note else ""
-            if names.is_group_word(name):
+            if name in self.groups or names.is_group_word(name):
                 if kind == "definition" and not self.groups.get(name):
                     self.groups[name] = names.definition(note)
                 else:
@@ -385,11 +386,16 @@ def _tasks(found: list, levels: dict, mode: str, collector: _Collector) -> list[
     return tasks
 
 
+def _normal(line: str) -> str:
+    line = clean(line)
+    return halfwidth(line) if _FULL_WIDTH.search(line) else line
+
+
 def parse_plan(text: str, lead: str = "explicit", source: str = "") -> Plan:
     """Parse a plan's text into a `Plan`; ``lead="first"`` makes the first listed unit lead."""
     if lead not in LEADS:
         raise ValueError(f"lead must be one of {LEADS}, not {lead!r}")
-    items = _scan([halfwidth(clean(line)) for line in text.splitlines()])
+    items = _scan([_normal(line) for line in text.splitlines()])
     labelled = [it for it in items if it.style]
     owned = [it for it in labelled if it.owners is not None]
     if not owned:
