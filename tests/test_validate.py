@@ -1,0 +1,112 @@
+"""Single checks of a returned workbook, each on a file changed the way units change them."""
+
+from datetime import datetime
+
+import pytest
+
+from xltools.collect import collect_inbox, context
+from xltools.validate import _unit_in_name, cell_name
+
+from .test_collect import DUE, ROUND, col, fill, make_workspace, sent
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    return make_workspace(tmp_path_factory.mktemp("validate") / "ws")
+
+
+def check_one(ws, tmp_path, unit="市商务局", **kwargs):
+    inbox = tmp_path / "inbox"
+    fill(sent(ws, unit), inbox / f"{unit}.xlsx", **kwargs)
+    ctx, _ = context(ws, ROUND)
+    return collect_inbox(inbox, ctx, DUE)
+
+
+def test_cell_names():
+    assert [cell_name(0, 0), cell_name(4, 25), cell_name(9, 26), cell_name(0, 701)] == [
+        "A1",
+        "Z5",
+        "AA10",
+        "ZZ1",
+    ]
+
+
+def test_unit_names_in_file_names_longest_first(ws):
+    ctx, _ = context(ws, ROUND)
+    assert _unit_in_name("2023Q2_市商务局-修改版(2).xlsx", ctx.sent) == "市商务局"
+    assert _unit_in_name("江岸区人民政府 报送.xlsx", ctx.sent) == "江岸区人民政府"
+    assert _unit_in_name("进展.xlsx", ctx.sent) is None
+
+
+def test_a_clean_return_has_no_problem(ws, tmp_path):
+    result = check_one(ws, tmp_path)
+    assert result.rows() == []
+    assert result.submissions["市商务局"].answers[("2-3", "市商务局")]["progress"] == 50
+
+
+def test_a_deleted_column_is_an_error(ws, tmp_path):
+    def drop(wb):
+        sheet = wb["填报表"]
+        sheet.delete_cols(col(sheet, "本期工作进展"))
+
+    result = check_one(ws, tmp_path, edit=drop)
+    assert result.rows("sheet", "field", "code") == [("填报表", "本期工作进展", "column-missing")]
+
+
+def test_moved_columns_are_read_by_header_and_reported(ws, tmp_path):
+    def swap(wb):
+        sheet = wb["填报表"]
+        a, b = col(sheet, "完成状态"), col(sheet, "完成进度(%)")
+        for r in range(1, sheet.max_row + 1):
+            x, y = sheet.cell(r, a), sheet.cell(r, b)
+            x.value, y.value = y.value, x.value
+
+    result = check_one(ws, tmp_path, edit=swap)
+    assert result.rows(
+        "code",
+    ) == [("columns-moved",)]
+    answers = result.submissions["市商务局"].answers[("2-3", "市商务局")]
+    assert (answers["status"], answers["progress"]) == ("序时推进", 50)
+
+
+def test_a_file_without_identity_or_unit_name_is_unknown(ws, tmp_path):
+    inbox = tmp_path / "inbox"
+    fill(sent(ws, "市商务局"), inbox / "进展.xlsx", edit=lambda wb: wb.remove(wb["_xltools"]))
+    from .test_collect import repack
+
+    repack(
+        inbox / "进展.xlsx", {"docProps/custom.xml": lambda d: d.replace(b"xltools.", b"other.")}
+    )
+    ctx, _ = context(ws, ROUND)
+    result = collect_inbox(inbox, ctx, DUE)
+    assert result.rows("unit", "file", "code") == [("", "进展.xlsx", "unknown-file")]
+
+
+def test_target_rows_extra_and_duplicated(ws, tmp_path):
+    def targets(wb):
+        sheet = wb["指标"]
+        for c in range(1, sheet.max_column + 1):
+            sheet.cell(3, c).value = sheet.cell(2, c).value
+            sheet.cell(4, c).value = sheet.cell(2, c).value
+        sheet.cell(4, 1).value = "9-9"
+
+    result = check_one(ws, tmp_path, edit=targets)
+    assert result.rows("sheet", "cell", "code") == [
+        ("指标", "A3", "target-row-duplicated"),
+        ("指标", "A4", "target-row-extra"),
+    ]
+
+
+def test_a_missing_tasks_sheet(ws, tmp_path):
+    result = check_one(ws, tmp_path, edit=lambda wb: wb.remove(wb["填报表"]))
+    assert ("填报表", "sheet-missing") in result.rows("sheet", "code")
+
+
+def test_late_and_superseded(ws, tmp_path):
+    inbox = tmp_path / "inbox"
+    fill(sent(ws, "市商务局"), inbox / "a.xlsx", saved=datetime(2023, 7, 25))
+    fill(sent(ws, "市商务局"), inbox / "b" / "市商务局.xlsx", saved=datetime(2023, 7, 19))
+    ctx, _ = context(ws, ROUND)
+    result = collect_inbox(inbox, ctx, DUE)
+    line = next(s for s in result.status if s.unit == "市商务局")
+    assert (line.file, line.timeliness, line.superseded) == ("a.xlsx", "逾期", ("b/市商务局.xlsx",))
