@@ -743,3 +743,30 @@ def test_distributed_workbook_survives_a_libreoffice_resave(quarter, tmp_path):
     ws = resaved["填报表"]
     assert ws.protection.sheet and ws["A2"].protection.locked and not ws["F2"].protection.locked
     assert resaved["_xltools"].sheet_state in ("hidden", "veryHidden")
+
+
+def test_file_names_are_windows_safe_and_unique():
+    master = Master(
+        tasks=[Task("1", "", "", "", "1", "x", ("市A/B办",), ("市A_B办", "CON"))],
+        units=[Unit("市A/B办"), Unit("市A_B办"), Unit("CON")],
+    )
+    files = sorted(s.file for s in specs_for(master))
+    assert files == ["2023Q1_CON.xlsx", "2023Q1_市A_B办.xlsx", "2023Q1_市A_B办_2.xlsx"]
+
+
+def test_a_master_without_tasks_is_an_error():
+    with pytest.raises(MasterError, match="no tasks with owners; nothing to distribute"):
+        specs_for(Master(units=[Unit("市发改委")]))
+
+
+def test_prefill_from_a_round_of_another_form_warns_and_takes_only_matching_columns(tmp_path):
+    ws = make_workspace(tmp_path, small_master())
+    write_merged(tmp_path / "reports" / "plan" / "汇总数据.xlsx")  # quarterly columns, plan round
+    result = distribute(ws, "2023Q1", prefill=True)
+    assert result.warnings == [
+        "plan used the form plan, 2023Q1 uses quarterly: only answers under the same column "
+        "names are prefilled"
+    ]
+    assert result.prefilled == 2
+    plan = distribute(make_workspace(tmp_path / "p", small_master()), "plan", prefill=True)
+    assert plan.warnings == ["plan is the first round: there are no earlier answers to prefill"]

@@ -223,12 +223,19 @@ def build_specs(
     ``previous`` holds last round's accepted answers (see `read_previous`) to prefill."""
     specs = []
     created = created_at(period_end, due)
-    for item in assign(master, source):
+    assignments = assign(master, source)
+    if not assignments:
+        raise MasterError(
+            f"{source}: sheet 任务清单 holds no tasks with owners; nothing to distribute"
+        )
+    taken: set[str] = set()
+    for item in assignments:
         unit = master.unit(item.recipient)
+        name = _unique_file(f"{round_key}_{item.recipient}", taken)
         targets = targets_for(master, item.rows) if form.target_fields else ()
         specs.append(
             BookSpec(
-                file=file_name(f"{round_key}_{item.recipient}"),
+                file=name,
                 recipient=item.recipient,
                 contact=unit.contact if unit else "",
                 phone=unit.phone if unit else "",
@@ -246,6 +253,16 @@ def build_specs(
             )
         )
     return specs
+
+
+def _unique_file(stem: str, taken: set[str]) -> str:
+    """A Windows-safe file name not used yet (``A/B`` and ``A_B`` would both become ``A_B``)."""
+    name, number = file_name(stem), 1
+    while name.casefold() in taken:  # Windows and macOS folders ignore case
+        number += 1
+        name = file_name(f"{stem}_{number}")
+    taken.add(name.casefold())
+    return name
 
 
 def _previous_for(previous: dict | None, rows, targets, recipient: str) -> dict:
@@ -283,12 +300,18 @@ def read_previous(path: Path, form: Form) -> dict:
         sheets.get("任务填报"), ("编号", "单位", "数据状态")
     ):
         if status == "已采用":
-            result["tasks"][(task, unit)] = _by_key(values, form.task_fields)
+            _keep(result["tasks"], (task, unit), _by_key(values, form.task_fields))
     for (task, unit, phrase), values in _records(sheets.get("指标"), ("编号", "单位", "指标")):
-        result["targets"][(task, unit, phrase)] = _by_key(values, form.target_fields)
+        _keep(result["targets"], (task, unit, phrase), _by_key(values, form.target_fields))
     for (unit,), values in _records(sheets.get("单位信息"), ("单位",)):
-        result["units"][unit] = _by_key(values, form.unit_fields)
+        _keep(result["units"], unit, _by_key(values, form.unit_fields))
     return result
+
+
+def _keep(into: dict, key, values: dict) -> None:
+    # A row without any value of this form (another form's answers) prefills nothing.
+    if values:
+        into[key] = values
 
 
 def _records(rows, keys: Sequence[str]):
@@ -367,7 +390,13 @@ def _load_previous(ws, rnd, form: Form, prefill: bool | None) -> tuple[dict | No
             f"{path.relative_to(ws.root).as_posix()} not found (run `xltools collect {before.key}` "
             "first): the workbooks are not prefilled"
         ]
-    return read_previous(path, form), []
+    warnings = []
+    if before.form != rnd.form:
+        warnings.append(
+            f"{before.key} used the form {before.form}, {rnd.key} uses {rnd.form}: only answers "
+            "under the same column names are prefilled"
+        )
+    return read_previous(path, form), warnings
 
 
 def refuse_overwrite(folder: Path, force: bool) -> None:
