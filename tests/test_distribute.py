@@ -496,7 +496,7 @@ def write_merged(path: Path) -> None:
         )
         units = wb.add_worksheet("单位信息")
         units.write_row(0, 0, ["单位", "填报人", "联系电话", "分管领导", "填报日期", "文件"])
-        units.write_row(1, 0, ["市发改委", "王五", "027-5555", "赵六", "", "x.xlsx"])
+        units.write_row(1, 0, ["市发改委", "王五", "027-5555", "赵六", "2023-04-18", "x.xlsx"])
 
 
 def test_distribute_in_a_workspace_with_prefill(tmp_path):
@@ -515,6 +515,7 @@ def test_distribute_in_a_workspace_with_prefill(tmp_path):
     assert ws_.cell(2, note).fill.fgColor.rgb.endswith("FFF2CC")
     assert ws_.cell(3, note).value is None  # 退回修改 is not taken over
     assert book["填报单位信息"]["B2"].value == "王五"
+    assert book["填报单位信息"]["B5"].value is None  # 填报日期 is typed anew
     guide = "\n".join(str(c.value) for row in book["填报说明"].iter_rows() for c in row if c.value)
     assert "黄色底色的单元格已预填上一轮已采用的内容" in guide
     target = openpyxl.load_workbook(result.folder / "2023Q2_市商务局.xlsx")["指标"]

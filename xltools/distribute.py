@@ -26,6 +26,7 @@ from xltools.excel import file_name
 from xltools.fillable import BookSpec, Row, TargetRow, write_book
 from xltools.forms import LEAD, PARTNER, Form, load_form
 from xltools.model import LIST_SEP, Master, Task
+from xltools.prefill import previous_for, read_previous
 from xltools.text import clean
 
 UNIT_SHEET = "单位名录"
@@ -249,7 +250,7 @@ def build_specs(
                 form=form,
                 rows=item.rows,
                 targets=targets,
-                previous=_previous_for(previous, item.rows, targets, item.recipient),
+                previous=previous_for(previous, item.rows, targets, item.recipient),
             )
         )
     return specs
@@ -263,81 +264,6 @@ def _unique_file(stem: str, taken: set[str]) -> str:
         name = file_name(f"{stem}_{number}")
     taken.add(name.casefold())
     return name
-
-
-def _previous_for(previous: dict | None, rows, targets, recipient: str) -> dict:
-    if not previous:
-        return {}
-    tasks = {
-        (r.task, r.unit): previous["tasks"][(r.task, r.unit)]
-        for r in rows
-        if (r.task, r.unit) in previous["tasks"]
-    }
-    found = {
-        (t.task, t.unit, t.phrase): previous["targets"][(t.task, t.unit, t.phrase)]
-        for t in targets
-        if (t.task, t.unit, t.phrase) in previous["targets"]
-    }
-    unit = previous["units"].get(recipient, {})
-    if not (tasks or found or unit):
-        return {}
-    return {"tasks": tasks, "targets": found, "unit": unit}
-
-
-def read_previous(path: Path, form: Form) -> dict:
-    """Last round's accepted answers from its 汇总数据.xlsx, keyed for prefilling.
-
-    ``{"tasks": {(编号, 单位): {field key: value}}, "targets": {(编号, 单位, 指标): {key: value}},
-    "units": {单位: {key: value}}}``; only rows with 数据状态 已采用, only fields of ``form``."""
-    from xltools.excel import read_sheets
-
-    try:
-        sheets = read_sheets(path)
-    except Exception as exc:  # calamine raises its own types for damaged files
-        raise WorkspaceError(f"{path.name}: cannot read last round's merged data ({exc})") from exc
-    result: dict = {"tasks": {}, "targets": {}, "units": {}}
-    for (task, unit, status), values in _records(
-        sheets.get("任务填报"), ("编号", "单位", "数据状态")
-    ):
-        if status == "已采用":
-            _keep(result["tasks"], (task, unit), _by_key(values, form.task_fields))
-    for (task, unit, phrase), values in _records(sheets.get("指标"), ("编号", "单位", "指标")):
-        _keep(result["targets"], (task, unit, phrase), _by_key(values, form.target_fields))
-    for (unit,), values in _records(sheets.get("单位信息"), ("单位",)):
-        _keep(result["units"], unit, _by_key(values, form.unit_fields))
-    return result
-
-
-def _keep(into: dict, key, values: dict) -> None:
-    # A row without any value of this form (another form's answers) prefills nothing.
-    if values:
-        into[key] = values
-
-
-def _records(rows, keys: Sequence[str]):
-    if not rows:
-        return
-    header = [clean(v) for v in rows[0]]
-    if not all(k in header for k in keys):
-        return
-    for row in rows[1:]:
-        values = {h: row[i] for i, h in enumerate(header) if h and i < len(row)}
-        yield tuple(_text(values.get(k)) for k in keys), values
-
-
-def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return clean(value)
-
-
-def _by_key(values: dict, fields) -> dict:
-    found = {}
-    for f in fields:
-        value = values.get(f.label)
-        if value is not None and value != "":
-            found[f.key] = value
-    return found
 
 
 def distribute(
