@@ -700,3 +700,93 @@ def test_update_contacts_writes_reported_liaisons_into_the_master(tmp_path):
     unit = read_master(ws.master_path).unit("市商务局")
     assert (unit.contact, unit.phone) == ("陈晨", "13700000001")
     assert read_master(ws.master_path).unit("市教育局").contact == "赵教育"
+
+
+def test_the_wuhan_round_end_to_end(tmp_path):
+    """The Wuhan sample: distribute 2023Q1, return a few workbooks as units do, collect."""
+    from xltools.collect import read_sent
+    from xltools.distribute import distribute
+    from xltools.workspace import default_rounds
+
+    from .conftest import SAMPLE
+
+    root = tmp_path / "wuhan"
+    root.mkdir()
+    shutil.copy(SAMPLE / "master.xlsx", root / "master.xlsx")
+    ws = Workspace(root, "wuhan-id", "武汉市2023年政府工作报告目标任务", 2023, "市人民政府督查室",
+                   root / "master.xlsx", default_rounds(2023))  # fmt: skip
+    save(ws)
+    distribute(ws, "2023Q1", prefill=False)
+    books = read_sent(ws.outbox("2023Q1"))
+    inbox = ws.inbox("2023Q1")
+
+    def book(unit):
+        return ws.outbox("2023Q1") / books[unit].file
+
+    def first_lead(unit):
+        return next(
+            r.task for r in books[unit].identity.rows if r.role == "牵头" and r.unit == unit
+        )
+
+    fill(book("市发改委"), inbox / "市发改委.xlsx", saved=datetime(2023, 4, 18, 1))
+    shop = first_lead("市商务局")
+    fill(book("市商务局"), inbox / "商务局" / "2023Q1_市商务局-修改版(2).xlsx",
+         rows={(shop, "牵头"): {**GOOD, "完成状态": "已完成", "完成进度(%)": "40%"}}, saved=datetime(2023, 4, 19, 1))  # fmt: skip
+    tech = first_lead("市经信局")
+    fill(book("市经信局"), tmp_path / "jxj.xlsx",
+         rows={(tech, "牵头"): {**GOOD, "完成状态": "基本完成", "完成进度(%)": "五成"}})  # fmt: skip
+    with zipfile.ZipFile(inbox / "经信局.zip", "w") as zf:
+        zf.writestr("市经信局.xlsx", (tmp_path / "jxj.xlsx").read_bytes())
+        zf.writestr("~$市经信局.xlsx", b"\x00" * 162)
+    fill(book("江岸区人民政府"), inbox / "江岸区.xlsx", saved=datetime(2023, 4, 21, 1))
+    fill(
+        book("市教育局"),
+        inbox / "教育局旧.xlsx",
+        rows={},
+        lead={},
+        partner={},
+        saved=datetime(2023, 4, 10),
+    )
+    fill(book("市教育局"), inbox / "市教育局.xlsx", saved=datetime(2023, 4, 12))
+
+    report = collect(ws, "2023Q1")
+
+    def row_of(unit, task):
+        table = read_sheets(book(unit))["填报表"]
+        return next(r for r, line in enumerate(table, start=1) if line[0] == task)
+
+    def cell(unit, task, label):
+        table = read_sheets(book(unit))["填报表"]
+        return f"{chr(65 + table[0].index(label))}{row_of(unit, task)}"
+
+    assert report.rows("unit", "cell", "code") == [
+        ("市商务局", cell("市商务局", shop, "完成进度(%)"), "contradiction"),
+        ("市经信局", cell("市经信局", tech, "完成状态"), "not-in-list"),
+    ]
+    lines = {r[0]: r for r in sheet_rows(ws.reports("2023Q1") / "报送情况.xlsx", "报送情况")[1:]}
+    assert len(lines) == len(books)
+    assert {u for u, r in lines.items() if r[1] == "已报送"} == {
+        "市发改委",
+        "市商务局",
+        "市经信局",
+        "江岸区人民政府",
+        "市教育局",
+    }
+    assert lines["江岸区人民政府"][4] == "逾期" and lines["市发改委"][4] == "按时"
+    assert lines["市教育局"][7] == "教育局旧.xlsx"
+    assert lines["市经信局"][2] == "经信局.zip/市经信局.xlsx" and lines["市经信局"][5] == 1
+    merged = sheet_rows(ws.reports("2023Q1") / "汇总数据.xlsx", "任务填报")
+    assert len(merged) - 1 == sum(len(s.identity.rows) for s in books.values())
+    states = {}
+    for line in merged[1:]:
+        states.setdefault(line[6], set()).add(line[8])
+    assert states["市发改委"] == {"已采用"} and states["市经信局"] == {"退回修改"}
+    assert states["市建设国际消费中心城市工作领导小组办公室"] == {"已采用"}  # hosted by 市商务局
+    assert states["江汉区人民政府"] == {"未报送"}
+    head = merged[0]
+    shop_row = next(r for r in merged[1:] if r[0] == shop and r[6] == "市商务局")
+    assert (shop_row[head.index("完成状态")], shop_row[head.index("完成进度(%)")]) == (
+        "已完成",
+        40.0,
+    )
+    assert [p.name for p in (ws.reports("2023Q1") / "退回修改").iterdir()] == ["市经信局.xlsx"]
