@@ -211,3 +211,8 @@ def test_init_in_a_folder_holding_only_the_plan(tmp_path):
     plan = plan_file(tmp_path)
     ws = init_workspace(tmp_path, plan)
     assert (tmp_path / CONFIG).is_file() and ws.master_path == (tmp_path / "master.xlsx").resolve()
+
+
+def test_init_with_a_fixed_id(tmp_path):
+    ws = init_workspace(tmp_path / "ws", plan_file(tmp_path), workspace_id="demo-id")
+    assert load(tmp_path / "ws").id == ws.id == "demo-id"

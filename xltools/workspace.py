@@ -304,6 +304,7 @@ def init_workspace(
     lead: str = "explicit",
     *,
     office: str = DEFAULT_OFFICE,
+    workspace_id: str | None = None,
     report=None,
     progress=None,
 ) -> Workspace:
@@ -311,7 +312,8 @@ def init_workspace(
     ``xltools.yaml`` with the rounds. Refuses a folder that already holds a workspace.
 
     The year is ``year`` when given, else the one in the plan's title, else this year. The import's
-    problems are added to ``report`` when one is passed."""
+    problems are added to ``report`` when one is passed. ``workspace_id`` fixes the id (the demo's
+    runs are reproducible); by default it is random."""
     from xltools.master import build_master, write_master
     from xltools.plan import read_plan
 
@@ -326,7 +328,7 @@ def init_workspace(
     year = year or year_of(plan_obj.title) or date.today().year
     ws = Workspace(
         root=root.resolve(),
-        id=uuid.uuid4().hex,
+        id=workspace_id or uuid.uuid4().hex,
         title=title or plan_obj.title or f"{year}年目标任务督办",
         year=year,
         office=office,
