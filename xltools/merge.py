@@ -305,6 +305,10 @@ def update_contacts(ws, result, ctx: Context) -> Path | None:
         return None
     path = ws.master_path
     backup = path.with_name(f"{path.stem}-{date.today():%Y%m%d}{path.suffix}")
+    n = 1
+    while backup.exists():  # a second run the same day must not overwrite the first copy
+        n += 1
+        backup = path.with_name(f"{path.stem}-{date.today():%Y%m%d}-{n}{path.suffix}")
     shutil.copy2(path, backup)
     wb = load_workbook(path)
     sheet = wb["单位名录"]
@@ -318,5 +322,7 @@ def update_contacts(ws, result, ctx: Context) -> Path | None:
                 set_text(row[col["督办联系人"]], name)
             if phone:
                 set_text(row[col["联系电话"]], phone)
-    wb.save(path)
+    temp = path.with_name(f".{path.stem}-updating{path.suffix}")
+    wb.save(temp)
+    temp.replace(path)
     return backup
