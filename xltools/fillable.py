@@ -226,15 +226,22 @@ def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     row += 1
     ws.write_string(row, 0, "填写说明", fmt["plain_bold"])
     steps = list(spec.form.instructions)
+    steps.append(
+        "灰色单元格(编号、任务内容等)已锁定,请勿修改;深灰色表示该行无需填写此项;白色单元格为"
+        "填写区,淡红色为尚未填写的必填项,填写后颜色自动消失。"
+    )
+    steps.append("将鼠标停在填写单元格上可看到填写提示;下拉单元格请从列表中选择。")
     if spec.previous:
         steps.append(
             "黄色底色的单元格已预填上一轮已采用的内容,请逐项核对,按本期实际情况修改更新后再报送。"
         )
+    if spec.targets:
+        labels = "、".join(f.label for f in spec.form.target_fields)
+        steps.append(f"请在“{SHEET_TARGETS}”工作表填写本单位牵头任务中各项指标的{labels}。")
     if spec.form.unit_fields:
-        steps.append(
-            f"请在“{SHEET_UNIT}”工作表填写{'、'.join(f.label for f in spec.form.unit_fields)}。"
-        )
-    steps.append("将鼠标停在填写单元格上可看到填写提示;下拉单元格请从列表中选择。")
+        labels = "、".join(f.label for f in spec.form.unit_fields)
+        steps.append(f"请在“{SHEET_UNIT}”工作表填写{labels}。")
+    steps.append("请勿增删行列、调整顺序或重命名工作表,填写完成后保存为 xlsx 格式报送。")
     for number, step in enumerate(steps, start=1):
         row += 1
         text = f"{number}. {step}"
