@@ -7,6 +7,7 @@ import pytest
 from tests.conftest import SAMPLE
 from xltools.errors import PlanError
 from xltools.plan import number, parse_plan, read_plan
+from xltools.plandoc import chinese
 
 SEED = SAMPLE / "plan.txt"
 
@@ -234,7 +235,7 @@ SMALL = """\
 """
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
 def test_encodings(tmp_path, encoding):
     path = tmp_path / "plan.txt"
     path.write_bytes(SMALL.encode(encoding))
@@ -656,3 +657,91 @@ def test_5000_tasks_parse_fast():
     assert plan.tasks[-1].id == "5-10-100"
     # about 0.3 s alone; the bound leaves room for a busy machine and catches quadratic slips
     assert elapsed < 3.0, f"5,000 tasks took {elapsed:.2f} s"
+
+
+def numbered_docx(path: Path, paragraphs: list[tuple[int | None, str]]) -> Path:
+    """A Word file whose labels are Word's automatic numbers: levels 一、 / （一） / 1. of one list."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    levels = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")]
+    xml = "".join(
+        f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for k, (fmt, text) in enumerate(levels)
+    )
+    numbering.insert(
+        0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{xml}</w:abstractNum>')
+    )
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+    )
+    for level, text in paragraphs:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(text[:3])
+        paragraph.add_run(text[3:])
+        if level is not None:
+            ppr = paragraph._p.get_or_add_pPr()
+            ppr.append(
+                parse_xml(
+                    f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
+                )
+            )
+    document.save(path)
+    return path
+
+
+def test_docx_with_word_automatic_numbering(tmp_path):
+    path = numbered_docx(
+        tmp_path / "numbered.docx",
+        [
+            (None, "某市2024年重点工作任务分解方案"),
+            (0, "主要目标"),
+            (1, "增长6%。(牵头单位:市发改委)"),
+            (0, "重点工作"),
+            (1, "扩大内需"),
+            (2, "办展会。(牵头单位:市商务局)"),
+            (2, "促消费。(责任单位:市商务局)"),
+            (1, "发展产业"),
+            (2, "建园区。(牵头单位:市经信局)"),
+        ],
+    )
+    plan = read_plan(path)
+    rows = [(t.id, t.label, t.section, t.direction, t.text) for t in plan.tasks]
+    assert rows == [
+        ("1-1", "(一)", "一、主要目标", "", "增长6%。"),
+        ("2-1-1", "1", "二、重点工作", "(一)扩大内需", "办展会。"),
+        ("2-1-2", "2", "二、重点工作", "(一)扩大内需", "促消费。"),
+        ("2-2-1", "1", "二、重点工作", "(二)发展产业", "建园区。"),
+    ]
+
+
+def test_docx_list_number_style(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("一、重点工作")
+    document.add_paragraph("办展会。(牵头单位:市商务局)", style="List Number")
+    document.add_paragraph("建园区。(牵头单位:市经信局)", style="List Number")
+    document.save(tmp_path / "list.docx")
+    plan = read_plan(tmp_path / "list.docx")
+    assert [(t.id, t.label, t.lead) for t in plan.tasks] == [
+        ("1-1", "1", ("市商务局",)),
+        ("1-2", "2", ("市经信局",)),
+    ]
+
+
+def test_chinese_numbers_as_word_writes_them():
+    assert [chinese(n) for n in (1, 9, 10, 11, 20, 21, 99)] == [
+        "一",
+        "九",
+        "十",
+        "十一",
+        "二十",
+        "二十一",
+        "九十九",
+    ]
+    assert all(number(chinese(n)) == n for n in range(1, 100))

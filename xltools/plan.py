@@ -16,6 +16,7 @@ from pathlib import Path
 from xltools import names
 from xltools.errors import PlanError
 from xltools.model import Task, Unit
+from xltools.plandoc import read_text
 from xltools.problems import WARNING, Problem
 from xltools.text import clean, halfwidth
 
@@ -443,105 +444,4 @@ def _unique(tasks: list[Task], warnings: _Warnings) -> list[Task]:
 def read_plan(path: Path, lead: str = "explicit") -> Plan:
     """Read a plan from a .txt (UTF-8 with or without BOM, GB18030) or .docx file."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".txt":
-        text = _read_text(path)
-    elif suffix == ".docx":
-        text = _read_docx(path)
-    else:
-        raise PlanError(
-            f"{path.name}: cannot read a plan from a {suffix or 'file without extension'}; use .txt or .docx"
-        )
-    return parse_plan(text, lead=lead, source=path.name)
-
-
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PlanError(f"{path.name}: cannot read the file ({exc.strerror})") from exc
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        encodings = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "gb18030")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PlanError(
-        f"{path.name}: the text is neither UTF-8 nor GB18030; save it as UTF-8 and retry"
-    )
-
-
-def _read_docx(path: Path) -> str:
-    """Paragraphs and table rows in document order, one line each."""
-    import zipfile
-
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
-
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise PlanError(f"{path.name}: not a readable Word .docx file ({exc})") from exc
-    lines: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            lines.extend(_table_lines(block))
-        else:
-            lines.append(block.text)
-    return "\n".join(lines)
-
-
-_COLUMNS = {
-    "label": re.compile(r"序号|编号|序"),
-    "lead": re.compile(r"牵头"),
-    "responsible": re.compile(r"责任|配合|协办|参与"),
-    "task": re.compile(r"任务|内容|事项|工作|目标"),
-}
-
-
-def _table_lines(table) -> list[str]:
-    """A task table (序号/任务/牵头单位/责任单位) as plan lines; any other table cell by cell."""
-    rows = []
-    for row in table.rows:
-        cells, seen = [], []
-        for cell in row.cells:
-            if not any(cell._tc is tc for tc in seen):  # a merged cell repeats across its columns
-                seen.append(cell._tc)
-                cells.append(clean(cell.text.replace("\n", "")))
-        rows.append(cells)
-    columns: dict[str, int] = {}
-    lines: list[str] = []
-    for cells in rows:
-        if not columns:
-            found = {}
-            for key, pattern in _COLUMNS.items():
-                for c, text in enumerate(cells):
-                    if c not in found.values() and len(text) <= 8 and pattern.search(text):
-                        found[key] = c
-                        break
-            if {"task", "lead"} <= found.keys() or {"task", "responsible"} <= found.keys():
-                columns = found
-            else:
-                lines.extend(text for text in cells if text)
-            continue
-        texts = [t for t in cells if t]
-        if len(set(texts)) <= 1 or len(cells) <= max(columns.values()):
-            lines.extend(dict.fromkeys(texts))  # a merged heading row
-            continue
-
-        get = dict.fromkeys(_COLUMNS, "") | {key: cells[c] for key, c in columns.items()}
-        label = get["label"]
-        if re.fullmatch(r"\d+", label):
-            label += "."
-        owners = []
-        if get["lead"]:
-            owners.append(f"牵头单位:{get['lead']}")
-        if get["responsible"]:
-            owners.append(f"责任单位:{get['responsible']}")
-        annotation = f"({';'.join(owners)})" if owners else ""
-        lines.append(f"{label}{get['task']}{annotation}")
-    return lines
+    return parse_plan(read_text(path), lead=lead, source=path.name)
