@@ -8,6 +8,7 @@ python-calamine only (fast); nothing here opens openpyxl.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -50,12 +51,16 @@ class Returned:
     saved: datetime
     kind: str  # "xlsx", "xlsm", "xls" or "ods"
     sheets: dict[str, list[list]] = field(repr=False)
-    properties: dict[str, str] = field(default_factory=dict, repr=False)
     merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = field(
         default_factory=dict, repr=False
     )  # sheet -> merged ranges ((row, col), (row, col)), 0-based
     # sheet -> cells holding a formula (xlsx/xlsm; calamine gives their cached values)
     formulas: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def properties(self) -> dict[str, str]:
+        """Custom document properties (read on first use: the hidden sheet usually suffices)."""
+        return _properties(self.data) if self.data.startswith(_ZIP) else {}
 
     @property
     def file_name(self) -> str:
@@ -176,7 +181,6 @@ def _read_one(
         )
         return
     saved = saved or mtime
-    properties = _properties(data) if data.startswith(_ZIP) else {}
     inbox.files.append(
         Returned(
             name=name,
@@ -187,7 +191,6 @@ def _read_one(
             kind=suffix.lstrip("."),
             formulas=formulas,
             sheets=sheets,
-            properties=properties,
             merged=merged,
         )
     )

@@ -108,7 +108,8 @@ def _header_key(text: object) -> str:
 def identify(returned: Returned, ctx: Context) -> tuple[str | None, Identity | None, list[Problem]]:
     """Whose file this is (a recipient unit or None), its identity, and problems about that."""
     place = {"file": returned.name}
-    identity = read_identity(returned.sheets, returned.properties)
+    # The hidden sheet is already read; the properties (a second copy) only when it is gone.
+    identity = read_identity(returned.sheets, {}) or read_identity({}, returned.properties)
     named = _unit_in_name(returned.file_name, ctx.sent)
     if identity is None:
         if named and _find_table(returned.sheets, ctx.form) is not None:
