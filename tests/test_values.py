@@ -113,3 +113,10 @@ def test_persons():
     assert normalise(PERSON, "张  三", year=2023) == ("张三", None)
     assert normalise(PERSON, "欧阳 明月", year=2023) == ("欧阳明月", None)
     assert code(normalise(PERSON, "13800138000", year=2023)) == "not-a-person"
+
+
+def test_dates_outside_the_fields_bounds():
+    bounded = Field("deadline", "完成时限", "date", min=date(2023, 1, 1), max=date(2023, 12, 31))
+    assert normalise(bounded, "2023年6月底", year=2023) == (date(2023, 6, 30), None)
+    value, problem = normalise(bounded, "2024/3/1", year=2023)
+    assert (value, problem.code) == (date(2024, 3, 1), "out-of-range")

@@ -87,7 +87,15 @@ def normalise(
     if kind in ("number", "integer", "percent"):
         return _number(field, raw, fraction=fraction)
     if kind == "date":
-        return parse_date(raw, year)
+        value, problem = parse_date(raw, year)
+        low, high = getattr(field, "min", None), getattr(field, "max", None)
+        if problem is None and ((low and value < low) or (high and value > high)):
+            problem = _problem(
+                "out-of-range",
+                f"“{field.label}”应在 {low or ''}–{high or ''} 之间,现为 {value.isoformat()},请核实",
+                display(raw),
+            )
+        return value, problem
     if kind == "choice":
         return _choice(field, raw)
     if kind == "phone":
