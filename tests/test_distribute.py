@@ -107,6 +107,7 @@ def test_every_unroutable_owner_is_named_with_the_sheet():
         Task("2-4", "二", "", "", "4", "x", ("各相关单位",), ()),
         Task("2-5", "二", "", "", "5", "y", ("市发展改革委",), ("各相关单位",)),
         Task("2-6", "二", "", "", "6", "z", ("甲办公室", "乙办公室"), ()),
+        Task("2-7", "二", "", "", "7", "nobody's", (), ()),
     ]
     master.units += [
         Unit("甲办公室", host="丙局"),  # host not in the directory
@@ -123,6 +124,7 @@ def test_every_unroutable_owner_is_named_with_the_sheet():
     )
     assert "甲办公室: its 承办单位 丙局 is not a unit of sheet 单位名录" in message
     assert "乙办公室: 承办单位 go round in a cycle (乙办公室 → 丁办公室 → 乙办公室)" in message
+    assert "task(s) 2-7 name no unit: fill 牵头单位 or 责任单位 in sheet 任务清单" in message
 
 
 def test_nothing_is_written_when_routing_fails(tmp_path):

@@ -99,7 +99,10 @@ def assign(master: Master, source: str = "master.xlsx") -> list[Assignment]:
         return expanded[owner]
 
     per_unit: dict[str, dict[str, tuple[Task, str]]] = {}
+    ownerless: list[str] = []
     for task in master.tasks:
+        if not task.leads:
+            ownerless.append(task.id)  # sent to nobody, it would silently drop out of the year
         roles: dict[str, str] = {}
         for owner in task.leads:
             for unit in units_of(owner, task):
@@ -113,6 +116,10 @@ def assign(master: Master, source: str = "master.xlsx") -> list[Assignment]:
     hosts, host_problems = _route(master, sorted(per_unit))
     problems = [_missing_message(owner, tasks) for owner, tasks in missing.items()]
     problems += host_problems
+    if ownerless:
+        problems.append(
+            f"task(s) {', '.join(ownerless)} name no unit: fill 牵头单位 or 责任单位 in sheet 任务清单"
+        )
     if problems:
         listed = "\n".join(f"  - {p}" for p in problems)
         raise MasterError(f"{source}: cannot route every task to a unit:\n{listed}")
