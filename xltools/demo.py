@@ -1,0 +1,129 @@
+"""The demo: a real year's first two quarters on the bundled Wuhan sample, end to end."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from importlib.resources import as_file, files
+from pathlib import Path
+
+from xltools.errors import XltoolsError
+
+ROUNDS = ("2023Q1", "2023Q2")
+
+
+@dataclass
+class DemoRound:
+    """What happened in one round of the demo."""
+
+    key: str
+    name: str
+    sent: int
+    simulation: object  # simulate.Simulation
+    collection: object  # collect.Collection
+    summary: Path
+    pdf: Path | None = None
+
+
+@dataclass
+class DemoResult:
+    root: Path
+    rounds: list[DemoRound] = field(default_factory=list)
+
+
+def sample_files() -> tuple[Path, Path]:
+    """The bundled Wuhan plan and unit directory."""
+    folder = files("xltools.samples") / "wuhan-2023"
+    plan, units = folder / "plan.txt", folder / "units.xlsx"
+    if not (plan.is_file() and units.is_file()):
+        raise XltoolsError("the bundled sample samples/wuhan-2023 is missing; reinstall xltools")
+    return Path(str(plan)), Path(str(units))
+
+
+def libreoffice_resaver(workdir: Path) -> Callable[[Path], Path] | None:
+    """A function that re-saves a workbook through LibreOffice, as a unit using it would; None
+    when LibreOffice is not installed."""
+    from xltools.office import convert, find_soffice
+
+    if find_soffice() is None:
+        return None
+
+    def resave(path: Path) -> Path:
+        made = convert(path, "xlsx", workdir / path.stem)
+        shutil.move(made, path)
+        return path
+
+    return resave
+
+
+def run_demo(
+    target: Path,
+    *,
+    seed: int = 0,
+    rounds: tuple[str, ...] = ROUNDS,
+    libreoffice: bool = True,
+    pdf: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> DemoResult:
+    """Create a workspace from the Wuhan sample in ``target`` and run ``rounds``: distribute,
+    simulated returns (``seed``), collect and summary. Refuses a ``target`` that is not empty."""
+    from xltools import simulate, workspace
+    from xltools.collect import collect
+    from xltools.distribute import distribute
+    from xltools.summary import make_summary, summary_pdf
+
+    say = progress or (lambda _message: None)
+    if target.exists() and any(target.iterdir()):
+        raise XltoolsError(f"{target}: the folder is not empty; choose another or delete it")
+    plan, units = sample_files()
+    with as_file(plan) as plan_path, as_file(units) as units_path:
+        say(f"Creating the workspace from {plan_path.name} and {units_path.name}")
+        ws = workspace.init_workspace(target, plan_path, units_path, workspace_id=f"demo-{seed}")
+    result = DemoResult(ws.root)
+    with tempfile.TemporaryDirectory(prefix="xltools-demo-") as scratch:
+        resave = libreoffice_resaver(Path(scratch)) if libreoffice else None
+        for key in rounds:
+            rnd = ws.round(key)
+            say(f"{key}: distributing the workbooks")
+            sent = distribute(ws, key)
+            say(f"{key}: units fill in and send back their workbooks")
+            sim = simulate.simulate_returns(ws, key, seed=seed, resave=resave)
+            say(f"{key}: collecting the returns")
+            collection = collect(ws, key)
+            say(f"{key}: writing the summary")
+            # The office writes its summary a few days after the due date.
+            report = make_summary(ws, key, today=rnd.due + timedelta(days=3))
+            made = DemoRound(key, rnd.name, len(sent.books), sim, collection, report)
+            if pdf:
+                say(f"{key}: printing the summary to PDF")
+                made.pdf = summary_pdf(report)
+            result.rounds.append(made)
+    return result
+
+
+def account(result: DemoResult) -> list[str]:
+    """A short account of the demo for the terminal: what happened and where each file is."""
+    root = result.root
+    lines = [f"Workspace: {root}", "  xltools.yaml, master.xlsx (任务清单, 单位名录, 指标)"]
+    for r in result.rounds:
+        sim, col = r.simulation, r.collection
+        late = [x.unit for x in sim.by_fate("late")]
+        missing = [x.unit for x in sim.by_fate("missing")]
+        mistakes = [f"{x.unit} ({x.mistake})" for x in sim.returns if x.mistake]
+        lines += [
+            "",
+            f"{r.key} {r.name}",
+            f"  sent {r.sent} workbooks            outbox/{r.key}/",
+            f"  {len(sim.returns) - len(missing)} units answered, {len(late)} late: {'、'.join(late) or '-'}",
+            f"  missing: {'、'.join(missing) or '-'}",
+            f"  typical mistakes: {'; '.join(mistakes) or '-'}",
+            f"  collect: {len(col.errors)} errors, {len(col.warnings)} warnings   reports/{r.key}/问题清单.xlsx, 报送情况.xlsx, 汇总数据.xlsx",
+            f"  sent back for correction: reports/{r.key}/退回修改/",
+            f"  summary: reports/{r.key}/{r.summary.name}",
+        ]
+        if r.pdf:
+            lines.append(f"           reports/{r.key}/{r.pdf.name}")
+    return lines
