@@ -122,7 +122,11 @@ def _stacked(wb, data: _Data, table, title: str, label: str):
 
 
 def _ranking_chart(wb, data: _Data, summary: Summary):
-    rows = [[short(name, 16), share, behind, led] for name, led, behind, share in summary.ranking]
+    # "(2/7)": two of its seven lead tasks behind; a share of one task alone reads differently.
+    rows = [
+        [f"{short(name, 14)}({behind}/{led})", share, behind, led]
+        for name, led, behind, share in summary.ranking
+    ]
     first, last = data.table(["单位", "滞后及未启动占比", "滞后及未启动数", "牵头任务数"], rows)
     chart = wb.add_chart({"type": "bar"})
     chart.add_series(
@@ -241,7 +245,6 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
     note = f"统计期:{summary.period}(序时进度{summary.due:.0%})    编制日期:{summary.date:%Y年%m月%d日}"
     ws.merge_range(1, 0, 1, COLUMNS - 1, note, fmt["subtitle"])
     row = _key_figures(ws, fmt, summary)
-    breaks = []
     # Page one: the figures, then status share and reporting side by side.
     height = (PAGE_ROWS - row - 1) * ROW_PX
     half = PAGE_WIDTH // 2 - 5
@@ -249,38 +252,37 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
         (0, _status_chart(wb, data, summary)),
         (5, _reporting_chart(wb, data, summary)),
     ):
-        chart.set_size({"width": half, "height": max(height, 240)})
+        chart.set_size({"width": half, "height": height})
         ws.insert_chart(row, col, chart, {"object_position": 3})
-    row += max(height, 240) // ROW_PX + 1
     blocks = []
-    for table, name, label in (
-        (summary.by_section, "板块", "板块"),
-        (summary.by_direction, "方向", "方向"),
-    ):
-        chart, n = _stacked(wb, data, table, f"各{name}任务完成状态", label)
-        blocks.append((chart, min(PAGE_ROWS - 1, 4 + (n * 28 + 90) // ROW_PX)))
+    for table, name in ((summary.by_section, "板块"), (summary.by_direction, "方向")):
+        chart, n = _stacked(wb, data, table, f"各{name}任务完成状态", name)
+        blocks.append((chart, min(PAGE_ROWS - 1, 4 + (n * 26 + 80) // ROW_PX)))
     if summary.ranking:
         chart, n = _ranking_chart(wb, data, summary)
-        blocks.append((chart, min(PAGE_ROWS - 1, 3 + (n * 24 + 70) // ROW_PX)))
+        blocks.append((chart, min(PAGE_ROWS - 1, 3 + (n * 20 + 60) // ROW_PX)))
     else:
         blocks.append(("本期没有完成状态为滞后或未启动的牵头单位。", 2))
     if len(summary.trend) > 1:
-        blocks.append((_trend_chart(wb, data, summary), 16))
+        blocks.append((_trend_chart(wb, data, summary), 14))
     else:
         blocks.append(("本年度此前各期尚无汇总数据,趋势图自下期起显示。", 2))
-    page_start = 0
+    # Every later page is PAGE_ROWS rows; each block goes on the first page with room for it,
+    # so a short chart fills the space a tall one left.
+    used: list[int] = []
     for block, rows in blocks:
-        if row + rows - page_start > PAGE_ROWS:
-            breaks.append(row)
-            page_start = row
+        page = next((n for n, u in enumerate(used) if u + rows <= PAGE_ROWS), None)
+        if page is None:
+            used.append(0)
+            page = len(used) - 1
+        at = PAGE_ROWS * (page + 1) + used[page]
+        used[page] += rows
         if isinstance(block, str):
-            ws.merge_range(row, 0, row, COLUMNS - 1, block, fmt["text"])
+            ws.merge_range(at, 0, at, COLUMNS - 1, block, fmt["text"])
         else:
             block.set_size({"width": PAGE_WIDTH, "height": rows * ROW_PX - 10})
-            ws.insert_chart(row, 0, block, {"object_position": 3})
-        row += rows
-    if breaks:
-        ws.set_h_pagebreaks(breaks)
+            ws.insert_chart(at, 0, block, {"object_position": 3})
+    ws.set_h_pagebreaks([PAGE_ROWS * (n + 1) for n in range(len(used))])
     print_setup(ws, title, landscape=True)
     # Excel ignores manual page breaks under "fit to page", so a fixed scale instead: 85 % leaves
     # room for wider fallback fonts (LibreOffice without Calibri) and keeps PAGE_ROWS on a page.

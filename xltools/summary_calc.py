@@ -147,6 +147,11 @@ def _text(value) -> str:
     return clean(value)
 
 
+def _words(value) -> str:
+    """A unit's free text: collect has already normalised it, so only trim (fast at scale)."""
+    return value.strip() if isinstance(value, str) else _text(value)
+
+
 def _number(value) -> float | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
@@ -178,10 +183,10 @@ def read_lines(rows, due: float, rules) -> list[Line]:
             state=state,
             status=status,
             progress=_number(row.get("完成进度(%)")) if adopted else None,
-            note=_text(row.get("本期工作进展")) if adopted else "",
-            issues=_text(row.get("存在问题")) if adopted else "",
-            next_steps=_text(row.get("下步工作计划")) if adopted else "",
-            coordination=_text(row.get("需协调事项")) if adopted else "",
+            note=_words(row.get("本期工作进展")) if adopted else "",
+            issues=_words(row.get("存在问题")) if adopted else "",
+            next_steps=_words(row.get("下步工作计划")) if adopted else "",
+            coordination=_words(row.get("需协调事项")) if adopted else "",
         )
         _check(line, due, rules)
         lines.append(line)
@@ -343,10 +348,9 @@ def _task_rows(master: Master, lines: list[Line], raw_rows, due, rules, past) ->
     info: dict[str, dict] = {}
     for row in raw_rows:
         info.setdefault(_text(row.get("编号")), row)
-    order = [t.id for t in master.tasks] + [
-        i for i in grouped if i not in {t.id for t in master.tasks}
-    ]
     by_id = {t.id: t for t in master.tasks}
+    # Tasks in the master's order; any the merged data has beyond it (an older master) after.
+    order = [*by_id, *(i for i in grouped if i not in by_id)]
     tasks = []
     for task_id in dict.fromkeys(order):
         t, row, task_lines = by_id.get(task_id), info.get(task_id, {}), grouped.get(task_id, [])
@@ -429,9 +433,7 @@ def _units(master, lines, tasks, targets, status_rows, problem_rows) -> list[Uni
                     Counter(line.status if line.status in _RANK else UNREPORTED for line in led)
                 ),
                 targets_behind=len(behind),
-                reporting=reporting.get(
-                    name, "已报送" if any(x.state != UNREPORTED for x in own) else UNREPORTED
-                ),
+                reporting=_reporting_of(master, name, own, reporting),
                 errors=errors[name],
                 warnings=warnings[name],
             )
@@ -439,10 +441,20 @@ def _units(master, lines, tasks, targets, status_rows, problem_rows) -> list[Uni
     return result
 
 
-def _missing(master: Master, units: list[UnitRow]) -> list[dict[str, object]]:
+def _reporting_of(master: Master, name: str, own: list[Line], reporting: dict) -> str:
+    """按时/逾期/未报送 from 报送情况; a hosted office takes its host's."""
+    if name in reporting:
+        return reporting[name]
+    entry = master.unit(name)
+    if entry and entry.host in reporting:
+        return reporting[entry.host]
+    return "按时" if any(x.state != UNREPORTED for x in own) else UNREPORTED
+
+
+def _missing(master: Master, units: list[UnitRow], listed: set[str]) -> list[dict[str, object]]:
     rows = []
     for unit in units:
-        if unit.reporting != UNREPORTED:
+        if unit.reporting != UNREPORTED or (listed and unit.name not in listed):
             continue
         entry = master.unit(unit.name)
         rows.append(
@@ -493,8 +505,10 @@ def calculate(
             if behind:
                 ranking.append((unit.name, unit.led, behind, behind / unit.led))
     ranking.sort(key=lambda r: (-r[3], -r[2], r[0]))
-    reporting = Counter(u.reporting for u in units if status or u.reporting != "已报送")
-    expected = len(status) if status else len(units)
+    # Expected units are those 报送情况 lists (hosted offices report through their host).
+    listed = {_text(row.get("单位")) for row in status}
+    reporting = Counter(u.reporting for u in units if u.name in listed or not status)
+    expected = sum(reporting.values())
     reporting_figures = {
         "应报送": expected,
         "已报送": expected - reporting[UNREPORTED],
@@ -503,11 +517,16 @@ def calculate(
         UNREPORTED: reporting[UNREPORTED],
     }
     by_task = {t.id: t for t in task_rows}
-    coordination = [
-        (by_task[line.task_id], line)
-        for line in lines
-        if line.task_id in by_task and squash(line.coordination) not in _NOTHING
-    ]
+    # In the task list's order, as a leader reads the list
+    position = {t.id: n for n, t in enumerate(task_rows)}
+    coordination = sorted(
+        (
+            (by_task[line.task_id], line)
+            for line in lines
+            if line.task_id in by_task and squash(line.coordination) not in _NOTHING
+        ),
+        key=lambda pair: position[pair[0].id],
+    )
     return Summary(
         title=title,
         key=key,
@@ -526,7 +545,7 @@ def calculate(
         units=units,
         ranking=ranking[: rules.rank_top],
         reporting=reporting_figures,
-        missing=_missing(master, units),
+        missing=_missing(master, units, listed),
         coordination=coordination,
         trend=trend,
         problems={

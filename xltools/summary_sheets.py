@@ -7,7 +7,6 @@ page header and "第 x 页 共 y 页" in the footer. Values units typed go in as
 from __future__ import annotations
 
 import math
-import unicodedata
 from pathlib import Path
 
 from xltools.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup, write_cell
@@ -106,8 +105,8 @@ def _sheet(wb, fmt, name: str, title: str, columns, *, landscape=True, header_ro
 
 
 def text_width(text: str) -> int:
-    """Display width in Excel character units: a Chinese character counts two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Display width in Excel character units: ASCII counts one, anything else (Chinese) two."""
+    return 2 * len(text) - len(text.encode("ascii", "ignore"))
 
 
 def row_height(values, widths) -> float:
@@ -117,8 +116,11 @@ def row_height(values, widths) -> float:
     for value, width in zip(values, widths, strict=False):
         if value is None or value == "" or isinstance(value, (int, float)):
             continue
+        text = str(value)
         room = max(1.0, width - 2)
-        n = sum(max(1, math.ceil(text_width(part) / room)) for part in str(value).split("\n"))
+        if 2 * len(text) <= room:
+            continue  # one line, whatever the characters
+        n = sum(max(1, math.ceil(text_width(part) / room)) for part in text.split("\n"))
         lines = max(lines, n)
     return min(409.0, lines * 14.0 + 4)
 
@@ -126,7 +128,7 @@ def row_height(values, widths) -> float:
 def _row(ws, row, values, styles, widths, fmt, *, level=0) -> None:
     """Write one row of values, each with its style, and size the row to its text."""
     for col, (value, style) in enumerate(zip(values, styles, strict=True)):
-        if style in LIGHT_COLOURS or style == "light":
+        if style == "light":
             _light(ws, row, col, value, fmt)
         else:
             write_cell(ws, row, col, value, fmt[style])

@@ -1,0 +1,281 @@
+"""Benchmark: the summary of 5,000 tasks (read the merged data, compute, write) must take < 10 s.
+
+    python -m tests.benchmarks.bench_summary            # 5,000 tasks, 120 units
+    python -m tests.benchmarks.bench_summary --wuhan    # the Wuhan sample's master instead
+
+Merged data is made as collect writes it: one row per task and unit (group words expanded and
+hosted offices routed by `distribute.assign`), random but seeded answers, a few units missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from xltools.model import Master, Target, Task, Unit
+from xltools.workspace import Round
+
+STATUSES = ("已完成", "超序时进度", "序时推进", "滞后", "未启动")
+WEIGHTS = (8, 15, 55, 15, 7)
+# progress as a multiple of 序时进度 that goes with each status
+SPREAD = {
+    "已完成": (9, 9),
+    "超序时进度": (1.1, 1.5),
+    "序时推进": (0.85, 1.1),
+    "滞后": (0.3, 0.75),
+    "未启动": (0, 0),
+}
+TASK_HEADERS = ["编号", "板块", "方向", "类别", "序号", "任务内容", "单位", "角色", "数据状态"]
+FIELDS = ["完成状态", "完成进度(%)", "本期工作进展", "存在问题", "下步工作计划", "需协调事项"]
+TARGET_HEADERS = [
+    "编号",
+    "指标",
+    "目标值",
+    "计量单位",
+    "类型",
+    "比较",
+    "单位",
+    "累计完成值",
+    "文件",
+]
+STATUS_HEADERS = [
+    "单位",
+    "状态",
+    "文件",
+    "保存时间",
+    "是否按时",
+    "错误数",
+    "警告数",
+    "被替代的文件",
+]
+PROBLEM_HEADERS = [
+    "代码",
+    "严重程度",
+    "单位",
+    "文件",
+    "工作表",
+    "单元格",
+    "任务",
+    "字段",
+    "值",
+    "说明",
+]
+QUARTERS = [
+    Round(f"2023Q{n}", f"2023年第{'一二三四'[n - 1]}季度", "quarterly", dt.date(2023, 1, 1), end)
+    for n, end in enumerate(
+        (dt.date(2023, 3, 31), dt.date(2023, 6, 30), dt.date(2023, 9, 30), dt.date(2023, 12, 31)),
+        start=1,
+    )
+]
+
+
+def synthetic_master(tasks: int = 5000, units: int = 120, seed: int = 1) -> Master:
+    """A master list of ``tasks`` tasks in 5 sections × 8 directions, over ``units`` units."""
+    rnd = random.Random(seed)
+    names = [f"市第{i}局" for i in range(units - 17)] + [f"第{i}区人民政府" for i in range(17)]
+    unit_rows = [
+        Unit(n, groups=("各区人民政府",) if n.endswith("区人民政府") else ()) for n in names
+    ]
+    result, targets = [], []
+    for i in range(tasks):
+        s, d = i % 5, (i // 5) % 8
+        lead = (rnd.choice(names[:-17]),) if rnd.random() < 0.9 else ("各区人民政府",)
+        partners = tuple(rnd.sample(names[:-17], rnd.randint(0, 3)))
+        task_id = f"{s + 1}-{d + 1}-{i + 1}"
+        text = f"推进第{i + 1}项重点工作,完成年度建设任务{100 + i % 50}个"
+        result.append(
+            Task(
+                task_id,
+                f"{'一二三四五'[s]}、第{s + 1}板块",
+                f"({'一二三四五六七八'[d]})第{d + 1}方向",
+                f"——第{d + 1}类",
+                str(i + 1),
+                text,
+                lead,
+                partners,
+            )
+        )
+        if i % 3 == 0:
+            targets.append(
+                Target(task_id, f"完成年度建设任务{100 + i % 50}个", 100 + i % 50, "个", "累计")
+            )
+    return Master(tasks=result, units=unit_rows, targets=targets)
+
+
+def merged_round(master: Master, rnd: Round, seed: int = 2, missing: float = 0.05) -> dict:
+    """Rows of the four sheets collect writes for a round, with seeded answers."""
+    from xltools.distribute import assign
+
+    r = random.Random(seed)
+    due = rnd.period_end.month / 12
+    tasks = {t.id: t for t in master.tasks}
+    recipients = assign(master)
+    gone = {a.recipient for a in recipients if r.random() < missing}
+    task_rows, target_rows, status_rows, problems = [], [], [], []
+    for a in recipients:
+        state = "未报送" if a.recipient in gone else "已采用"
+        late = r.random() < 0.15
+        status_rows.append(
+            [
+                a.recipient,
+                "未报送" if state == "未报送" else "已报送",
+                "",
+                "",
+                "" if state == "未报送" else ("逾期" if late else "按时"),
+                0,
+                0,
+                "",
+            ]
+        )
+        for row in a.rows:
+            t = tasks[row.task]
+            base = [
+                t.id,
+                t.section,
+                t.direction,
+                t.category,
+                t.label,
+                t.text,
+                row.unit,
+                row.role,
+                state,
+            ]
+            if state != "已采用":
+                task_rows.append(base + [""] * len(FIELDS))
+                continue
+            if row.role == "牵头":
+                status = r.choices(STATUSES, WEIGHTS)[0]
+                low, high = SPREAD[status]
+                progress = min(100, round(due * 100 * r.uniform(low, high)))
+                if r.random() < 0.03:  # now and then a status its own figure contradicts
+                    progress = round(due * 100 * 0.4)
+            else:
+                status, progress = "", ""
+            issues = "项目审批进度慢,资金未完全到位" if status in ("滞后", "未启动") else ""
+            coord = "需市财政局协调资金" if status == "滞后" and r.random() < 0.3 else ""
+            note = f"{row.unit}本季度召开专题会议{r.randint(1, 5)}次,推进{t.text[:12]}等工作,完成阶段目标。"
+            task_rows.append(
+                base
+                + [
+                    status,
+                    min(progress, 100) if progress != "" else "",
+                    note,
+                    issues,
+                    "继续推进",
+                    coord,
+                ]
+            )
+        for target in master.targets:
+            if any(x.task == target.task_id and x.role == "牵头" for x in a.rows):
+                share = r.uniform(0.85, 1.1) if target.kind == "水平" else due * r.uniform(0.4, 1.3)
+                value = round(target.value * share, 2) if state == "已采用" else ""
+                target_rows.append(
+                    [
+                        target.task_id,
+                        target.phrase,
+                        target.value,
+                        target.unit,
+                        target.kind,
+                        target.comparison,
+                        a.recipient,
+                        value,
+                        "",
+                    ]
+                )
+        if state == "已采用" and r.random() < 0.2:
+            problems.append(
+                [
+                    "ambiguous-percent",
+                    "警告",
+                    a.recipient,
+                    "",
+                    "任务",
+                    "E5",
+                    "",
+                    "完成进度(%)",
+                    "0.5",
+                    "请确认",
+                ]
+            )
+    return {"tasks": task_rows, "targets": target_rows, "status": status_rows, "problems": problems}
+
+
+def write_merged(folder: Path, data: dict) -> Path:
+    """Write the round's data as collect's three files in ``folder``."""
+    import xlsxwriter
+
+    from xltools.excel import write_cell
+
+    folder.mkdir(parents=True, exist_ok=True)
+    books = {
+        "汇总数据.xlsx": {
+            "任务填报": ([*TASK_HEADERS, *FIELDS, "文件", "sha256", "保存时间"], data["tasks"]),
+            "指标": (TARGET_HEADERS, data["targets"]),
+            "单位信息": (["单位", "文件"], []),
+        },
+        "报送情况.xlsx": {"报送情况": (STATUS_HEADERS, data["status"])},
+        "问题清单.xlsx": {"问题清单": (PROBLEM_HEADERS, data["problems"])},
+    }
+    for name, sheets in books.items():
+        with xlsxwriter.Workbook(str(folder / name), {"constant_memory": True}) as wb:
+            for sheet, (headers, rows) in sheets.items():
+                ws = wb.add_worksheet(sheet)
+                for r, values in enumerate([headers, *rows]):
+                    for c, value in enumerate(values):
+                        write_cell(ws, r, c, value)
+    return folder
+
+
+class Workspace:
+    """The parts of `xltools.workspace.Workspace` the summary uses, over a temporary folder."""
+
+    def __init__(self, root: Path, master: Master, title: str):
+        self.root, self._master, self.title = root, master, title
+        self.rounds, self.lights = tuple(QUARTERS), {}
+
+    def round(self, key):
+        return next(r for r in self.rounds if r.key == key)
+
+    def reports(self, key):
+        return self.root / "reports" / key
+
+    def master(self):
+        return self._master
+
+
+def main(argv=None) -> int:
+    from xltools.summary import make_summary
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=5000)
+    parser.add_argument("--wuhan", action="store_true", help="use samples/wuhan-2023/master.xlsx")
+    parser.add_argument("--keep", type=Path, help="write into this folder and keep it")
+    args = parser.parse_args(argv)
+    if args.wuhan:
+        from xltools.master import read_master
+
+        master = read_master(Path(__file__).resolve().parents[2] / "samples/wuhan-2023/master.xlsx")
+    else:
+        master = synthetic_master(args.tasks)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.keep or Path(tmp)
+        ws = Workspace(root, master, "2023年市《政府工作报告》目标任务")
+        for n, q in enumerate(QUARTERS[:2]):
+            write_merged(ws.reports(q.key), merged_round(master, q, seed=n + 2))
+        start, cpu = time.perf_counter(), time.process_time()
+        path = make_summary(ws, "2023Q2")
+        took, cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(
+            f"summary of {len(master.tasks)} tasks: {took:.2f} s ({cpu:.2f} s CPU; limit 10 s)"
+            f" -> {path}"
+        )
+    return 0 if took < 10 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
