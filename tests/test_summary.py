@@ -469,11 +469,14 @@ def test_charts_types_and_series(report):
         assert len(re.findall(r"<c:ser>", xml)) == 6
     assert "各板块任务完成状态" in charts[2] and "各方向任务完成状态" in charts[3]
     # ranking: 3 lead units behind; the trend: two quarters, stacked columns
-    ranking = re.findall(r"<c:cat><c:strRef><c:f>(.*?)</c:f>", charts[4])
-    assert (
-        len(ranking) == 1
-        and ranking[0].endswith(":$A$" + ranking[0].split("$A$")[1].split(":")[0]) is False
-    )
+    (ranking,) = re.findall(r"<c:cat><c:strRef><c:f>(.*?)</c:f>", charts[4])
+    first, last = map(int, re.fullmatch(r"图表数据!\$A\$(\d+):\$A\$(\d+)", ranking).groups())
+    assert last - first == 2  # the three lead units with tasks behind
+    assert re.findall(r"<c:v>([^<]*\(\d+/\d+\))</c:v>", charts[4]) == [
+        f"{C}(1/2)",
+        f"{A}(1/3)",
+        f"{D}(1/3)",
+    ]
     assert charts[5].count("<c:ser>") == 6 and "本年度各期" in charts[5]
     assert "报送情况" in charts[1]
 
@@ -642,3 +645,46 @@ def test_pdf_pages(report, tmp_path):
     details = next(t for t in texts if "任务落实情况明细" in t)
     assert "提示" in details and "下步工作计划" in details
     assert "需市财政局安排专项资金" in whole
+
+
+def test_lines_sent_back_count_as_not_reported(workspace):
+    lines = [list(row) for row in Q2_LINES]
+    lines[9] = line("2-6", D, state="退回修改")  # one of the two leads of 2-6
+    lines[2] = line("2-1", B, state="退回修改")  # the only lead of 2-1
+    write_round(workspace.reports("2023Q2"), lines, Q2_TARGETS, Q2_STATUS, Q2_PROBLEMS)
+    s = compute_summary(MASTER, Q2, read_merged(workspace.reports("2023Q2")), title=TITLE)
+    tasks = {t.id: t for t in s.tasks}
+    assert (tasks["2-6"].status, tasks["2-6"].progress) == ("滞后", 35)  # from the lead that counts
+    assert tasks["2-1"].status == "未报送" and tasks["2-1"].light == "红"
+    assert s.counts["未报送"] == 2 and s.counts["超序时进度"] == 0
+
+
+def test_end_to_end_on_the_wuhan_sample(tmp_path):
+    """A real workspace (xltools.yaml, master.xlsx from the sample) and collect-shaped data."""
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from tests.benchmarks.bench_summary import merged_round, write_merged
+    from xltools.cli import main
+    from xltools.workspace import init_workspace
+
+    from .conftest import SAMPLE
+
+    ws = init_workspace(tmp_path / "ws", SAMPLE / "plan.txt", SAMPLE / "units.xlsx")
+    master = ws.master()
+    q2 = ws.round("2023Q2")
+    data = merged_round(master, q2, seed=5)
+    write_merged(ws.reports("2023Q2"), data)
+    result = CliRunner().invoke(main, ["summary", "2023Q2", "-w", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    path = ws.reports("2023Q2") / f"{ws.title}2023年第二季度落实情况汇总.xlsx"
+    assert result.stdout.strip() == f"Wrote {path}"
+    figures = load_workbook(path)["总览"]
+    shown = {figures.cell(r, 1).value: figures.cell(r, 4).value for r in range(6, 18)}
+    assert shown["任务总数"] == len(master.tasks)
+    assert sum(
+        shown[s] for s in ("已完成", "超序时进度", "序时推进", "滞后", "未启动", "未报送")
+    ) == len(master.tasks)
+    missing = sum(1 for row in data["status"] if row[1] == "未报送")
+    right = {figures.cell(r, 6).value: figures.cell(r, 9).value for r in range(6, 15)}
+    assert (right["应报送单位"], right["未报送单位"]) == (len(data["status"]), missing)
