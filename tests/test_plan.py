@@ -1,5 +1,4 @@
 import datetime
-import time
 from pathlib import Path
 
 import pytest
@@ -637,7 +636,8 @@ def test_numbers_of_labels():
     ]
 
 
-def test_5000_tasks_parse_fast():
+def test_5000_tasks_numbered_per_direction_keep_unique_ids():
+    # Speed is measured in tests/benchmarks/bench_import.py, not here.
     lines = ["某市重点工作任务分解方案"]
     for section in range(1, 6):
         lines.append(f"{'一二三四五'[section - 1]}、第{section}部分")
@@ -650,13 +650,9 @@ def test_5000_tasks_parse_fast():
                     "(牵头单位:市发改委;责任单位:市财政局、科技局,江汉、硚口区人民政府,各区人民政府)"
                 )
     text = "\n".join(lines)
-    started = time.perf_counter()
     plan = parse_plan(text)
-    elapsed = time.perf_counter() - started
     assert len(plan.tasks) == 5000 == len({t.id for t in plan.tasks})
     assert plan.tasks[-1].id == "5-10-100"
-    # about 0.3 s alone; the bound leaves room for a busy machine and catches quadratic slips
-    assert elapsed < 3.0, f"5,000 tasks took {elapsed:.2f} s"
 
 
 def numbered_docx(path: Path, paragraphs: list[tuple[int | None, str]]) -> Path:
