@@ -72,6 +72,7 @@ def _style(chart, title: str, *, legend: str | None = "bottom") -> None:
 
 def _status_chart(wb, data: _Data, summary: Summary):
     rows = [[s, summary.counts[s]] for s in ALL_STATUSES if summary.counts[s]]
+    total = sum(r[1] for r in rows) or 1
     first, last = data.table(["完成状态", "任务数"], rows)
     chart = wb.add_chart({"type": "doughnut"})
     chart.add_series(
@@ -80,7 +81,15 @@ def _status_chart(wb, data: _Data, summary: Summary):
             "categories": data.ref(first, last, 0),
             "values": data.ref(first, last, 1),
             "points": [{"fill": {"color": STATUS_COLOURS[r[0]]}} for r in rows],
-            "data_labels": {"value": True, "percentage": True, "separator": "\n", "font": _FONT},
+            # Labels of thin slices would overlap their neighbours; the legend and 总览's table
+            # carry those figures.
+            "data_labels": {
+                "value": True,
+                "percentage": True,
+                "separator": "\n",
+                "font": _FONT,
+                "custom": [{"delete": True} if r[1] < 0.04 * total else None for r in rows],
+            },
         }
     )
     chart.set_hole_size(45)

@@ -348,12 +348,15 @@ def _task_rows(master: Master, lines: list[Line], raw_rows, due, rules, past) ->
     info: dict[str, dict] = {}
     for row in raw_rows:
         info.setdefault(_text(row.get("编号")), row)
+    rank = {u.name: n for n, u in enumerate(master.units)}
     by_id = {t.id: t for t in master.tasks}
     # Tasks in the master's order; any the merged data has beyond it (an older master) after.
     order = [*by_id, *(i for i in grouped if i not in by_id)]
     tasks = []
     for task_id in dict.fromkeys(order):
         t, row, task_lines = by_id.get(task_id), info.get(task_id, {}), grouped.get(task_id, [])
+        # Lead units first, then as 单位名录 lists them (collect sorts by recipient).
+        task_lines.sort(key=lambda x: (x.role != LEAD, rank.get(x.unit, len(rank)), x.unit))
         status, progress, leads = lead_status(task_lines)
         light, reason = _status_light(status, due, rules)
         reasons = [reason] if reason else []
