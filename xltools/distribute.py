@@ -11,7 +11,6 @@ a cycle of hosts stops the work before anything is written. The layout of each w
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import tempfile
@@ -397,8 +396,7 @@ def _write_all(specs: Sequence[BookSpec], temp: Path, progress: Progress | None)
         return hashes
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    size = max(1, math.ceil(total / (workers * 4)))
-    chunks = [list(range(i, min(i + size, total))) for i in range(0, total, size)]
+    chunks = _balanced_chunks(specs, workers * 4)
     hashes: list[str] = [""] * total
     done = 0
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -414,6 +412,20 @@ def _write_all(specs: Sequence[BookSpec], temp: Path, progress: Progress | None)
             if progress:
                 progress(done, total, specs[chunk[-1]].recipient)
     return hashes
+
+
+def _balanced_chunks(specs: Sequence[BookSpec], count: int) -> list[list[int]]:
+    """Spec indexes in ``count`` chunks of about equal work, heaviest chunk first: a district's
+    workbook can hold 50 times the rows of a bureau's, and contiguous chunks would leave a core idle."""
+    weight = [len(s.rows) + len(s.targets) + 20 for s in specs]  # 20: a workbook's fixed cost
+    chunks: list[list[int]] = [[] for _ in range(min(count, len(specs)))]
+    loads = [0] * len(chunks)
+    for i in sorted(range(len(specs)), key=lambda i: (-weight[i], i)):
+        lightest = loads.index(min(loads))
+        chunks[lightest].append(i)
+        loads[lightest] += weight[i]
+    order = sorted(range(len(chunks)), key=lambda c: -loads[c])
+    return [chunks[c] for c in order if chunks[c]]
 
 
 def _write_chunk(specs: list[BookSpec], temp: str) -> list[str]:

@@ -255,7 +255,8 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     ws = wb.add_worksheet(SHEET_TASKS)
     form = spec.form
     fixed: list[tuple[str, float]] = [("编号", 8), ("角色", 6)]
-    if spec.hosted:
+    hosted = bool(spec.hosted)
+    if hosted:
         fixed.append(("单位", 14))
     fixed += [("牵头单位", 14), ("任务内容", 44)]
     columns = [*fixed, *((f.label, f.width) for f in form.task_fields)]
@@ -266,7 +267,7 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     first_input = len(fixed)
     previous = spec.previous.get("tasks", {}) if spec.previous else {}
     for r, row in enumerate(spec.rows, start=1):
-        values = [row.task, row.role, *([row.unit] if spec.hosted else []), row.leads, row.text]
+        values = [row.task, row.role, *([row.unit] if hosted else []), row.leads, row.text]
         for c, value in enumerate(values):
             style = "locked_center" if c < 2 else "locked"
             write_cell(ws, r, c, value, fmt[style])
