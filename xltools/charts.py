@@ -7,7 +7,7 @@ each chart is placed on whole rows of a fixed height so that a manual page break
 from __future__ import annotations
 
 from xltools.excel import BODY_FONT, TITLE_FONT, print_setup, write_cell
-from xltools.summary_calc import ALL_STATUSES, UNREPORTED, Summary
+from xltools.summary import ALL_STATUSES, UNREPORTED, Summary
 
 DATA_SHEET = "图表数据"
 COLUMNS = 10

@@ -17,27 +17,153 @@ from pathlib import Path
 
 from xltools.errors import WorkbookError, WorkspaceError
 from xltools.model import Master
-from xltools.summary_calc import (
-    STATUSES,
-    UNREPORTED,
-    Summary,
-    calculate,
-)
 from xltools.text import clean
 
 __all__ = [
+    "ALL_STATUSES",
     "STATUSES",
     "UNREPORTED",
+    "Line",
     "MergedData",
     "Rules",
     "Summary",
+    "TargetRow",
+    "TaskRow",
+    "UnitRow",
     "compute_summary",
     "make_summary",
     "progress_due",
     "read_merged",
-    "summary_pdf",
     "summary_name",
+    "summary_pdf",
 ]
+
+# Worst first: a task with several lead units takes the worst status any of them reported.
+STATUSES = ("已完成", "超序时进度", "序时推进", "滞后", "未启动")
+UNREPORTED = "未报送"
+ALL_STATUSES = (*STATUSES, UNREPORTED)
+BEHIND = ("滞后", "未启动")
+ON_TRACK = ("已完成", "超序时进度", "序时推进")
+LIGHTS = ("红", "黄", "绿")
+RANK = {"未启动": 0, "滞后": 1, "序时推进": 2, "超序时进度": 3, "已完成": 4}
+LIGHT_RANK = {"红": 0, "黄": 1, "绿": 2, "": 3}
+ADOPTED = "已采用"
+LEAD, PARTNER = "牵头", "配合"
+
+
+@dataclass
+class Line:
+    """One unit's row for one task, as collect merged it."""
+
+    task_id: str
+    unit: str
+    role: str
+    state: str  # 数据状态: 已采用 / 退回修改 / 未报送
+    status: str  # 完成状态, or 未报送 when the unit's data was not adopted
+    progress: float | None
+    note: str = ""
+    issues: str = ""
+    next_steps: str = ""
+    coordination: str = ""
+    flags: list[str] = field(default_factory=list)
+    numbers_light: str = ""  # the light the numbers alone give, where they contradict the status
+
+
+@dataclass
+class TaskRow:
+    """One task of the summary: its lead units' status and light, and every unit's line."""
+
+    id: str
+    section: str
+    direction: str
+    category: str
+    text: str
+    leads: str
+    status: str
+    progress: float | None
+    note: str
+    issues: str
+    next_steps: str
+    coordination: str
+    light: str
+    reasons: list[str]
+    lines: list[Line]
+
+
+@dataclass
+class TargetRow:
+    """One target with what was achieved so far and its light."""
+
+    task_id: str
+    phrase: str
+    value: float | None
+    measure: str
+    kind: str
+    comparison: str
+    reporters: str
+    achieved: float | None
+    share: float | None
+    due: float | None  # 序时进度 for cumulative targets; None for levels, compared as they stand
+    light: str
+    note: str
+
+
+@dataclass
+class UnitRow:
+    """One unit's figures."""
+
+    name: str
+    led: int
+    shared: int
+    statuses: dict[str, int]
+    targets_behind: int
+    reporting: str  # 按时 / 逾期 / 未报送
+    errors: int
+    warnings: int
+
+
+@dataclass
+class Summary:
+    """Everything the report shows, computed from one round's merged data."""
+
+    title: str
+    key: str
+    period: str
+    date: dt.date
+    due: float
+    counts: dict[str, int]
+    lights: dict[str, int]
+    tasks: list[TaskRow]
+    targets: list[TargetRow]
+    by_section: list[tuple[str, dict[str, int]]]
+    by_direction: list[tuple[str, dict[str, int]]]
+    by_category: list[tuple[str, dict[str, int]]]
+    units: list[UnitRow]
+    ranking: list[tuple[str, int, int, float]]  # unit, tasks led, behind, share behind
+    reporting: dict[str, int]  # 应报送, 已报送, 按时, 逾期, 未报送
+    missing: list[dict[str, object]]
+    coordination: list[tuple[TaskRow, Line]]
+    trend: list[tuple[str, dict[str, int]]]
+    problems: dict[str, int]  # 错误, 警告
+
+    @property
+    def total(self) -> int:
+        return len(self.tasks)
+
+    @property
+    def behind(self) -> list[TaskRow]:
+        """Tasks for the 通报: red first, then yellow, in task order."""
+        flagged = [t for t in self.tasks if t.light in ("红", "黄")]
+        return sorted(flagged, key=lambda t: LIGHT_RANK[t.light])
+
+    @property
+    def flagged(self) -> int:
+        """Tasks whose self-reported status contradicts their numbers."""
+        return sum(1 for t in self.tasks if any(line.flags for line in t.lines))
+
+    def share(self, status: str) -> float:
+        return self.counts.get(status, 0) / self.total if self.total else 0.0
+
 
 MERGED_FILE = "汇总数据.xlsx"
 STATUS_FILE = "报送情况.xlsx"
@@ -210,6 +336,8 @@ def compute_summary(
     those in ``merged``; ``history`` is this year's earlier rounds as ``(Round, MergedData)``,
     oldest first; ``rules`` defaults to `Rules()`.
     """
+    from xltools.summary_calc import calculate
+
     return calculate(
         master,
         key=str(round.key),

@@ -6,139 +6,30 @@ and needs no heavy import. `calculate` is called through `summary.compute_summar
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
 from xltools.model import LIST_SEP, Master
+from xltools.summary import (
+    ADOPTED,
+    ALL_STATUSES,
+    BEHIND,
+    LEAD,
+    LIGHT_RANK,
+    LIGHTS,
+    ON_TRACK,
+    RANK,
+    STATUSES,
+    UNREPORTED,
+    Line,
+    Summary,
+    TargetRow,
+    TaskRow,
+    UnitRow,
+)
 from xltools.text import clean, squash
 
-# Worst first: a task with several lead units takes the worst status any of them reported.
-STATUSES = ("已完成", "超序时进度", "序时推进", "滞后", "未启动")
-UNREPORTED = "未报送"
-ALL_STATUSES = (*STATUSES, UNREPORTED)
-BEHIND = ("滞后", "未启动")
-ON_TRACK = ("已完成", "超序时进度", "序时推进")
-LIGHTS = ("红", "黄", "绿")
-_RANK = {"未启动": 0, "滞后": 1, "序时推进": 2, "超序时进度": 3, "已完成": 4}
-_LIGHT_RANK = {"红": 0, "黄": 1, "绿": 2, "": 3}
+# Answers that mean "nothing to coordinate".
 _NOTHING = {"", "无", "暂无", "没有", "无。", "暂无。", "/", "-", "—", "无需协调", "不涉及"}
-ADOPTED = "已采用"
-LEAD, PARTNER = "牵头", "配合"
-
-
-@dataclass
-class Line:
-    """One unit's row for one task, as collect merged it."""
-
-    task_id: str
-    unit: str
-    role: str
-    state: str  # 数据状态: 已采用 / 退回修改 / 未报送
-    status: str  # 完成状态, or 未报送 when the unit's data was not adopted
-    progress: float | None
-    note: str = ""
-    issues: str = ""
-    next_steps: str = ""
-    coordination: str = ""
-    flags: list[str] = field(default_factory=list)
-    numbers_light: str = ""  # the light the numbers alone give, where they contradict the status
-
-
-@dataclass
-class TaskRow:
-    """One task of the summary: its lead units' status and light, and every unit's line."""
-
-    id: str
-    section: str
-    direction: str
-    category: str
-    text: str
-    leads: str
-    status: str
-    progress: float | None
-    note: str
-    issues: str
-    next_steps: str
-    coordination: str
-    light: str
-    reasons: list[str]
-    lines: list[Line]
-
-
-@dataclass
-class TargetRow:
-    """One target with what was achieved so far and its light."""
-
-    task_id: str
-    phrase: str
-    value: float | None
-    measure: str
-    kind: str
-    comparison: str
-    reporters: str
-    achieved: float | None
-    share: float | None
-    due: float | None  # 序时进度 for cumulative targets; None for levels, compared as they stand
-    light: str
-    note: str
-
-
-@dataclass
-class UnitRow:
-    """One unit's figures."""
-
-    name: str
-    led: int
-    shared: int
-    statuses: dict[str, int]
-    targets_behind: int
-    reporting: str  # 按时 / 逾期 / 未报送
-    errors: int
-    warnings: int
-
-
-@dataclass
-class Summary:
-    """Everything the report shows, computed from one round's merged data."""
-
-    title: str
-    key: str
-    period: str
-    date: dt.date
-    due: float
-    counts: dict[str, int]
-    lights: dict[str, int]
-    tasks: list[TaskRow]
-    targets: list[TargetRow]
-    by_section: list[tuple[str, dict[str, int]]]
-    by_direction: list[tuple[str, dict[str, int]]]
-    by_category: list[tuple[str, dict[str, int]]]
-    units: list[UnitRow]
-    ranking: list[tuple[str, int, int, float]]  # unit, tasks led, behind, share behind
-    reporting: dict[str, int]  # 应报送, 已报送, 按时, 逾期, 未报送
-    missing: list[dict[str, object]]
-    coordination: list[tuple[TaskRow, Line]]
-    trend: list[tuple[str, dict[str, int]]]
-    problems: dict[str, int]  # 错误, 警告
-
-    @property
-    def total(self) -> int:
-        return len(self.tasks)
-
-    @property
-    def behind(self) -> list[TaskRow]:
-        """Tasks for the 通报: red first, then yellow, in task order."""
-        flagged = [t for t in self.tasks if t.light in ("红", "黄")]
-        return sorted(flagged, key=lambda t: _LIGHT_RANK[t.light])
-
-    @property
-    def flagged(self) -> int:
-        """Tasks whose self-reported status contradicts their numbers."""
-        return sum(1 for t in self.tasks if any(line.flags for line in t.lines))
-
-    def share(self, status: str) -> float:
-        return self.counts.get(status, 0) / self.total if self.total else 0.0
 
 
 def _text(value) -> str:
@@ -196,7 +87,7 @@ def read_lines(rows, due: float, rules) -> list[Line]:
 def _check(line: Line, due: float, rules) -> None:
     """Flag a self-reported status its own progress figure contradicts."""
     p = line.progress
-    if p is None or line.status not in _RANK:
+    if p is None or line.status not in RANK:
         return
     due_pct = due * 100
     if line.status == "已完成" and p < rules.done_min_progress:
@@ -214,10 +105,10 @@ def _check(line: Line, due: float, rules) -> None:
 def lead_status(lines: list[Line]) -> tuple[str, float | None, list[Line]]:
     """A task's status is its lead unit's; with several leads, the worst any of them reported."""
     leads = [line for line in lines if line.role == LEAD] or lines
-    reported = [line for line in leads if line.status in _RANK]
+    reported = [line for line in leads if line.status in RANK]
     if not reported:
         return UNREPORTED, None, leads
-    worst = min(reported, key=lambda line: _RANK[line.status])
+    worst = min(reported, key=lambda line: RANK[line.status])
     values = [line.progress for line in reported if line.progress is not None]
     return worst.status, (min(values) if values else None), leads
 
@@ -242,7 +133,7 @@ def _status_light(status: str, due: float, rules) -> tuple[str, str]:
 
 
 def _worse(a: str, b: str) -> str:
-    return a if _LIGHT_RANK[a] <= _LIGHT_RANK[b] else b
+    return a if LIGHT_RANK[a] <= LIGHT_RANK[b] else b
 
 
 def _target_light(kind: str, comparison: str, value, achieved, due: float, rules):
@@ -433,7 +324,7 @@ def _units(master, lines, tasks, targets, status_rows, problem_rows) -> list[Uni
                 led=len(led),
                 shared=len(own) - len(led),
                 statuses=dict(
-                    Counter(line.status if line.status in _RANK else UNREPORTED for line in led)
+                    Counter(line.status if line.status in RANK else UNREPORTED for line in led)
                 ),
                 targets_behind=len(behind),
                 reporting=_reporting_of(master, name, own, reporting),

@@ -10,7 +10,7 @@ import math
 from pathlib import Path
 
 from xltools.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup, write_cell
-from xltools.summary_calc import ALL_STATUSES, LEAD, STATUSES, UNREPORTED, Summary
+from xltools.summary import ALL_STATUSES, LEAD, STATUSES, UNREPORTED, Summary
 
 SHEETS = (
     "总览",
