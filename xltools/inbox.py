@@ -218,6 +218,21 @@ def _read_values(data: bytes) -> tuple[dict[str, list[list]], dict[str, list]]:
 
 
 _CORE = ("docProps/core.xml", "meta.xml")
+# The XML parts a parser reads (calamine: workbook, sheets, strings, styles, relations; defusedxml:
+# core/custom properties); a DTD in any of them refuses the file. Themes and the like are never read.
+_PARSED = (
+    "xl/workbook.xml",
+    "xl/_rels/",
+    "_rels/",
+    "xl/worksheets/sheet",
+    "xl/sharedStrings.xml",
+    "xl/styles.xml",
+    "docProps/core.xml",
+    "docProps/custom.xml",
+    "content.xml",
+    "styles.xml",
+    "meta.xml",
+)
 _BOOK = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?<!/)>(?:(?!</c>).){0,200}?<f[ >/]', re.S)
 
@@ -235,7 +250,7 @@ def _inspect_package(
             if refusal:
                 return refusal, None, {}
             for info in infos:
-                if not info.filename.endswith((".xml", ".rels")):
+                if not info.filename.startswith(_PARSED):
                     continue
                 keep = info.filename in _CORE + _BOOK or info.filename.startswith(
                     "xl/worksheets/sheet"
