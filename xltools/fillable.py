@@ -237,7 +237,10 @@ def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
         )
     if spec.targets:
         labels = "、".join(f.label for f in spec.form.target_fields)
-        steps.append(f"请在“{SHEET_TARGETS}”工作表填写本单位牵头任务中各项指标的{labels}。")
+        steps.append(
+            f"请在“{SHEET_TARGETS}”工作表填写本单位牵头任务中各项指标的{labels}"
+            "(截至本期末的累计数,计量单位与目标值相同;比率、水平类指标填当前达到的数值)。"
+        )
     if spec.form.unit_fields:
         labels = "、".join(f.label for f in spec.form.unit_fields)
         steps.append(f"请在“{SHEET_UNIT}”工作表填写{labels}。")
