@@ -261,7 +261,8 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     hosted = bool(spec.hosted)
     if hosted:
         fixed.append(("单位", 14))
-    fixed += [("牵头单位", 14), ("任务内容", 44)]
+    # Narrow enough that a landscape A4 page, fitted to width, still prints at about 70 %.
+    fixed += [("牵头单位", 12), ("任务内容", 40)]
     columns = [*fixed, *((f.label, f.width) for f in form.task_fields)]
     for c, (label, width) in enumerate(columns):
         ws.write_string(0, c, label, fmt["header"])
@@ -275,7 +276,7 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
             style = "locked_center" if c < 2 else "locked"
             write_cell(ws, r, c, value, fmt[style])
         answers = previous.get((row.task, row.unit), {})
-        cells = [(row.text, 44), (row.leads, 14)]
+        cells = [(row.text, 40), (row.leads, 12), *([(row.unit, 14)] if hosted else [])]
         for c, f in enumerate(form.task_fields, start=first_input):
             if not f.applies_to(row.role):
                 ws.write_blank(r, c, None, fmt["na"])
