@@ -52,14 +52,6 @@ class Assignment:
     recipient: str
     rows: tuple[Row, ...]
 
-    @property
-    def lead_count(self) -> int:
-        return sum(r.role == LEAD for r in self.rows)
-
-    @property
-    def partner_count(self) -> int:
-        return sum(r.role == PARTNER for r in self.rows)
-
 
 @dataclass
 class DistributeResult:
@@ -73,10 +65,12 @@ class DistributeResult:
 
     @property
     def lead_rows(self) -> int:
+        """牵头 rows in all workbooks."""
         return sum(b["牵头任务数"] for b in self.books)
 
     @property
     def partner_rows(self) -> int:
+        """配合 rows in all workbooks."""
         return sum(b["配合任务数"] for b in self.books)
 
 
@@ -88,6 +82,7 @@ def assign(master: Master, source: str = "master.xlsx") -> list[Assignment]:
     expanded: dict[str, list[str]] = {}
 
     def units_of(owner: str, task: Task) -> list[str]:
+        """The directory units an owner stands for; an unknown owner is noted for the error."""
         owner = clean(owner)
         if owner not in expanded:
             members = master.members(owner)
