@@ -6,6 +6,8 @@ each chart is placed on whole rows of a fixed height so that a manual page break
 
 from __future__ import annotations
 
+import math
+
 from xltools.excel import BODY_FONT, TITLE_FONT, print_setup, write_cell
 from xltools.summary import ALL_STATUSES, UNREPORTED, Summary
 
@@ -16,6 +18,7 @@ PAGE_WIDTH = 890  # px: ten columns
 ROW_PX = 20  # the default row height (15 pt)
 PAGE_ROWS = 34  # rows of 20 px on the printable height of A4 landscape at PRINT_SCALE
 PRINT_SCALE = 85
+TREND_ROWS = 16
 STATUS_COLOURS = {
     "已完成": "#2E7D32",
     "超序时进度": "#66BB6A",
@@ -70,6 +73,18 @@ def _style(chart, title: str, *, legend: str | None = "bottom") -> None:
     chart.set_chartarea({"border": {"color": "#BFBFBF"}})
 
 
+def _segment_labels(rows: list[list], col: int, room: int, need: int = 16) -> dict:
+    """Value labels of one stacked series, none on a segment too thin to hold a number: ``room``
+    is the plot's length in px along the values (the axis runs to about 1.15 × the widest), ``need``
+    the px a number takes along it (across a bar, its width; up a column, its height).
+
+    A conditional number format (``[<9]"";0``) rather than deleted labels: LibreOffice honours
+    the format but not per-point deletion."""
+    widest = max((sum(r[1:]) for r in rows), default=0)
+    least = max(1, math.ceil(widest * 1.15 * need / max(room, 1)))
+    return {"value": True, "num_format": f'[<{least}]"";0', "font": {**_FONT, "color": "#FFFFFF"}}
+
+
 def _status_chart(wb, data: _Data, summary: Summary):
     rows = [[s, summary.counts[s]] for s in ALL_STATUSES if summary.counts[s]]
     total = sum(r[1] for r in rows) or 1
@@ -113,12 +128,8 @@ def _stacked(wb, data: _Data, table, title: str, label: str):
                 "values": data.ref(first, last, col),
                 "fill": {"color": STATUS_COLOURS[status]},
                 "gap": 60,
-                # Hide the zero labels of empty segments: format "0;;;" shows positives only.
-                "data_labels": {
-                    "value": True,
-                    "num_format": "0;;;",
-                    "font": {**_FONT, "color": "#FFFFFF"},
-                },
+                # No label on empty or thin segments ("0;;;" shows positives only).
+                "data_labels": _segment_labels(rows, col, PAGE_WIDTH - 220, need=12),
             }
         )
     # Categories top to bottom as in the table; the value axis stays at the bottom.
@@ -186,11 +197,7 @@ def _trend_chart(wb, data: _Data, summary: Summary):
                 "values": data.ref(first, last, col),
                 "fill": {"color": STATUS_COLOURS[status]},
                 "gap": 80,
-                "data_labels": {
-                    "value": True,
-                    "num_format": "0;;;",
-                    "font": {**_FONT, "color": "#FFFFFF"},
-                },
+                "data_labels": _segment_labels(rows, col, TREND_ROWS * ROW_PX - 130),
             }
         )
     chart.set_x_axis({"num_font": _FONT})
@@ -273,7 +280,7 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
     else:
         blocks.append(("本期没有完成状态为滞后或未启动的牵头单位。", 2))
     if len(summary.trend) > 1:
-        blocks.append((_trend_chart(wb, data, summary), 14))
+        blocks.append((_trend_chart(wb, data, summary), TREND_ROWS))
     else:
         blocks.append(("本年度此前各期尚无汇总数据,趋势图自下期起显示。", 2))
     # Every later page is PAGE_ROWS rows; each block goes on the first page with room for it,
