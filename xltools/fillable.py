@@ -138,6 +138,7 @@ def write_book(spec: BookSpec, path: Path) -> str:
 
 
 def _formats(wb) -> dict:
+    # Top-aligned: long task texts and answers read from their first line.
     base = {
         "font_name": BODY_FONT,
         "font_size": 11,
@@ -171,7 +172,7 @@ def _formats(wb) -> dict:
                 "valign": "vcenter",
                 "bg_color": "#D9E1F2",
             }
-        ),  # fmt: skip
+        ),
         "label": wb.add_format(
             {**base, "font_name": TITLE_FONT, "bold": True, "valign": "vcenter"}
         ),
