@@ -437,6 +437,7 @@ def test_report_file_name_and_sheets(report, workspace):
     overview = wb["总览"]
     assert overview["A1"].value == f"{TITLE}2023年第二季度落实情况汇总"
     assert "序时进度50%" in overview["A2"].value and "2023年07月26日" in overview["A2"].value
+    assert overview["A2"].value.startswith("编制单位:市政府督查室")
     figures = {overview.cell(r, 1).value: overview.cell(r, 4).value for r in range(6, 18)}
     assert figures["任务总数"] == 10 and figures["滞后"] == 2 and figures["红灯"] == 4
     assert figures["自报状态与进度不符"] == 2

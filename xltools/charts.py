@@ -259,6 +259,8 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
     ws.merge_range(0, 0, 0, COLUMNS - 1, title, fmt["sheet_title"])
     ws.set_row(0, 30)
     note = f"统计期:{summary.period}(序时进度{summary.due:.0%})    编制日期:{summary.date:%Y年%m月%d日}"
+    if summary.office:
+        note = f"编制单位:{summary.office}    {note}"
     ws.merge_range(1, 0, 1, COLUMNS - 1, note, fmt["subtitle"])
     row = _key_figures(ws, fmt, summary)
     # Page one: the figures, then status share and reporting side by side.

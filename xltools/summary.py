@@ -145,6 +145,7 @@ class Summary:
     coordination: list[tuple[TaskRow, Line]]
     trend: list[tuple[str, dict[str, int]]]
     problems: dict[str, int]  # 错误, 警告
+    office: str = ""  # who compiled it (the workspace's office)
 
     @property
     def total(self) -> int:
@@ -328,6 +329,7 @@ def compute_summary(
     rules: Rules | None = None,
     *,
     title: str = "",
+    office: str = "",
     today: dt.date | None = None,
 ) -> Summary:
     """The figures and tables of one round's summary (pure: nothing is read or written).
@@ -338,7 +340,7 @@ def compute_summary(
     """
     from xltools.summary_calc import calculate
 
-    return calculate(
+    summary = calculate(
         master,
         key=str(round.key),
         period=str(getattr(round, "name", "") or round.key),
@@ -355,6 +357,8 @@ def compute_summary(
         title=title,
         today=today or dt.date.today(),
     )
+    summary.office = office
+    return summary
 
 
 def summary_name(title: str, period: str) -> str:
@@ -409,6 +413,7 @@ def make_summary(
         history=history,
         rules=rules,
         title=workspace.title,
+        office=getattr(workspace, "office", ""),
         today=today,
     )
     target = reports / summary_name(workspace.title, summary.period)
