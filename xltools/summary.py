@@ -38,13 +38,14 @@ __all__ = [
     "summary_pdf",
 ]
 
-# Worst first: a task with several lead units takes the worst status any of them reported.
+# The statuses of the quarterly form, best first, as the report lists them.
 STATUSES = ("已完成", "超序时进度", "序时推进", "滞后", "未启动")
 UNREPORTED = "未报送"
 ALL_STATUSES = (*STATUSES, UNREPORTED)
 BEHIND = ("滞后", "未启动")
 ON_TRACK = ("已完成", "超序时进度", "序时推进")
 LIGHTS = ("红", "黄", "绿")
+# Worst first: a task with several lead units takes the worst status any of them reported.
 RANK = {"未启动": 0, "滞后": 1, "序时推进": 2, "超序时进度": 3, "已完成": 4}
 LIGHT_RANK = {"红": 0, "黄": 1, "绿": 2, "": 3}
 ADOPTED = "已采用"
@@ -59,7 +60,7 @@ class Line:
     unit: str
     role: str
     state: str  # 数据状态: 已采用 / 退回修改 / 未报送
-    status: str  # 完成状态, or 未报送 when the unit's data was not adopted
+    status: str  # 完成状态; 未报送 when the data was not adopted; "" when a partner gave none
     progress: float | None
     note: str = ""
     issues: str = ""
