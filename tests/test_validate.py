@@ -110,3 +110,23 @@ def test_late_and_superseded(ws, tmp_path):
     result = collect_inbox(inbox, ctx, DUE)
     line = next(s for s in result.status if s.unit == "市商务局")
     assert (line.file, line.timeliness, line.superseded) == ("a.xlsx", "逾期", ("b/市商务局.xlsx",))
+
+
+def test_a_cell_formatted_as_percent_holds_a_fraction(ws, tmp_path):
+    def percent(wb):
+        sheet = wb["填报表"]
+        cell = sheet.cell(2, col(sheet, "完成进度(%)"))
+        cell.value, cell.number_format = 0.4, "0%"  # what Excel stores when a user types 40%
+
+    result = check_one(ws, tmp_path, edit=percent)
+    assert result.rows() == []
+    assert result.submissions["市商务局"].answers[("2-3", "市商务局")]["progress"] == 40
+
+
+def test_a_bare_fraction_in_a_number_cell_is_ambiguous(ws, tmp_path):
+    result = check_one(
+        ws,
+        tmp_path,
+        rows={("2-3", "牵头"): {"完成状态": "序时推进", "完成进度(%)": 0.4, "本期工作进展": "x"}},
+    )
+    assert result.rows("cell", "code") == [("F2", "ambiguous-percent")]

@@ -56,6 +56,8 @@ class Returned:
     )  # sheet -> merged ranges ((row, col), (row, col)), 0-based
     # sheet -> cells holding a formula (xlsx/xlsm; calamine gives their cached values)
     formulas: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # sheet -> cells formatted as a percentage (xlsx/xlsm): their 0.5 means 50 %
+    percents: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def properties(self) -> dict[str, str]:
@@ -146,9 +148,9 @@ def _read_one(
             )
         )
         return
-    saved, formulas = None, {}
+    saved, formulas, percents = None, {}, {}
     if data.startswith(_ZIP):
-        refusal, saved, formulas = _inspect_package(data, name, limits)
+        refusal, saved, formulas, percents = _inspect_package(data, name, limits)
         if refusal:
             inbox.problems.append(refusal)
             return
@@ -190,6 +192,7 @@ def _read_one(
             saved=saved,
             kind=suffix.lstrip("."),
             formulas=formulas,
+            percents=percents,
             sheets=sheets,
             merged=merged,
         )
@@ -239,22 +242,25 @@ _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?<!/)>(?:(?!</c>).){0,
 
 def _inspect_package(
     data: bytes, name: str, limits: Limits
-) -> tuple[Problem | None, datetime | None, dict[str, tuple[str, ...]]]:
+) -> tuple[Problem | None, datetime | None, dict, dict]:
     """One pass over an .xlsx/.ods package: refuse a zip bomb or XML with a DTD (entity attacks),
-    and find the saved time and the cells holding formulas (whose cached values calamine gives)."""
+    and find the saved time, the cells holding formulas (calamine gives their cached values) and
+    the cells formatted as percentages."""
     parts: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             refusal = _zip_refusal(infos, name, limits)
             if refusal:
-                return refusal, None, {}
+                return refusal, None, {}, {}
             for info in infos:
                 if not info.filename.startswith(_PARSED):
                     continue
-                keep = info.filename in _CORE + _BOOK or info.filename.startswith(
-                    "xl/worksheets/sheet"
-                )
+                keep = info.filename in (
+                    *_CORE,
+                    *_BOOK,
+                    "xl/styles.xml",
+                ) or info.filename.startswith("xl/worksheets/sheet")
                 if keep:
                     text = zf.read(info)  # zipfile never yields more than the declared size
                 else:
@@ -269,6 +275,7 @@ def _inspect_package(
                         ),
                         None,
                         {},
+                        {},
                     )
                 if keep:
                     parts[info.filename] = text
@@ -281,8 +288,37 @@ def _inspect_package(
             ),
             None,
             {},
+            {},
         )
-    return None, _saved_time(parts), _formulas(parts)
+    return None, _saved_time(parts), _formulas(parts), _percent_cells(parts)
+
+
+def _cells_by_sheet(parts: dict[str, bytes], having: dict[str, bytes], pattern, keep=None):
+    """Sheet name -> cells matching ``pattern`` in the sheet parts ``having`` (part -> XML)."""
+    if not having or not all(b in parts for b in _BOOK):
+        return {}
+    from defusedxml.ElementTree import fromstring
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book, rels = fromstring(parts[_BOOK[0]]), fromstring(parts[_BOOK[1]])
+    except Exception:  # these only refine warnings; an odd package must not stop the reading
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    found = {}
+    for sheet in book.iter(f"{ns}sheet"):
+        target = targets.get(sheet.get(rel), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part in having:
+            cells = tuple(
+                m.group(1).decode()
+                for m in pattern.finditer(having[part])
+                if keep is None or keep(m)
+            )
+            if cells:
+                found[sheet.get("name")] = cells
+    return found
 
 
 def _formulas(parts: dict[str, bytes]) -> dict[str, tuple[str, ...]]:
@@ -292,26 +328,41 @@ def _formulas(parts: dict[str, bytes]) -> dict[str, tuple[str, ...]]:
         for p, x in parts.items()
         if p.startswith("xl/worksheets/") and (b"<f>" in x or b"<f " in x)
     }
-    if not having or not all(b in parts for b in _BOOK):
+    return _cells_by_sheet(parts, having, _FORMULA_CELL)
+
+
+_STYLED_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\ss="([0-9]+)"')
+_PERCENT_FORMATS = {9, 10}  # built-in 0% and 0.00%
+
+
+def _percent_cells(parts: dict[str, bytes]) -> dict[str, tuple[str, ...]]:
+    """Sheet name -> cells formatted as a percentage (typing ``50%`` in Excel stores 0.5 so)."""
+    styles = parts.get("xl/styles.xml")
+    if not styles:
         return {}
     from defusedxml.ElementTree import fromstring
 
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     try:
-        book, rels = fromstring(parts[_BOOK[0]]), fromstring(parts[_BOOK[1]])
-    except Exception:  # formulas only cause a warning; an odd package must not stop the reading
+        root = fromstring(styles)
+    except Exception:  # only refines a warning
         return {}
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    found = {}
-    for sheet in book.iter(f"{ns}sheet"):
-        target = targets.get(sheet.get(rel), "")
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        if part in having:
-            cells = tuple(m.group(1).decode() for m in _FORMULA_CELL.finditer(having[part]))
-            if cells:
-                found[sheet.get("name")] = cells
-    return found
+    ids = set(_PERCENT_FORMATS)
+    for fmt in root.iter(f"{ns}numFmt"):
+        # a % outside quotes makes a percentage format ("0.0%", not "0.0\"%\"")
+        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
+        if "%" in code:
+            ids.add(int(fmt.get("numFmtId", -1)))
+    xfs = root.find(f"{ns}cellXfs")
+    styled = {
+        str(i).encode()
+        for i, xf in enumerate(xfs if xfs is not None else ())
+        if int(xf.get("numFmtId", 0)) in ids
+    }
+    if not styled:
+        return {}
+    having = {p: x for p, x in parts.items() if p.startswith("xl/worksheets/")}
+    return _cells_by_sheet(parts, having, _STYLED_CELL, lambda m: m.group(2) in styled)
 
 
 def _zip_refusal(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> Problem | None:

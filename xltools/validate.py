@@ -423,7 +423,8 @@ def _check_row(sub, sheet, r, row, heads, sent_row, form: Form, year: int) -> No
         cells[f.key] = cell_name(r, col)
         if not f.applies_to(role):
             continue
-        value, problem = normalise(f, raw, year=year)
+        fraction = cells[f.key] in sub.file.percents.get(sheet, ())
+        value, problem = normalise(f, raw, year=year, fraction=fraction)
         if problem:
             _add(sub, problem, cell=cells[f.key], field=f.label, **where)
         values[f.key] = value
@@ -547,7 +548,8 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
             col = heads.get(_header_key(f.label))
             if col is None:
                 continue
-            value, problem = normalise(f, _get(row, col), year=ctx.year)
+            fraction = cell_name(r, col) in sub.file.percents.get(sheet, ())
+            value, problem = normalise(f, _get(row, col), year=ctx.year, fraction=fraction)
             if problem:
                 _add(sub, problem, cell=cell_name(r, col), field=f.label, **where)
             elif value is None and f.required:
