@@ -8,8 +8,10 @@ Rules (what a clerk types and what we take):
 - integers: a number with a fraction -> ``not-an-integer``.
 - percents are stored 0–100: ``50``, ``50%``, ``50％``, ``五成`` and ``百分之五十`` all give 50.
   A bare number strictly between 0 and 1 (``0.5``) is ambiguous (0.5 % or 50 %): we take 50 and
-  warn ``ambiguous-percent``, unless the caller says the column holds fractions (a cell formatted as
-  a percentage stores 50 % as 0.5), when every bare number is multiplied by 100 without a warning.
+  warn ``ambiguous-percent``, unless the caller says the cell holds a fraction (in an .xlsx a cell
+  formatted as a percentage — what typing ``50%`` in Excel produces — stores 50 % as 0.5; the
+  inbox reads those formats), when the number is multiplied by 100 without a warning. An .xls or
+  .ods keeps its formats where we do not look, so there such a 0.5 is still warned.
 - bounds: below ``min`` or above ``max`` -> ``out-of-range``.
 - dates: a date or datetime cell; an Excel serial number; ``2023/6/30``, ``2023-6-30``,
   ``2023.6.30``, ``2023年6月30日``, ``20230630``; ``2023年6月底``/``2023年6月`` (last day of the month);
