@@ -1,5 +1,9 @@
 """Collect a round: read the inbox, identify and check every returned file, write the reports.
 
+A returned file is matched to a sent one by its embedded identity, or — when a unit retyped the
+form and lost it — by a unit name in its file name plus headers that look like the form (flagged
+``no-identity``); files of another workspace, round, form version or unit are refused.
+
 `collect(ws, round_key)` reads ``inbox/<round>/`` (never changing it), checks each file against the
 workbook sent to its unit (``outbox/<round>/``), keeps the newest file of each unit and writes
 ``reports/<round>/`` through a temporary folder: 汇总数据.xlsx, 问题清单.xlsx, 报送情况.xlsx and
@@ -8,6 +12,7 @@ workbook sent to its unit (``outbox/<round>/``), keeps the newest file of each u
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -16,10 +21,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 from xltools.errors import XltoolsError
-from xltools.identity import read_identity, read_properties
+from xltools.identity import Identity, read_identity, read_properties
 from xltools.inbox import Limits, Returned, scan
-from xltools.problems import ERROR, WARNING, Report
-from xltools.validate import Context, Sent, Submission, _unit_in_name, check, identify
+from xltools.problems import ERROR, WARNING, Problem, Report
+from xltools.text import squash
+from xltools.validate import Context, Sent, Submission, _find_table, check
 
 MANIFEST = "manifest.xlsx"
 
@@ -140,6 +146,135 @@ def collect_inbox(
         result.problems.append(problem)
     result.problems.sort(key=_order)
     return result
+
+
+def identify(returned: Returned, ctx: Context) -> tuple[str | None, Identity | None, list[Problem]]:
+    """Whose file this is (a recipient unit or None), its identity, and problems about that."""
+    place = {"file": returned.name}
+    # The hidden sheet is already read; the properties (a second copy) only when it is gone.
+    identity = read_identity(returned.sheets, {}) or read_identity({}, returned.properties)
+    named = _unit_in_name(returned.file_name, ctx.sent)
+    if identity is None:
+        if named and _find_table(returned.sheets, ctx.form) is not None:
+            return (
+                named,
+                None,
+                [
+                    Problem(
+                        "no-identity",
+                        WARNING,
+                        f"“{returned.file_name}”不是下发的原表(可能重新制作或复制过),已按文件名认定为{named}的报表;"
+                        "请今后在下发的工作簿上直接填写",
+                        unit=named,
+                        **place,
+                    )
+                ],
+            )
+        return None, None, [_unknown(returned)]
+    who = identity.unit
+    if identity.workspace != ctx.workspace:
+        return (
+            None,
+            identity,
+            [
+                _p(
+                    "other-workspace",
+                    f"“{returned.file_name}”是其他工作(另一套任务清单)下发的表格,不是本次的报表,请用本次下发的工作簿填报",
+                    who,
+                    **place,
+                )
+            ],
+        )
+    if identity.round != ctx.round:
+        return (
+            None,
+            identity,
+            [
+                _p(
+                    "other-round",
+                    f"“{returned.file_name}”是{identity.round}轮次的表格,不是本次({ctx.round})的报表,请用本次下发的工作簿重新填报",
+                    who,
+                    **place,
+                )
+            ],
+        )
+    if identity.form != ctx.form.name or identity.version < ctx.form.version:
+        return (
+            None,
+            identity,
+            [
+                _p(
+                    "old-form-version",
+                    f"“{returned.file_name}”是旧版表格(第{identity.version}版),请用本次下发的新版工作簿重新填报",
+                    who,
+                    **place,
+                )
+            ],
+        )
+    if who not in ctx.sent:
+        return (
+            None,
+            identity,
+            [
+                _p(
+                    "unknown-unit",
+                    f"“{returned.file_name}”属于“{who}”,但本次没有向该单位下发报表",
+                    who,
+                    **place,
+                )
+            ],
+        )
+    if named and named != who:
+        return (
+            None,
+            identity,
+            [
+                _p(
+                    "other-unit",
+                    f"“{returned.file_name}”的文件名是{named},但内容是下发给{who}的报表;请{named}用本单位的工作簿填报",
+                    named,
+                    **place,
+                )
+            ],
+        )
+    return who, identity, []
+
+
+def _p(code: str, message: str, unit: str, severity: str = ERROR, **where) -> Problem:
+    return Problem(code, severity, message, unit=unit, **where)
+
+
+def _unknown(returned: Returned) -> Problem:
+    return Problem(
+        "unknown-file",
+        ERROR,
+        f"无法识别“{returned.file_name}”是哪个单位的报表(没有下发时的标识,文件名中也没有单位名称),请核实后重新报送",
+        file=returned.name,
+    )
+
+
+def _unit_in_name(name: str, sent: dict[str, Sent]) -> str | None:
+    """The longest recipient unit name found in a file name (``市发改委-修改版(2).xlsx``)."""
+    plain = squash(name)
+    index = _name_index(tuple(sent))
+    found = [
+        unit
+        for i, char in enumerate(plain)
+        for key, unit in index.get(char, ())
+        if plain.startswith(key, i)
+    ]
+    return max(found, key=len) if found else None
+
+
+@functools.lru_cache(maxsize=8)
+def _name_index(units: tuple[str, ...]) -> dict[str, list[tuple[str, str]]]:
+    """Unit names by their first character, so a file name is matched in linear time."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for unit in units:
+        key = squash(unit)
+        if key:
+            index.setdefault(key[0], []).append((key, unit))
+    return index
 
 
 def _order(problem) -> tuple:

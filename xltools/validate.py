@@ -1,9 +1,8 @@
 """Check one returned workbook against what was sent to its unit and take its answers.
 
 What was sent is known from the outbox: each distributed workbook's embedded identity lists its
-rows (task, unit, role, fingerprint of the locked task text) and targets. A returned file is
-matched to a sent one by its own identity, or — when a unit retyped the form and lost it — by a
-unit name in the file name plus headers that look like the form (flagged ``no-identity``).
+rows (task, unit, role, fingerprint of the locked task text) and targets. Which unit a returned
+file belongs to is decided before (`xltools.collect.identify`).
 
 Rows are matched by task key (编号 and 单位), columns by header text, never by position, so
 inserted columns, re-sorted or deleted rows and renamed sheets are handled and reported.
@@ -13,11 +12,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 
 from xltools.forms import Form
-from xltools.identity import Identity, fingerprint, read_identity
+from xltools.identity import Identity, fingerprint
 from xltools.inbox import Returned
 from xltools.problems import ERROR, WARNING, Problem
 from xltools.text import squash
@@ -103,135 +101,6 @@ def cell_name(row: int, col: int) -> str:
 def _header_key(text: object) -> str:
     # Required-field markers and line breaks a unit or the writer may add around a label.
     return squash(text).strip("*＊").replace("(必填)", "")
-
-
-def identify(returned: Returned, ctx: Context) -> tuple[str | None, Identity | None, list[Problem]]:
-    """Whose file this is (a recipient unit or None), its identity, and problems about that."""
-    place = {"file": returned.name}
-    # The hidden sheet is already read; the properties (a second copy) only when it is gone.
-    identity = read_identity(returned.sheets, {}) or read_identity({}, returned.properties)
-    named = _unit_in_name(returned.file_name, ctx.sent)
-    if identity is None:
-        if named and _find_table(returned.sheets, ctx.form) is not None:
-            return (
-                named,
-                None,
-                [
-                    Problem(
-                        "no-identity",
-                        WARNING,
-                        f"“{returned.file_name}”不是下发的原表(可能重新制作或复制过),已按文件名认定为{named}的报表;"
-                        "请今后在下发的工作簿上直接填写",
-                        unit=named,
-                        **place,
-                    )
-                ],
-            )
-        return None, None, [_unknown(returned)]
-    who = identity.unit
-    if identity.workspace != ctx.workspace:
-        return (
-            None,
-            identity,
-            [
-                _p(
-                    "other-workspace",
-                    f"“{returned.file_name}”是其他工作(另一套任务清单)下发的表格,不是本次的报表,请用本次下发的工作簿填报",
-                    who,
-                    **place,
-                )
-            ],
-        )
-    if identity.round != ctx.round:
-        return (
-            None,
-            identity,
-            [
-                _p(
-                    "other-round",
-                    f"“{returned.file_name}”是{identity.round}轮次的表格,不是本次({ctx.round})的报表,请用本次下发的工作簿重新填报",
-                    who,
-                    **place,
-                )
-            ],
-        )
-    if identity.form != ctx.form.name or identity.version < ctx.form.version:
-        return (
-            None,
-            identity,
-            [
-                _p(
-                    "old-form-version",
-                    f"“{returned.file_name}”是旧版表格(第{identity.version}版),请用本次下发的新版工作簿重新填报",
-                    who,
-                    **place,
-                )
-            ],
-        )
-    if who not in ctx.sent:
-        return (
-            None,
-            identity,
-            [
-                _p(
-                    "unknown-unit",
-                    f"“{returned.file_name}”属于“{who}”,但本次没有向该单位下发报表",
-                    who,
-                    **place,
-                )
-            ],
-        )
-    if named and named != who:
-        return (
-            None,
-            identity,
-            [
-                _p(
-                    "other-unit",
-                    f"“{returned.file_name}”的文件名是{named},但内容是下发给{who}的报表;请{named}用本单位的工作簿填报",
-                    named,
-                    **place,
-                )
-            ],
-        )
-    return who, identity, []
-
-
-def _p(code: str, message: str, unit: str, severity: str = ERROR, **where) -> Problem:
-    return Problem(code, severity, message, unit=unit, **where)
-
-
-def _unknown(returned: Returned) -> Problem:
-    return Problem(
-        "unknown-file",
-        ERROR,
-        f"无法识别“{returned.file_name}”是哪个单位的报表(没有下发时的标识,文件名中也没有单位名称),请核实后重新报送",
-        file=returned.name,
-    )
-
-
-def _unit_in_name(name: str, sent: dict[str, Sent]) -> str | None:
-    """The longest recipient unit name found in a file name (``市发改委-修改版(2).xlsx``)."""
-    plain = squash(name)
-    index = _name_index(tuple(sent))
-    found = [
-        unit
-        for i, char in enumerate(plain)
-        for key, unit in index.get(char, ())
-        if plain.startswith(key, i)
-    ]
-    return max(found, key=len) if found else None
-
-
-@functools.lru_cache(maxsize=8)
-def _name_index(units: tuple[str, ...]) -> dict[str, list[tuple[str, str]]]:
-    """Unit names by their first character, so a file name is matched in linear time."""
-    index: dict[str, list[tuple[str, str]]] = {}
-    for unit in units:
-        key = squash(unit)
-        if key:
-            index.setdefault(key[0], []).append((key, unit))
-    return index
 
 
 def _find_table(sheets: dict[str, list[list]], form: Form, wanted: str = TASKS_SHEET, labels=None):
@@ -649,8 +518,3 @@ def _check_merged(sub: Submission) -> None:
             sheet=sheet,
             cell=first,
         )
-
-
-def on_time(saved, due: date) -> bool:
-    """Saved on or before the due date (office time)."""
-    return saved.date() <= due
