@@ -10,7 +10,7 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
-from xltools.excel import file_name, set_text, write_table
+from xltools.excel import BODY_FONT, TITLE_FONT, file_name, set_text, write_table
 from xltools.identity import fingerprint
 from xltools.model import Master
 from xltools.validate import Context, _find_table, _header_key, cell_name
@@ -205,7 +205,7 @@ def write_return(sub, ctx: Context, path: Path) -> Path:
     comment, and a 问题 sheet listing every problem — ready to send back for correction."""
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     sent = ctx.sent[sub.unit]
     outbox_file = _outbox_path(sub, ctx)
@@ -223,7 +223,9 @@ def write_return(sub, ctx: Context, path: Path) -> Path:
         ws[cell].comment = Comment("\n".join(texts), "督查室", width=300, height=120)
     ws = wb.create_sheet("问题", 0)
     headers = ("序号", "严重程度", "工作表", "单元格", "任务", "字段", "填写的值", "请修改")
-    bold = Font(bold=True, name="宋体")
+    bold = Font(bold=True, name=TITLE_FONT, size=11)
+    body = Font(name=BODY_FONT, size=11)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for c, h in enumerate(headers, start=1):
         ws.cell(1, c, h).font = bold
     for r, p in enumerate(sub.problems, start=2):
@@ -231,9 +233,18 @@ def write_return(sub, ctx: Context, path: Path) -> Path:
         for c, value in enumerate(
             (r - 1, p.severity, sheet, cell, p.task, p.field, p.value, p.message), start=1
         ):
-            set_text(ws.cell(r, c), value)
+            target = ws.cell(r, c)
+            set_text(target, value)
+            target.font, target.alignment = body, wrap
     for col, width in zip("ABCDEFGH", (6, 8, 10, 8, 8, 14, 20, 70), strict=True):
         ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddHeader.center.text = f"{sub.unit} 报表问题清单(请修改后重新报送)"
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     wb.active = 0
     wb.properties.modified = _FIXED
     wb.properties.created = _FIXED
