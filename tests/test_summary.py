@@ -450,17 +450,16 @@ def test_report_file_name_and_sheets(report, workspace):
 def test_charts_types_and_series(report):
     charts = chart_xml(report)
     kinds = [
-        re.search(r"<c:(\w+Chart)>", x)[1]
-        + (re.search(r'<c:barDir val="(\w+)"', x) or ["", " "])[1].strip()
+        (re.search(r"<c:(\w+)Chart>", x)[1], re.findall(r'<c:barDir val="(\w+)"', x))
         for x in charts
     ]
     assert kinds == [
-        "doughnutChart",
-        "barChartcol",
-        "barChartbar",
-        "barChartbar",
-        "barChartbar",
-        "barChartcol",
+        ("pie", []),  # status share
+        ("bar", ["col"]),  # reporting: on time, late, missing
+        ("bar", ["bar"]),  # status by 板块
+        ("bar", ["bar"]),  # status by 方向
+        ("bar", ["bar"]),  # lead units ranked by share behind
+        ("bar", ["col"]),  # the trend over the quarters
     ]
     # status share: one series over the six statuses present
     assert re.findall(r"<c:val><c:numRef><c:f>(.*?)</c:f>", charts[0]) == ["图表数据!$B$2:$B$7"]
