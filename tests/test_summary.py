@@ -541,6 +541,7 @@ def test_task_details_lines_lights_and_text_stays_text(workspace):
 
     lines = [list(row) for row in Q2_LINES]
     lines[0][FIELDS_AT + 2] = '=HYPERLINK("http://x")'  # the lead's 本期工作进展 of 1-1
+    lines[1][FIELDS_AT + 2] = "配合开展经济运行监测分析," * 12  # a partner's long 本期工作进展
     write_round(workspace.reports("2023Q2"), lines, Q2_TARGETS, Q2_STATUS, Q2_PROBLEMS)
     ws = load_workbook(make_summary(workspace, "2023Q2"))["任务明细"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
@@ -551,6 +552,8 @@ def test_task_details_lines_lights_and_text_stays_text(workspace):
     assert first[8] == "绿" and ws.cell(4, 9).fill.fgColor.rgb.endswith("00B050")
     # the partner's line follows, one outline level down
     assert rows[2][1:4] == ["配合单位", B, "已报送"] and ws.row_dimensions[5].outline_level == 1
+    # its row is tall enough to show all of it (LibreOffice keeps stored heights as they are)
+    assert ws.row_dimensions[5].height >= 14 * 8 and ws.row_dimensions[4].height < 30
     multi = next(i for i, r in enumerate(rows) if r[0] == "2-6")
     assert rows[multi][5] == "(见下方各牵头单位填报)"
     assert [r[2] for r in rows[multi + 1 : multi + 3]] == [C, D]
