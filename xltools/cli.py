@@ -431,8 +431,12 @@ def summary(round_key: str, pdf: bool, workspace: Path | None) -> None:
 
 
 @main.command()
-@click.argument("directory", required=False, default="xltools-demo", type=click.Path(path_type=Path))
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the simulated returns")
+@click.argument(
+    "directory", required=False, default="xltools-demo", type=click.Path(path_type=Path)
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the simulated returns"
+)
 @click.option("--pdf", is_flag=True, help="Also print each summary to PDF with LibreOffice")
 @click.option(
     "--libreoffice/--no-libreoffice",

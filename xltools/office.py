@@ -61,9 +61,13 @@ def convert(source: Path, fmt: str, outdir: Path, *, timeout: float = 180) -> Pa
                 env={**os.environ, "HOME": profile},
             )
         except subprocess.TimeoutExpired as exc:
-            raise OfficeError(f"{source.name}: LibreOffice did not finish in {timeout:.0f} s") from exc
+            raise OfficeError(
+                f"{source.name}: LibreOffice did not finish in {timeout:.0f} s"
+            ) from exc
     target = outdir / f"{source.stem}.{fmt}"
     if done.returncode != 0 or not target.exists():
         detail = (done.stderr or done.stdout).strip().splitlines()
-        raise OfficeError(f"{source.name}: LibreOffice could not convert it to {fmt}: {detail[-1] if detail else 'no output'}")
+        raise OfficeError(
+            f"{source.name}: LibreOffice could not convert it to {fmt}: {detail[-1] if detail else 'no output'}"
+        )
     return target
