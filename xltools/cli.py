@@ -84,6 +84,25 @@ def _count_line(master, report) -> str:
 
 
 _LEAD_HELP = "Who leads when an annotation names no lead: nobody named (explicit) or the first unit"
+# Options that `import` and `init` share: both read a plan into a master workbook.
+units_option = click.option(
+    "--units",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Unit directory to carry over (a workbook with a 单位名录 sheet)",
+)
+lead_option = click.option(
+    "--lead",
+    type=click.Choice(["explicit", "first"]),
+    default="explicit",
+    show_default=True,
+    help=_LEAD_HELP,
+)
+
+
+def _echo_import(master, report, plan: Path, suffix: str = "") -> None:
+    """What an import found: its problems on stderr, then the counts on stdout."""
+    _echo_problems(report, plan.name)
+    click.echo(f"Imported {_count_line(master, report)}{suffix}")
 
 
 @main.command("import")
@@ -96,18 +115,8 @@ _LEAD_HELP = "Who leads when an annotation names no lead: nobody named (explicit
     show_default=True,
     help="Master workbook to write",
 )
-@click.option(
-    "--units",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Unit directory to carry over (a workbook with a 单位名录 sheet)",
-)
-@click.option(
-    "--lead",
-    type=click.Choice(["explicit", "first"]),
-    default="explicit",
-    show_default=True,
-    help=_LEAD_HELP,
-)
+@units_option
+@lead_option
 @click.option("--force", is_flag=True, help="Overwrite an existing output workbook")
 def import_(plan: Path, output: Path, units: Path | None, lead: str, force: bool) -> None:
     """Import a published plan (.txt or .docx) into a master workbook.
@@ -126,8 +135,7 @@ def import_(plan: Path, output: Path, units: Path | None, lead: str, force: bool
         raise XltoolsError(f"{output}: exists; pass --force to overwrite it")
     master, report = import_plan(plan, units, lead=lead)
     write_master(master, output)
-    _echo_problems(report, plan.name)
-    click.echo(f"Imported {_count_line(master, report)} into {output}")
+    _echo_import(master, report, plan, f" into {output}")
 
 
 @main.command()
@@ -138,24 +146,14 @@ def import_(plan: Path, output: Path, units: Path | None, lead: str, force: bool
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The published plan (.txt or .docx)",
 )
-@click.option(
-    "--units",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Unit directory to carry over (a workbook with a 单位名录 sheet)",
-)
+@units_option
 @click.option("--title", help="Title on workbooks and reports (default: the plan's title)")
 @click.option(
     "--year",
     type=click.IntRange(2000, 2100),
     help="Year of the rounds (default: the year in the plan's title, else this year)",
 )
-@click.option(
-    "--lead",
-    type=click.Choice(["explicit", "first"]),
-    default="explicit",
-    show_default=True,
-    help=_LEAD_HELP,
-)
+@lead_option
 def init(
     directory: Path, plan: Path, units: Path | None, title: str | None, year: int | None, lead: str
 ) -> None:
@@ -174,8 +172,7 @@ def init(
 
     report = Report()
     ws = init_workspace(directory, plan, units, title=title, year=year, lead=lead, report=report)
-    _echo_problems(report, plan.name)
-    click.echo(f"Imported {_count_line(ws.master(), report)}")
+    _echo_import(ws.master(), report, plan)
     click.echo(
         f"Workspace {ws.title} ({ws.year}) ready in {directory}; rounds: "
         + ", ".join(r.key for r in ws.rounds)
