@@ -62,32 +62,36 @@ def set_text(cell, value: object) -> None:
         cell.data_type = "s"
 
 
+# xlsxwriter properties of a sheet's title line and of a table's header row, shared by every
+# workbook we write (office_formats here, the fillable workbooks in fillable.py).
+TITLE_FORMAT = {
+    "font_name": TITLE_FONT,
+    "font_size": 16,
+    "bold": True,
+    "align": "center",
+    "valign": "vcenter",
+}
+HEADER_FORMAT = {
+    "font_name": TITLE_FONT,
+    "font_size": 11,
+    "bold": True,
+    "border": 1,
+    "align": "center",
+    "valign": "vcenter",
+    "text_wrap": True,
+    "bg_color": "#D9E1F2",
+}
+
+
 def office_formats(wb) -> dict:
     """The formats of an office document: 仿宋 body, bold 宋体 titles, thin borders."""
     body = {"font_name": BODY_FONT, "font_size": 11, "valign": "vcenter", "border": 1}
     return {
-        "title": wb.add_format(
-            {
-                "font_name": TITLE_FONT,
-                "font_size": 16,
-                "bold": True,
-                "align": "center",
-                "valign": "vcenter",
-            }
-        ),
+        "title": wb.add_format({**TITLE_FORMAT}),
         "subtitle": wb.add_format(
             {"font_name": BODY_FONT, "font_size": 11, "align": "center", "valign": "vcenter"}
         ),
-        "header": wb.add_format(
-            {
-                **body,
-                "font_name": TITLE_FONT,
-                "bold": True,
-                "align": "center",
-                "text_wrap": True,
-                "bg_color": "#D9E1F2",
-            }
-        ),
+        "header": wb.add_format({**HEADER_FORMAT}),
         "body": wb.add_format(body),
         "wrap": wb.add_format({**body, "text_wrap": True, "valign": "top"}),
         "center": wb.add_format({**body, "align": "center"}),

@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from xltools.excel import BODY_FONT, TITLE_FONT, print_setup, write_cell
+from xltools.excel import (
+    BODY_FONT,
+    HEADER_FORMAT,
+    TITLE_FONT,
+    TITLE_FORMAT,
+    print_setup,
+    write_cell,
+)
 from xltools.forms import LEAD, Field, Form
 from xltools.identity import Identity, IdentityRow, IdentityTarget, embed, fingerprint
 
@@ -151,28 +158,11 @@ def _formats(wb) -> dict:
     prefill = {**entry, "bg_color": PREFILL_FILL}
     numbers = {"date": "yyyy-mm-dd", "integer": "0", "number": "#,##0.####", "percent": "0.##"}
     fmt = {
-        "title": wb.add_format(
-            {
-                "font_name": TITLE_FONT,
-                "font_size": 16,
-                "bold": True,
-                "align": "center",
-                "valign": "vcenter",
-            }
-        ),
+        "title": wb.add_format({**TITLE_FORMAT}),
         "subtitle": wb.add_format(
             {"font_name": TITLE_FONT, "font_size": 12, "bold": True, "align": "center"}
         ),
-        "header": wb.add_format(
-            {
-                **base,
-                "font_name": TITLE_FONT,
-                "bold": True,
-                "align": "center",
-                "valign": "vcenter",
-                "bg_color": "#D9E1F2",
-            }
-        ),
+        "header": wb.add_format({**HEADER_FORMAT}),
         "label": wb.add_format(
             {**base, "font_name": TITLE_FONT, "bold": True, "valign": "vcenter"}
         ),
