@@ -550,13 +550,17 @@ def test_task_details_lines_lights_and_text_stays_text(workspace):
     assert first[5] == '=HYPERLINK("http://x")'
     assert ws.cell(4, 6).data_type == "s"
     assert first[8] == "绿" and ws.cell(4, 9).fill.fgColor.rgb.endswith("00B050")
-    # the partner's line follows, one outline level down
+    # the partner's line follows, one outline level down, folded so the printed report stays short
     assert rows[2][1:4] == ["配合单位", B, "已报送"] and ws.row_dimensions[5].outline_level == 1
+    assert ws.row_dimensions[5].hidden and not ws.row_dimensions[4].hidden
     # its row is tall enough to show all of it (LibreOffice keeps stored heights as they are)
     assert ws.row_dimensions[5].height >= 14 * 8 and ws.row_dimensions[4].height < 30
     multi = next(i for i, r in enumerate(rows) if r[0] == "2-6")
     assert rows[multi][5] == "(见下方各牵头单位填报)"
     assert [r[2] for r in rows[multi + 1 : multi + 3]] == [C, D]
+    # the lead units' own lines of a task with several leads stay in view: the task row refers to them
+    assert not any(ws.row_dimensions[multi + 3 + k].hidden for k in (1, 2))
+    assert rows[-1][0].startswith("注:各配合单位的填报内容折叠")
 
 
 def test_plan_round_is_refused(workspace):

@@ -62,6 +62,7 @@ def summary_formats(wb) -> dict:
         {**body, "text_wrap": True, "valign": "top", "font_color": "#C00000"}
     )
     fmt["empty"] = wb.add_format({**body, "align": "center", "italic": True})
+    fmt["note"] = wb.add_format({"font_name": BODY_FONT, "font_size": 10, "text_wrap": True})
     return fmt
 
 
@@ -125,14 +126,18 @@ def row_height(values, widths) -> float:
     return min(409.0, lines * 14.0 + 4)
 
 
-def _row(ws, row, values, styles, widths, fmt, *, level=0) -> None:
-    """Write one row of values, each with its style, and size the row to its text."""
+def _row(ws, row, values, styles, widths, fmt, *, level=0, hidden=False, collapsed=False) -> None:
+    """Write one row of values, each with its style, and size the row to its text; ``level``,
+    ``hidden`` and ``collapsed`` place it in the sheet's outline."""
     for col, (value, style) in enumerate(zip(values, styles, strict=True)):
         if style == "light":
             _light(ws, row, col, value, fmt)
         else:
             write_cell(ws, row, col, value, fmt[style])
-    ws.set_row(row, row_height(values, widths), None, {"level": level} if level else None)
+    options = {"level": level, "hidden": hidden, "collapsed": collapsed}
+    ws.set_row(
+        row, row_height(values, widths), None, {k: v for k, v in options.items() if v} or None
+    )
 
 
 def _light(ws, row, col, light, fmt) -> None:
@@ -248,19 +253,26 @@ def _tasks(wb, fmt, summary: Summary) -> None:
             texts = [SEE_BELOW if text else "" for text in texts]
         values = [task.id, task.text, task.leads, task.status, task.progress, *texts]
         values += [task.light, ";".join(task.reasons)]
-        _row(ws, row, values, task_styles, widths, fmt)
-        row += 1
         # The lead's own line is the task row; the other units' lines (and every line of a task
-        # with several lead units) are gathered under it, one level down in the outline.
+        # with several lead units) are gathered under it, one level down in the outline. The
+        # cooperating units' lines start folded: the printed report stays short, and a click on
+        # "+" in Excel shows them.
         shown = task.lines if several else [line for line in task.lines if line.role != LEAD]
+        folded = any(line.role != LEAD for line in shown)
+        _row(ws, row, values, task_styles, widths, fmt, collapsed=folded)
+        row += 1
         for line in shown:
             status = (line.status or "已报送") if line.state == "已采用" else line.state
             values = ["", f"{line.role}单位", line.unit, status, line.progress]
             values += [line.note, line.issues, line.next_steps, "", ";".join(line.flags)]
-            _row(ws, row, values, line_styles, widths, fmt, level=1)
+            _row(ws, row, values, line_styles, widths, fmt, level=1, hidden=line.role != LEAD)
             row += 1
     if not summary.tasks:
         _nothing(ws, 2, last, "无任务", fmt)
+    else:
+        note = "注:各配合单位的填报内容折叠在所配合任务的下方,在 Excel 中点击左侧“+”(或分级按钮“2”)展开。"
+        ws.merge_range(row, 0, row, last, note, fmt["note"])
+        ws.set_row(row, row_height([note], [sum(widths)]))
 
 
 def _targets(wb, fmt, summary: Summary) -> None:
