@@ -4,13 +4,12 @@ import a plan into it."""
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from xltools.errors import MasterError
+from xltools.files import replacing
 from xltools.model import Master, Target, Task
 from xltools.problems import Report
 from xltools.text import squash
@@ -85,11 +84,8 @@ def write_master(master: Master, path: str | Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".master-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        with xlsxwriter.Workbook(str(tmp)) as wb:
+        with replacing(path) as tmp, xlsxwriter.Workbook(str(tmp)) as wb:
             fmt = office_formats(wb)
             write_table(
                 wb,
@@ -142,12 +138,8 @@ def write_master(master: Master, path: str | Path) -> Path:
                 title="说明",
                 landscape=False,
             )
-        os.replace(tmp, path)
-    except Exception as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise MasterError(f"{path.name}: cannot write it ({exc})") from exc
-        raise
+    except OSError as exc:
+        raise MasterError(f"{path.name}: cannot write it ({exc})") from exc
     return path
 
 

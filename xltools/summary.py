@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from xltools.errors import WorkbookError, WorkspaceError
+from xltools.files import replacing
 from xltools.model import Master
 from xltools.text import clean
 
@@ -420,14 +421,8 @@ def make_summary(
     target = reports / summary_name(workspace.title, summary.period)
     say(f"writing {target.name}")
     # Written beside the target and moved into place: a failure never leaves half a report.
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=reports, prefix=".summary-")
-    os.close(fd)
-    try:
-        write_summary(summary, Path(tmp))
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with replacing(target) as tmp:
+        write_summary(summary, tmp)
     return target
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from xltools.errors import WorkspaceError
+from xltools.files import replacing
 
 CONFIG = "xltools.yaml"
 MASTER = "master.xlsx"
@@ -289,9 +289,8 @@ def _scalar(value: object) -> str:
 def save(ws: Workspace) -> Path:
     """Write ``xltools.yaml`` of ``ws`` (through a temporary file, so a failure loses nothing)."""
     config = ws.root / CONFIG
-    tmp = config.with_name(f".{CONFIG}.tmp")
-    tmp.write_text(dump_yaml(ws), encoding="utf-8")
-    os.replace(tmp, config)
+    with replacing(config) as tmp:
+        tmp.write_text(dump_yaml(ws), encoding="utf-8")
     return config
 
 
