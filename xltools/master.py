@@ -23,7 +23,9 @@ from xltools.units import (
     join_list,
     merge_units,
     near_duplicates,
+    read_book,
     read_units,
+    row_getter,
     split_list,
     undefined_groups,
     units_with_rows,
@@ -167,26 +169,16 @@ def _task_row(task: Task) -> tuple:
 def read_master(path: str | Path) -> Master:
     """Read ``master.xlsx`` by header names (columns may be moved, a title row added). A
     `MasterError` names a missing file, sheet or column. A task's ``line`` is its row number."""
-    from xltools.excel import read_sheets
     from xltools.targets import parse_number
 
     path = Path(path)
-    if not path.is_file():
-        raise MasterError(f"{path}: no such master workbook")
-    try:
-        sheets = read_sheets(path)
-    except Exception as exc:  # calamine raises several private error types
-        raise MasterError(f"{path.name}: cannot read it as a workbook ({exc})") from exc
-    for sheet in (TASK_SHEET, UNIT_SHEET, TARGET_SHEET):
-        if sheet not in sheets:
-            names = ", ".join(sheets) or "none"
-            raise MasterError(f"{path.name}: no sheet named {sheet} (sheets: {names})")
+    sheets = read_book(path, (TASK_SHEET, UNIT_SHEET, TARGET_SHEET), "master workbook")
 
     rows = sheets[TASK_SHEET]
     header, cols = find_table(rows, TASK_REQUIRED, TASK_SHEET, path.name)
     tasks, task_rows = [], []
     for r in range(header + 1, len(rows)):
-        get = _getter(rows[r], cols)
+        get = row_getter(rows[r], cols)
         if not any(cell_text(v) for v in rows[r]):
             continue
         tasks.append(
@@ -214,7 +206,7 @@ def read_master(path: str | Path) -> Master:
     for r in range(header + 1, len(rows)):
         if not any(cell_text(v) for v in rows[r]):
             continue
-        get = _getter(rows[r], target_cols)
+        get = row_getter(rows[r], target_cols)
         raw = rows[r][target_cols["目标值"]] if target_cols["目标值"] < len(rows[r]) else None
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             value = float(raw)
@@ -244,16 +236,10 @@ def read_master(path: str | Path) -> Master:
     return master
 
 
-def _getter(row: Sequence[object], cols: dict[str, int]):
-    def get(name: str) -> str:
-        c = cols.get(name)
-        return cell_text(row[c]) if c is not None and c < len(row) else ""
-
-    return get
-
-
 def _place(master: Master, sheet: str, index: int, header: str) -> tuple[int, str]:
     """The row number and cell (``G5``) of a record's column, as written or as read."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
     headers = {TASK_SHEET: TASK_HEADERS, UNIT_SHEET: UNIT_HEADERS, TARGET_SHEET: TARGET_HEADERS}
     layout = getattr(master, "_layout", None)
     if layout:
@@ -261,16 +247,7 @@ def _place(master: Master, sheet: str, index: int, header: str) -> tuple[int, st
         row, col = rows[index], cols.get(header, headers[sheet].index(header))
     else:
         row, col = index + 2, headers[sheet].index(header)
-    return row, f"{_column_letter(col)}{row}"
-
-
-def _column_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return row, xl_rowcol_to_cell(row - 1, col)
 
 
 def check_master(master: Master, path: str | Path = "") -> Report:

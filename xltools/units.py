@@ -92,6 +92,34 @@ def _hits(columns: dict[str, int], required: Sequence[str]) -> int:
     return sum(h in columns for h in required)
 
 
+def row_getter(row: Sequence[object], cols: dict[str, int]) -> Callable[[str], str]:
+    """``get(header)``: the row's cell under that header as `cell_text`, "" when absent."""
+
+    def get(name: str) -> str:
+        c = cols.get(name)
+        return cell_text(row[c]) if c is not None and c < len(row) else ""
+
+    return get
+
+
+def read_book(path: Path, sheets: Sequence[str], what: str = "file") -> dict[str, list[list]]:
+    """Every sheet of the workbook at ``path`` (see `excel.read_sheets`). A `MasterError` names a
+    missing file (``no such {what}``), a file that is not a workbook, or a missing sheet."""
+    from xltools.excel import read_sheets
+
+    if not path.is_file():
+        raise MasterError(f"{path}: no such {what}")
+    try:
+        book = read_sheets(path)
+    except Exception as exc:  # calamine raises several private error types
+        raise MasterError(f"{path.name}: cannot read it as a workbook ({exc})") from exc
+    for sheet in sheets:
+        if sheet not in book:
+            names = ", ".join(book) or "none"
+            raise MasterError(f"{path.name}: no sheet named {sheet} (sheets: {names})")
+    return book
+
+
 def units_from_rows(rows: Sequence[Sequence[object]], source: str) -> list[Unit]:
     """The 单位名录 sheet's rows as units, read by header name; fully empty rows are skipped."""
     units, _ = units_with_rows(rows, source)
@@ -101,25 +129,21 @@ def units_from_rows(rows: Sequence[Sequence[object]], source: str) -> list[Unit]
 def units_with_rows(rows: Sequence[Sequence[object]], source: str) -> tuple[list[Unit], list[int]]:
     """Like `units_from_rows`, also giving each unit's 1-based row number in the sheet."""
     header, cols = find_table(rows, ("单位名称",), UNIT_SHEET, source)
-
-    def get(row, name):
-        c = cols.get(name)
-        return cell_text(row[c]) if c is not None and c < len(row) else ""
-
     units, numbers = [], []
     for r in range(header + 1, len(rows)):
         row = rows[r]
         if not any(cell_text(v) for v in row):
             continue
+        get = row_getter(row, cols)
         units.append(
             Unit(
-                name=get(row, "单位名称"),
-                aliases=tuple(split_list(get(row, "别名"))),
-                groups=tuple(split_list(get(row, "所属分组"))),
-                host=get(row, "承办单位"),
-                contact=get(row, "督办联系人"),
-                phone=get(row, "联系电话"),
-                email=get(row, "邮箱"),
+                name=get("单位名称"),
+                aliases=tuple(split_list(get("别名"))),
+                groups=tuple(split_list(get("所属分组"))),
+                host=get("承办单位"),
+                contact=get("督办联系人"),
+                phone=get("联系电话"),
+                email=get("邮箱"),
             )
         )
         numbers.append(r + 1)
@@ -128,18 +152,8 @@ def units_with_rows(rows: Sequence[Sequence[object]], source: str) -> tuple[list
 
 def read_units(path: str | Path) -> list[Unit]:
     """The 单位名录 sheet of a workbook (last year's master or any directory workbook)."""
-    from xltools.excel import read_sheets
-
     path = Path(path)
-    if not path.is_file():
-        raise MasterError(f"{path}: no such file")
-    try:
-        sheets = read_sheets(path)
-    except Exception as exc:  # calamine raises several private error types
-        raise MasterError(f"{path.name}: cannot read it as a workbook ({exc})") from exc
-    if UNIT_SHEET not in sheets:
-        names = ", ".join(sheets) or "none"
-        raise MasterError(f"{path.name}: no sheet named {UNIT_SHEET} (sheets: {names})")
+    sheets = read_book(path, (UNIT_SHEET,))
     return [u for u in units_from_rows(sheets[UNIT_SHEET], path.name) if u.name]
 
 
