@@ -116,14 +116,14 @@ def _status_chart(wb, data: _Data, summary: Summary):
     return chart
 
 
-def _stacked(wb, data: _Data, table, title: str, label: str):
-    names = [short(name) for name, _c in table]
-    rows = [
-        [n, *(counts.get(s, 0) for s in ALL_STATUSES)]
-        for n, (_x, counts) in zip(names, table, strict=True)
-    ]
+def _by_status(
+    wb, data: _Data, kind: str, label: str, rows: list[list], *, gap: int, room: int, need: int = 16
+):
+    """A stacked ``kind`` chart of ``rows`` ([category, count of each of ALL_STATUSES]), written
+    to the data sheet under ``label``: one series per status in its colour, value labels as
+    `_segment_labels` gives them for ``room`` and ``need``."""
     first, last = data.table([label, *ALL_STATUSES], rows)
-    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    chart = wb.add_chart({"type": kind, "subtype": "stacked"})
     for col, status in enumerate(ALL_STATUSES, start=1):
         chart.add_series(
             {
@@ -131,11 +131,21 @@ def _stacked(wb, data: _Data, table, title: str, label: str):
                 "categories": data.ref(first, last, 0),
                 "values": data.ref(first, last, col),
                 "fill": {"color": STATUS_COLOURS[status]},
-                "gap": 60,
-                # No label on empty or thin segments ("0;;;" shows positives only).
-                "data_labels": _segment_labels(rows, col, PAGE_WIDTH - 220, need=12),
+                "gap": gap,
+                # No label on empty or thin segments (see _segment_labels).
+                "data_labels": _segment_labels(rows, col, room, need),
             }
         )
+    return chart
+
+
+def _stacked(wb, data: _Data, table, title: str, label: str):
+    names = [short(name) for name, _c in table]
+    rows = [
+        [n, *(counts.get(s, 0) for s in ALL_STATUSES)]
+        for n, (_x, counts) in zip(names, table, strict=True)
+    ]
+    chart = _by_status(wb, data, "bar", label, rows, gap=60, room=PAGE_WIDTH - 220, need=12)
     # Categories top to bottom as in the table; the value axis stays at the bottom.
     chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _FONT})
     chart.set_x_axis(
@@ -191,19 +201,7 @@ def _reporting_chart(wb, data: _Data, summary: Summary):
 
 def _trend_chart(wb, data: _Data, summary: Summary):
     rows = [[period, *(counts.get(s, 0) for s in ALL_STATUSES)] for period, counts in summary.trend]
-    first, last = data.table(["期次", *ALL_STATUSES], rows)
-    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
-    for col, status in enumerate(ALL_STATUSES, start=1):
-        chart.add_series(
-            {
-                "name": [DATA_SHEET, first - 1, col],
-                "categories": data.ref(first, last, 0),
-                "values": data.ref(first, last, col),
-                "fill": {"color": STATUS_COLOURS[status]},
-                "gap": 80,
-                "data_labels": _segment_labels(rows, col, TREND_ROWS * ROW_PX - 130),
-            }
-        )
+    chart = _by_status(wb, data, "column", "期次", rows, gap=80, room=TREND_ROWS * ROW_PX - 130)
     chart.set_x_axis({"num_font": _FONT})
     chart.set_y_axis({"num_font": _FONT, "min": 0})
     _style(chart, "本年度各期任务完成状态变化")
