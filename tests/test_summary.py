@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from xltools.errors import WorkbookError, WorkspaceError
+from xltools.excel import write_table
+from xltools.merge import PROBLEM_HEADERS, STATUS_HEADERS
 from xltools.model import Master, Target, Task, Unit
 from xltools.summary import (
     Rules,
@@ -42,29 +44,7 @@ TARGET_HEADERS = [
     "累计完成值",
     "文件",
 ]
-STATUS_HEADERS = [
-    "单位",
-    "状态",
-    "文件",
-    "保存时间",
-    "是否按时",
-    "错误数",
-    "警告数",
-    "被替代的文件",
-]
 FIELDS_AT = len(TASK_HEADERS)
-PROBLEM_HEADERS = [
-    "代码",
-    "严重程度",
-    "单位",
-    "文件",
-    "工作表",
-    "单元格",
-    "任务",
-    "字段",
-    "值",
-    "说明",
-]
 
 
 @dataclass(frozen=True)
@@ -177,18 +157,13 @@ Q2_PROBLEMS = [
 
 
 def write_book(path: Path, sheets: dict[str, tuple[list, list]]) -> None:
-    """Write a workbook as collect does: a header row, then values as typed."""
+    """Write a workbook as collect does (`merge` through `excel.write_table`)."""
     import xlsxwriter
-
-    from xltools.excel import write_cell
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with xlsxwriter.Workbook(str(path)) as wb:
         for name, (headers, rows) in sheets.items():
-            ws = wb.add_worksheet(name)
-            for r, values in enumerate([headers, *rows]):
-                for c, value in enumerate(values):
-                    write_cell(ws, r, c, value)
+            write_table(wb, name, headers, rows)
 
 
 def write_round(reports: Path, lines, targets=(), status=(), problems=()) -> Path:
