@@ -256,25 +256,28 @@ def _unknown(returned: Returned) -> Problem:
 def _unit_in_name(name: str, sent: dict[str, Sent]) -> str | None:
     """The longest recipient unit name found in a file name (``市发改委-修改版(2).xlsx``)."""
     plain = squash(name)
-    index = _name_index(tuple(sent))
+    index, lengths = _name_index(tuple(sent))
+    # Each place of the name against each length a unit name has: a few dozen dictionary
+    # look-ups, however many units there are (thousands at province scale).
     found = [
-        unit
-        for i, char in enumerate(plain)
-        for key, unit in index.get(char, ())
-        if plain.startswith(key, i)
+        hit
+        for i in range(len(plain))
+        for hit in sorted(h for n in lengths for h in index.get(plain[i : i + n], ()))
     ]
-    return max(found, key=len) if found else None
+    return max((unit for _, unit in found), key=len) if found else None
 
 
 @functools.lru_cache(maxsize=8)
-def _name_index(units: tuple[str, ...]) -> dict[str, list[tuple[str, str]]]:
-    """Unit names by their first character, so a file name is matched in linear time."""
-    index: dict[str, list[tuple[str, str]]] = {}
-    for unit in units:
+def _name_index(
+    units: tuple[str, ...],
+) -> tuple[dict[str, list[tuple[int, str]]], tuple[int, ...]]:
+    """Unit names (with their order) by their squashed text, and the lengths those texts have."""
+    index: dict[str, list[tuple[int, str]]] = {}
+    for order, unit in enumerate(units):
         key = squash(unit)
         if key:
-            index.setdefault(key[0], []).append((key, unit))
-    return index
+            index.setdefault(key, []).append((order, unit))
+    return index, tuple(sorted({len(k) for k in index}))
 
 
 def _order(problem) -> tuple:

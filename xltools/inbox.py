@@ -340,13 +340,24 @@ def _percent_cells(parts: dict[str, bytes]) -> dict[str, tuple[str, ...]]:
     styles = parts.get("xl/styles.xml")
     if not styles:
         return {}
+    styled = _percent_styles(styles)
+    if not styled:
+        return {}
+    having = {p: x for p, x in parts.items() if p.startswith("xl/worksheets/")}
+    return _cells_by_sheet(parts, having, _STYLED_CELL, lambda m: m.group(2) in styled)
+
+
+@functools.lru_cache(maxsize=64)
+def _percent_styles(styles: bytes) -> frozenset[bytes]:
+    """The cell style indexes (as in ``s="7"``) of a styles.xml that format as a percentage.
+    Cached by content: the returns of a round mostly carry the very same styles part."""
     from defusedxml.ElementTree import fromstring
 
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     try:
         root = fromstring(styles)
     except Exception:  # only refines a warning
-        return {}
+        return frozenset()
     ids = set(_PERCENT_FORMATS)
     for fmt in root.iter(f"{ns}numFmt"):
         # a % outside quotes makes a percentage format ("0.0%", not "0.0\"%\"")
@@ -354,15 +365,11 @@ def _percent_cells(parts: dict[str, bytes]) -> dict[str, tuple[str, ...]]:
         if "%" in code:
             ids.add(int(fmt.get("numFmtId", -1)))
     xfs = root.find(f"{ns}cellXfs")
-    styled = {
+    return frozenset(
         str(i).encode()
         for i, xf in enumerate(xfs if xfs is not None else ())
         if int(xf.get("numFmtId", 0)) in ids
-    }
-    if not styled:
-        return {}
-    having = {p: x for p, x in parts.items() if p.startswith("xl/worksheets/")}
-    return _cells_by_sheet(parts, having, _STYLED_CELL, lambda m: m.group(2) in styled)
+    )
 
 
 def _zip_refusal(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> Problem | None:
@@ -503,8 +510,20 @@ _MODIFIED = "{http://purl.org/dc/terms/}modified"
 _ODS_DATE = "{http://purl.org/dc/elements/1.1/}date"
 
 
+# core.xml as Excel, WPS, LibreOffice and openpyxl write it: the dcterms prefix bound to its
+# namespace and one modified element. Anything else is parsed as XML.
+_DCTERMS = b'xmlns:dcterms="http://purl.org/dc/terms/"'
+_MODIFIED_TEXT = re.compile(rb"<dcterms:modified(?:\s[^>]*)?>([^<]*)</dcterms:modified>")
+
+
 def _saved_time(parts: dict[str, bytes]) -> datetime | None:
     """When the file was last saved, from its own metadata (xlsx core.xml, ods meta.xml)."""
+    core = parts.get(_CORE[0])
+    if core is not None and _DCTERMS in core:
+        # Reading the one element directly spares an XML parse per file (a DTD was refused before).
+        found = _MODIFIED_TEXT.findall(core)
+        if len(found) == 1 and found[0].strip() and b"&" not in found[0]:
+            return parse_timestamp(found[0].decode("utf-8", "replace"))
     from defusedxml.ElementTree import fromstring
 
     for part, tag in zip(_CORE, (_MODIFIED, _ODS_DATE), strict=True):

@@ -98,8 +98,10 @@ def cell_name(row: int, col: int) -> str:
     return f"{letters}{row + 1}"
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def _header_key(text: object) -> str:
     # Required-field markers and line breaks a unit or the writer may add around a label.
+    # Cached: every file repeats the same few dozen headers (and typed, so 1, 1.0 and True differ).
     return squash(text).strip("*＊").replace("(必填)", "")
 
 
