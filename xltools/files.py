@@ -1,4 +1,5 @@
-"""Writing a file so that readers never see half of it."""
+"""Files we read and write ourselves: YAML settings, and writing so that readers never see half
+of a file."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from xltools.errors import XltoolsError
 
 
 @contextmanager
@@ -21,3 +24,17 @@ def replacing(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def read_yaml(path: Path, error: type[XltoolsError], name: str) -> object:
+    """The parsed YAML at ``path`` (a form definition, xltools.yaml); ``error`` naming ``name``
+    when it cannot be read or parsed."""
+    import yaml
+
+    try:
+        # utf-8-sig: Notepad may save the file with a byte-order mark.
+        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{name}: cannot read it ({exc})") from exc
+    except yaml.YAMLError as exc:
+        raise error(f"{name}: not valid YAML ({exc})") from exc

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from xltools.errors import FormError
+from xltools.files import read_yaml
 from xltools.text import squash
 
 TYPES = ("text", "longtext", "choice", "integer", "number", "percent", "date", "person", "phone")
@@ -139,15 +140,8 @@ def find_form(name: str, search: Sequence[Path] = ()) -> Path:
 
 def load_form(name: str, search: Sequence[Path] = ()) -> Form:
     """Load and check a form definition; every mistake is reported together in one `FormError`."""
-    import yaml
-
     path = find_form(name, search)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormError(f"{path.name}: cannot read it: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise FormError(f"{path.name}: not valid YAML: {exc}") from exc
+    data = read_yaml(path, FormError, path.name)
     return parse_form(data, path.name, expected_name=path.stem)
 
 

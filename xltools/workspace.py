@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from xltools.errors import WorkspaceError
-from xltools.files import replacing
+from xltools.files import read_yaml, replacing
 
 CONFIG = "xltools.yaml"
 MASTER = "master.xlsx"
@@ -142,14 +142,7 @@ def load(path: str | Path | None = None) -> Workspace:
 
 
 def _read_yaml(config: Path) -> dict:
-    import yaml
-
-    try:
-        data = yaml.safe_load(config.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WorkspaceError(f"{config}: cannot read it ({exc})") from exc
-    except yaml.YAMLError as exc:
-        raise WorkspaceError(f"{config}: not valid YAML ({exc})") from exc
+    data = read_yaml(config, WorkspaceError, str(config))
     if not isinstance(data, dict):
         raise WorkspaceError(f"{config}: expected keys such as id, title, year, rounds")
     return data
