@@ -32,7 +32,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 
-from xltools.text import clean, squash
+from xltools.text import cell_text, squash
 
 SHEET = "_xltools"
 MAGIC = "xltools-identity"
@@ -201,17 +201,11 @@ def _from_properties(props: dict[str, str]) -> Identity | None:
         return None
 
 
-def _cell(value: object) -> str:
-    # A re-save may turn "1" into the number 1.0; keep identities textual.
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return clean(value)
-
-
 def _from_sheet(rows: list[list] | None) -> Identity | None:
     if not rows:
         return None
-    lines = [[_cell(v) for v in row] for row in rows]
+    # A re-save may turn "1" into the number 1.0; keep identities textual.
+    lines = [[cell_text(v) for v in row] for row in rows]
     if not lines[0] or lines[0][0] != MAGIC or lines[0][1:2] != [str(LAYOUT)]:
         return None
     head: dict[str, str] = {}

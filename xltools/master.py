@@ -12,11 +12,10 @@ from xltools.errors import MasterError
 from xltools.files import replacing
 from xltools.model import Master, Target, Task
 from xltools.problems import Report
-from xltools.text import squash
+from xltools.text import cell_text, squash
 from xltools.units import (
     UNIT_HEADERS,
     UNIT_SHEET,
-    cell_text,
     check_units,
     find_table,
     is_group_word,

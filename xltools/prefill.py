@@ -13,7 +13,7 @@ from pathlib import Path
 
 from xltools.errors import WorkspaceError
 from xltools.forms import Form
-from xltools.text import clean
+from xltools.text import cell_text, clean
 
 
 def previous_for(previous: dict | None, rows, targets, recipient: str) -> dict:
@@ -76,13 +76,7 @@ def _records(rows, keys: Sequence[str]):
         return
     for row in rows[1:]:
         values = {h: row[i] for i, h in enumerate(header) if h and i < len(row)}
-        yield tuple(_text(values.get(k)) for k in keys), values
-
-
-def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return clean(value)
+        yield tuple(cell_text(values.get(k)) for k in keys), values
 
 
 def _by_key(values: dict, fields) -> dict:

@@ -26,21 +26,15 @@ from xltools.summary import (
     TaskRow,
     UnitRow,
 )
-from xltools.text import clean, squash
+from xltools.text import cell_text, squash
 
 # Answers that mean "nothing to coordinate".
 _NOTHING = {"", "无", "暂无", "没有", "无。", "暂无。", "/", "-", "—", "无需协调", "不涉及"}
 
 
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return clean(value)
-
-
 def _words(value) -> str:
     """A unit's free text: collect has already normalised it, so only trim (fast at scale)."""
-    return value.strip() if isinstance(value, str) else _text(value)
+    return value.strip() if isinstance(value, str) else cell_text(value)
 
 
 def _number(value) -> float | None:
@@ -63,14 +57,14 @@ def read_lines(rows, due: float, rules) -> list[Line]:
     statuses = {squash(s): s for s in STATUSES}
     lines = []
     for row in rows:
-        state = _text(row.get("数据状态")) or UNREPORTED
+        state = cell_text(row.get("数据状态")) or UNREPORTED
         adopted = state == ADOPTED
         # Cooperating units leave the status to the lead: their adopted lines may have none ("").
         status = statuses.get(squash(row.get("完成状态")), "") if adopted else UNREPORTED
         line = Line(
-            task_id=_text(row.get("编号")),
-            unit=_text(row.get("单位")),
-            role=_text(row.get("角色")) or LEAD,
+            task_id=cell_text(row.get("编号")),
+            unit=cell_text(row.get("单位")),
+            role=cell_text(row.get("角色")) or LEAD,
             state=state,
             status=status,
             progress=_number(row.get("完成进度(%)")) if adopted else None,
@@ -166,7 +160,7 @@ def _targets(master: Master, rows, due: float, rules) -> list[TargetRow]:
     reported: dict[tuple[str, str], list[dict]] = defaultdict(list)
     order: list[tuple[str, str]] = []
     for row in rows:
-        key = (_text(row.get("编号")), squash(row.get("指标")))
+        key = (cell_text(row.get("编号")), squash(row.get("指标")))
         if key not in reported:
             order.append(key)
         reported[key].append(row)
@@ -178,9 +172,9 @@ def _targets(master: Master, rows, due: float, rules) -> list[TargetRow]:
         group = reported.get(key, [])
         first = group[0] if group else {}
         value = t.value if t else _number(first.get("目标值"))
-        kind = (t.kind if t else _text(first.get("类型"))) or "累计"
-        comparison = t.comparison if t else _text(first.get("比较"))
-        found = [(_text(r.get("单位")), _number(r.get("累计完成值"))) for r in group]
+        kind = (t.kind if t else cell_text(first.get("类型"))) or "累计"
+        comparison = t.comparison if t else cell_text(first.get("比较"))
+        found = [(cell_text(r.get("单位")), _number(r.get("累计完成值"))) for r in group]
         values = [v for _u, v in found if v is not None]
         # Several units report their own part of a cumulative target; a level is their mean.
         if not values:
@@ -195,9 +189,9 @@ def _targets(master: Master, rows, due: float, rules) -> list[TargetRow]:
         result.append(
             TargetRow(
                 task_id=key[0],
-                phrase=t.phrase if t else _text(first.get("指标")),
+                phrase=t.phrase if t else cell_text(first.get("指标")),
                 value=value,
-                measure=t.unit if t else _text(first.get("计量单位")),
+                measure=t.unit if t else cell_text(first.get("计量单位")),
                 kind=kind,
                 comparison=comparison,
                 reporters=LIST_SEP.join(u for u, v in found if v is not None),
@@ -238,7 +232,7 @@ def _task_rows(master: Master, lines: list[Line], raw_rows, due, rules, past) ->
     grouped = _group(lines)
     info: dict[str, dict] = {}
     for row in raw_rows:
-        info.setdefault(_text(row.get("编号")), row)
+        info.setdefault(cell_text(row.get("编号")), row)
     rank = {u.name: n for n, u in enumerate(master.units)}
     by_id = {t.id: t for t in master.tasks}
     # Tasks in the master's order; any the merged data has beyond it (an older master) after.
@@ -264,10 +258,10 @@ def _task_rows(master: Master, lines: list[Line], raw_rows, due, rules, past) ->
         tasks.append(
             TaskRow(
                 id=task_id,
-                section=t.section if t else _text(row.get("板块")),
-                direction=t.direction if t else _text(row.get("方向")),
-                category=t.category if t else _text(row.get("类别")),
-                text=t.text if t else _text(row.get("任务内容")),
+                section=t.section if t else cell_text(row.get("板块")),
+                direction=t.direction if t else cell_text(row.get("方向")),
+                category=t.category if t else cell_text(row.get("类别")),
+                text=t.text if t else cell_text(row.get("任务内容")),
                 leads=LIST_SEP.join(lead_names),
                 status=status,
                 progress=progress,
@@ -294,15 +288,15 @@ def _units(master, lines, tasks, targets, status_rows, problem_rows) -> list[Uni
         targets_of[target.task_id].append(target)
     reporting = {}
     for row in status_rows:
-        name = _text(row.get("单位"))
-        if _text(row.get("状态")) != "已报送":
+        name = cell_text(row.get("单位"))
+        if cell_text(row.get("状态")) != "已报送":
             reporting[name] = UNREPORTED
         else:
-            reporting[name] = "逾期" if _text(row.get("是否按时")) == "逾期" else "按时"
+            reporting[name] = "逾期" if cell_text(row.get("是否按时")) == "逾期" else "按时"
     errors, warnings = Counter(), Counter()
     for row in problem_rows:
-        name = _text(row.get("单位"))
-        (errors if _text(row.get("严重程度")) == "错误" else warnings)[name] += 1
+        name = cell_text(row.get("单位"))
+        (errors if cell_text(row.get("严重程度")) == "错误" else warnings)[name] += 1
     per_unit: dict[str, list[Line]] = defaultdict(list)
     for line in lines:
         per_unit[line.unit].append(line)
@@ -400,7 +394,7 @@ def calculate(
                 ranking.append((unit.name, unit.led, behind, behind / unit.led))
     ranking.sort(key=lambda r: (-r[3], -r[2], r[0]))
     # Expected units are those 报送情况 lists (hosted offices report through their host).
-    listed = {_text(row.get("单位")) for row in status}
+    listed = {cell_text(row.get("单位")) for row in status}
     reporting = Counter(u.reporting for u in units if u.name in listed or not status)
     expected = sum(reporting.values())
     reporting_figures = {
@@ -443,7 +437,7 @@ def calculate(
         coordination=coordination,
         trend=trend,
         problems={
-            "错误": sum(1 for p in problems if _text(p.get("严重程度")) == "错误"),
-            "警告": sum(1 for p in problems if _text(p.get("严重程度")) != "错误"),
+            "错误": sum(1 for p in problems if cell_text(p.get("严重程度")) == "错误"),
+            "警告": sum(1 for p in problems if cell_text(p.get("严重程度")) != "错误"),
         },
     )

@@ -26,3 +26,17 @@ def clean(text: object) -> str:
 def squash(text: object) -> str:
     """For comparing what a person typed: half-width, no spaces at all."""
     return re.sub(r"\s+", "", halfwidth(clean(text)))
+
+
+def cell_text(value: object) -> str:
+    """A cell value as text: whole numbers without ``.0`` (phones, IDs typed as numbers or turned
+    into numbers by a re-save), dates as ISO text, anything else `clean`."""
+    if value is None or isinstance(value, str):
+        return clean(value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return clean(value)

@@ -11,7 +11,7 @@ from pathlib import Path
 from xltools.errors import MasterError
 from xltools.model import LIST_SEP, Unit
 from xltools.problems import Problem, Report
-from xltools.text import clean, squash
+from xltools.text import cell_text, clean, squash
 
 UNIT_SHEET = "单位名录"
 UNIT_HEADERS = ("单位名称", "别名", "所属分组", "承办单位", "督办联系人", "联系电话", "邮箱")
@@ -52,19 +52,6 @@ def split_list(text: object) -> list[str]:
 def join_list(names: Iterable[str]) -> str:
     """Names joined as the master writes them (``、``)."""
     return LIST_SEP.join(names)
-
-
-def cell_text(value: object) -> str:
-    """A cell value as text: whole numbers without ``.0`` (phones, IDs typed as numbers)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return clean(value)
 
 
 def find_table(
