@@ -175,3 +175,17 @@ def read_sheets(source: str | Path | bytes) -> dict[str, list[list]]:
         name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         for name in book.sheet_names
     }
+
+
+def sheet_records(grid: Sequence[Sequence[object]]) -> tuple[list[str], list[dict[str, object]]]:
+    """A sheet read by header name: its first row's headers (`text.clean`) and, for each later
+    row holding a value, ``{header: value}`` (columns without a header left out)."""
+    from xltools.text import clean
+
+    headers = [clean(h) for h in grid[0]] if grid else []
+    records = [
+        {h: v for h, v in zip(headers, values, strict=False) if h}
+        for values in grid[1:]
+        if any(v not in ("", None) for v in values)
+    ]
+    return headers, records

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from xltools.errors import WorkspaceError
+from xltools.excel import sheet_records
 from xltools.forms import Form
-from xltools.text import cell_text, clean
+from xltools.text import cell_text
 
 
 def previous_for(previous: dict | None, rows, targets, recipient: str) -> dict:
@@ -69,13 +70,10 @@ def _keep(into: dict, key, values: dict) -> None:
 
 
 def _records(rows, keys: Sequence[str]):
-    if not rows:
-        return
-    header = [clean(v) for v in rows[0]]
+    header, records = sheet_records(rows or [])
     if not all(k in header for k in keys):
         return
-    for row in rows[1:]:
-        values = {h: row[i] for i, h in enumerate(header) if h and i < len(row)}
+    for values in records:
         yield tuple(cell_text(values.get(k)) for k in keys), values
 
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from xltools.errors import WorkbookError, WorkspaceError
+from xltools.excel import sheet_records
 from xltools.files import replacing
 from xltools.model import Master
-from xltools.text import clean
 
 __all__ = [
     "ALL_STATUSES",
@@ -267,15 +267,10 @@ def _rows(sheets: dict, path: Path, sheet: str, required: tuple[str, ...] = ()) 
     """A sheet's rows as dicts by header (read by header name, never by position)."""
     if sheet not in sheets:
         raise WorkbookError(f"{path.name}: has no sheet {sheet!r}; run `xltools collect` again")
-    grid = sheets[sheet]
-    headers = [clean(h) for h in grid[0]] if grid else []
+    headers, rows = sheet_records(sheets[sheet])
     missing = [name for name in required if name not in headers]
     if missing:
         raise WorkbookError(f"{path.name}: sheet {sheet!r} lacks the columns {', '.join(missing)}")
-    rows = []
-    for values in grid[1:]:
-        if any(v not in ("", None) for v in values):
-            rows.append({h: v for h, v in zip(headers, values, strict=False) if h})
     return rows
 
 
