@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from xltools.collect import collect, status
-from xltools.distribute import build_specs
+from xltools.distribute import round_specs
 from xltools.excel import read_sheets, set_text
 from xltools.fillable import write_book
 from xltools.forms import load_form
@@ -86,22 +86,14 @@ def make_workspace(root: Path) -> Workspace:
     return ws
 
 
-def distribute_round(ws, master, rnd, outbox: Path, *, workspace_id=WS_ID, version=None) -> None:
+def distribute_round(ws, master, rnd, outbox: Path, *, workspace_id=None, version=None) -> None:
     form = load_form(rnd.form)
     if version is not None:
         form = replace(form, version=version)
     outbox.mkdir(parents=True, exist_ok=True)
-    specs = build_specs(
-        master,
-        form,
-        workspace_id=workspace_id,
-        title=ws.title,
-        office=ws.office,
-        round_key=rnd.key,
-        round_name=rnd.name,
-        due=rnd.due,
-        period_end=rnd.period_end,
-    )
+    if workspace_id is not None:
+        ws = replace(ws, id=workspace_id)
+    specs = round_specs(ws, rnd, form, master)
     for spec in specs:
         write_book(spec, outbox / spec.file)
 

@@ -285,7 +285,17 @@ def distribute(
     form = load_form(rnd.form, search=[ws.root / "templates"])
     master = ws.master()
     previous, warnings = _load_previous(ws, rnd, form, prefill)
-    specs = build_specs(
+    specs = round_specs(ws, rnd, form, master, previous)
+    result = write_round(specs, folder, master=master, force=force, progress=progress)
+    result.warnings[:0] = warnings
+    return result
+
+
+def round_specs(
+    ws, rnd, form: Form, master: Master, previous: dict | None = None
+) -> list[BookSpec]:
+    """`build_specs` for round ``rnd`` of workspace ``ws``: its id, title, office and master file."""
+    return build_specs(
         master,
         form,
         workspace_id=ws.id,
@@ -298,9 +308,6 @@ def distribute(
         previous=previous,
         source=ws.master_path.name,
     )
-    result = write_round(specs, folder, master=master, force=force, progress=progress)
-    result.warnings[:0] = warnings
-    return result
 
 
 def _load_previous(ws, rnd, form: Form, prefill: bool | None) -> tuple[dict | None, list[str]]:
