@@ -6,7 +6,6 @@ import datetime as dt
 import re
 import subprocess
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from xltools.summary import (
     summary_name,
 )
 from xltools.summary_sheets import SHEETS
+from xltools.workspace import Round
 
 TITLE = "2023年市《政府工作报告》目标任务"
 A, B, C, D, E = "市发改委", "市商务局", "市经信局", "江岸区人民政府", "江汉区人民政府"
@@ -45,15 +45,6 @@ TARGET_HEADERS = [
     "文件",
 ]
 FIELDS_AT = len(TASK_HEADERS)
-
-
-@dataclass(frozen=True)
-class Round:
-    key: str
-    name: str
-    form: str
-    due: dt.date
-    period_end: dt.date | None
 
 
 Q1 = Round("2023Q1", "2023年第一季度", "quarterly", dt.date(2023, 4, 20), dt.date(2023, 3, 31))
