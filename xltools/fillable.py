@@ -255,10 +255,7 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     # Narrow enough that a landscape A4 page, fitted to width, still prints at about 70 %.
     fixed += [("牵头单位", 12), ("任务内容", 40)]
     columns = [*fixed, *((f.label, f.width) for f in form.task_fields)]
-    for c, (label, width) in enumerate(columns):
-        ws.write_string(0, c, label, fmt["header"])
-        ws.set_column(c, c, width)
-    ws.set_row(0, _height([(label, width) for label, width in columns], minimum=30))
+    _header_row(ws, fmt, columns, _height(columns, minimum=30))
     first_input = len(fixed)
     previous = spec.previous.get("tasks", {}) if spec.previous else {}
     for r, row in enumerate(spec.rows, start=1):
@@ -299,10 +296,7 @@ def _target_sheet(wb, spec: BookSpec, fmt: dict) -> None:
         fixed.append(("单位", 14))
     fixed += [("指标", 40), ("目标值", 12), ("计量单位", 9), ("类型", 7), ("比较", 7)]
     columns = [*fixed, *((f.label, f.width) for f in spec.form.target_fields)]
-    for c, (label, width) in enumerate(columns):
-        ws.write_string(0, c, label, fmt["header"])
-        ws.set_column(c, c, width)
-    ws.set_row(0, 30)
+    _header_row(ws, fmt, columns, 30)
     previous = spec.previous.get("targets", {}) if spec.previous else {}
     for r, t in enumerate(spec.targets, start=1):
         values = [
@@ -332,12 +326,17 @@ def _target_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     print_setup(ws, f"{spec.recipient} {spec.round_name}指标完成情况", repeat_rows=(0, 0))
 
 
-def _unit_sheet(wb, spec: BookSpec, fmt: dict) -> None:
-    ws = wb.add_worksheet(SHEET_UNIT)
-    for c, (label, width) in enumerate((("项目", 18), ("填写内容", 30), ("填写说明", 50))):
+def _header_row(ws, fmt: dict, columns, height: float) -> None:
+    """Row 1: each (label, width) column's label in the header format, the column at its width."""
+    for c, (label, width) in enumerate(columns):
         ws.write_string(0, c, label, fmt["header"])
         ws.set_column(c, c, width)
-    ws.set_row(0, 24)
+    ws.set_row(0, height)
+
+
+def _unit_sheet(wb, spec: BookSpec, fmt: dict) -> None:
+    ws = wb.add_worksheet(SHEET_UNIT)
+    _header_row(ws, fmt, (("项目", 18), ("填写内容", 30), ("填写说明", 50)), 24)
     answers = spec.previous.get("unit", {}) if spec.previous else {}
     for r, f in enumerate(spec.form.unit_fields, start=1):
         ws.write_string(r, 0, f.label + (" *" if f.required else ""), fmt["label"])
