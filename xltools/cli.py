@@ -256,22 +256,11 @@ def distribute(round_key: str, prefill: bool | None, force: bool, workspace: Pat
     from xltools.workspace import load
 
     ws = load(workspace)
-    bar = None
-
-    def progress(done: int, total: int, unit: str) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(
-                length=total, label="Writing workbooks", file=click.get_text_stream("stderr")
-            )
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
+    progress, close = _progress_bar("Writing workbooks")
     try:
         result = run(ws, round_key, prefill=prefill, force=force, progress=progress)
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        close()
     for warning in result.warnings:
         echo_err(f"Warning: {warning}")
     click.echo(
