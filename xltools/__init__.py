@@ -1,9 +1,58 @@
-"""xltools: distribute a task list to units, collect their Excel returns, and report progress."""
+"""xltools: distribute a task list to units, collect their Excel returns, and report progress.
+
+The pipeline, one function per stage (each module holds the details)::
+
+    from pathlib import Path
+    import xltools
+
+    ws = xltools.init_workspace(Path("wuhan-2023"), Path("plan.txt"), Path("units.xlsx"))
+    xltools.distribute(ws, "2023Q2")
+    report = xltools.collect(ws, "2023Q2")       # problems of the returns, as records
+    xltools.make_summary(ws, "2023Q2")
+
+The stage modules import their heavy libraries (pandas, openpyxl, xlsxwriter) only when they
+run, so ``import xltools`` stays light.
+"""
 
 __version__ = "0.1.0"
 
+# The stage functions. Two share their module's name (xltools.distribute, xltools.collect): here,
+# as attributes of the package, they are the functions; `import xltools.collect as module` still
+# gives the module.
+from xltools.collect import collect  # noqa: E402
+from xltools.demo import run_demo  # noqa: E402
+from xltools.distribute import distribute  # noqa: E402
 from xltools.errors import XltoolsError  # noqa: E402
+from xltools.forms import load_form  # noqa: E402
+from xltools.master import check_master, import_plan, read_master, write_master  # noqa: E402
 from xltools.model import Master, Target, Task, Unit  # noqa: E402
+from xltools.plan import read_plan  # noqa: E402
 from xltools.problems import Problem, Report  # noqa: E402
+from xltools.simulate import simulate_returns  # noqa: E402
+from xltools.summary import make_summary  # noqa: E402
+from xltools.workspace import init_workspace  # noqa: E402
+from xltools.workspace import load as load_workspace  # noqa: E402
 
-__all__ = ["Master", "Problem", "Report", "Target", "Task", "Unit", "XltoolsError", "__version__"]
+__all__ = [
+    "Master",
+    "Problem",
+    "Report",
+    "Target",
+    "Task",
+    "Unit",
+    "XltoolsError",
+    "__version__",
+    "check_master",
+    "collect",
+    "distribute",
+    "import_plan",
+    "init_workspace",
+    "load_form",
+    "load_workspace",
+    "make_summary",
+    "read_master",
+    "read_plan",
+    "run_demo",
+    "simulate_returns",
+    "write_master",
+]
