@@ -6,8 +6,8 @@ The pipeline, one function per stage (each module holds the details)::
     import xltools
 
     ws = xltools.init_workspace(Path("wuhan-2023"), Path("plan.txt"), Path("units.xlsx"))
-    xltools.distribute(ws, "2023Q2")
-    report = xltools.collect(ws, "2023Q2")       # problems of the returns, as records
+    xltools.distribute_round(ws, "2023Q2")
+    report = xltools.collect_round(ws, "2023Q2")  # problems of the returns, as records
     xltools.make_summary(ws, "2023Q2")
 
 The stage modules import their heavy libraries (pandas, openpyxl, xlsxwriter) only when they
@@ -16,12 +16,12 @@ run, so ``import xltools`` stays light.
 
 __version__ = "0.1.0"
 
-# The stage functions. Two share their module's name (xltools.distribute, xltools.collect): here,
-# as attributes of the package, they are the functions; `import xltools.collect as module` still
-# gives the module.
-from xltools.collect import collect  # noqa: E402
+# The stage functions. `distribute` and `collect` are exported as distribute_round and
+# collect_round: under their own names they would hide the modules xltools.distribute and
+# xltools.collect (`import xltools.collect as m` would give the function).
+from xltools.collect import collect as collect_round  # noqa: E402
 from xltools.demo import run_demo  # noqa: E402
-from xltools.distribute import distribute  # noqa: E402
+from xltools.distribute import distribute as distribute_round  # noqa: E402
 from xltools.errors import XltoolsError  # noqa: E402
 from xltools.forms import load_form  # noqa: E402
 from xltools.master import check_master, import_plan, read_master, write_master  # noqa: E402
@@ -43,8 +43,8 @@ __all__ = [
     "XltoolsError",
     "__version__",
     "check_master",
-    "collect",
-    "distribute",
+    "collect_round",
+    "distribute_round",
     "import_plan",
     "init_workspace",
     "load_form",
