@@ -185,11 +185,14 @@ def _route(master: Master, units: Sequence[str]) -> tuple[dict[str, str], list[s
     return hosts, problems
 
 
-def targets_for(master: Master, rows: Sequence[Row]) -> tuple[TargetRow, ...]:
-    """The targets of the lead rows' tasks, in row order then the master's order."""
-    by_task: dict[str, list] = {}
-    for target in master.targets:
-        by_task.setdefault(target.task_id, []).append(target)
+def targets_for(
+    master: Master, rows: Sequence[Row], by_task: dict[str, list] | None = None
+) -> tuple[TargetRow, ...]:
+    """The targets of the lead rows' tasks, in row order then the master's order.
+
+    ``by_task`` is `targets_by_task(master)` when the caller already has it (one per round,
+    not one per workbook: thousands of targets times hundreds of workbooks add up)."""
+    by_task = targets_by_task(master) if by_task is None else by_task
     result = []
     for row in rows:
         if row.role != LEAD:
@@ -199,6 +202,14 @@ def targets_for(master: Master, rows: Sequence[Row]) -> tuple[TargetRow, ...]:
                 TargetRow(row.task, row.unit, t.phrase, t.value, t.unit, t.kind, t.comparison)
             )
     return tuple(result)
+
+
+def targets_by_task(master: Master) -> dict[str, list]:
+    """The master's targets by task id, in the master's order."""
+    by_task: dict[str, list] = {}
+    for target in master.targets:
+        by_task.setdefault(target.task_id, []).append(target)
+    return by_task
 
 
 def created_at(period_end: date | None, due: date) -> datetime:
@@ -231,10 +242,11 @@ def build_specs(
             f"{source}: sheet 任务清单 holds no tasks with owners; nothing to distribute"
         )
     taken: set[str] = set()
+    by_task = targets_by_task(master)
     for item in assignments:
         unit = master.unit(item.recipient)
         name = _unique_file(f"{round_key}_{item.recipient}", taken)
-        targets = targets_for(master, item.rows) if form.target_fields else ()
+        targets = targets_for(master, item.rows, by_task) if form.target_fields else ()
         specs.append(
             BookSpec(
                 file=name,

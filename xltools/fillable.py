@@ -15,6 +15,7 @@ Sheets, in order:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -446,9 +447,12 @@ def _height(cells, minimum: float = 18) -> float:
     """A row height that shows wrapped texts whole: xlsxwriter cannot autofit heights."""
     lines = 1
     for text, width in cells:
-        usable = max(1.0, width - 1.5)
-        count = sum(
-            max(1, math.ceil(_display_width(part) / usable)) for part in str(text).split("\n")
-        )
-        lines = max(lines, count)
+        lines = max(lines, _lines(str(text), width))
     return min(409.0, max(minimum, lines * _LINE_HEIGHT + 5))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _lines(text: str, width: float) -> int:
+    # Cached: a task's text and leads recur in the workbook of every unit that has the task.
+    usable = max(1.0, width - 1.5)
+    return sum(max(1, math.ceil(_display_width(part) / usable)) for part in text.split("\n"))
