@@ -79,8 +79,15 @@ class SynthPlan:
     targets: int = 0
 
 
+STREETS = (
+    "中山", "解放", "建设", "和平", "友谊", "新华", "民主", "胜利", "长江", "汉江", "东湖", "南湖",
+    "沙湖", "月湖", "龟山", "蛇山", "珞珈", "晴川", "汉水", "江滩", "花桥", "丹水", "永清", "堤角",
+)  # fmt: skip
+
+
 def unit_names(count: int) -> list[str]:
-    """``count`` unit names (at most 544): districts, zones, others, city bureaus, district bureaus."""
+    """``count`` unit names (up to 7,166): districts, zones, others, city bureaus, district bureaus
+    and, past 544, street offices (江岸区中山街道办事处 …), as a province-wide plan names them."""
     names = [f"{n}区人民政府" for n in CENTRAL + OUTER]
     names += [f"{z}管委会" for z in ZONES] + list(OTHERS)
     bureaus = [f"市{b}" for b in BUREAUS]
@@ -89,7 +96,27 @@ def unit_names(count: int) -> list[str]:
         if len(names) + len(bureaus) >= count:
             break
         bureaus += [f"{district}区{b}" for b in BUREAUS]
+    streets = [a + b for a in STREETS for b in STREETS if a != b]
+    for street in streets:  # street by street across the districts, so each district has some
+        if len(names) + len(bureaus) >= count:
+            break
+        bureaus += [f"{district}区{street}街道办事处" for district in CENTRAL + OUTER]
     return (names + bureaus)[: max(count, 1)]
+
+
+def inputs(tasks: int, units: int, folder: Path | None = None) -> tuple[Path, Path, SynthPlan]:
+    """A plan file and its 单位名录 in ``folder`` (default: the benchmark run's cache), written
+    once per run."""
+    from tests.benchmarks.common import cache_dir
+
+    folder = folder or cache_dir()
+    plan_path = folder / f"plan-{tasks}-{units}.txt"
+    units_path = folder / f"units-{tasks}-{units}.xlsx"
+    plan = synth_plan(tasks, units)
+    if not plan_path.exists():
+        plan_path.write_text(plan.text, encoding="utf-8")
+        write_units(units_path, plan)
+    return plan_path, units_path, plan
 
 
 def _label(n: int) -> str:
