@@ -13,6 +13,7 @@ workbook sent to its unit (``outbox/<round>/``), keeps the newest file of each u
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from xltools.errors import XltoolsError
 from xltools.identity import Identity, read_identity, read_properties
-from xltools.inbox import Limits, Returned, scan
+from xltools.inbox import Inbox, Limits, Returned, inbox_files, read_files, scan
 from xltools.problems import ERROR, WARNING, Problem, Report
 from xltools.text import squash
 from xltools.validate import Context, Sent, Submission, _find_table, check
@@ -101,20 +102,26 @@ def collect_inbox(
     limits: Limits | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Collection:
-    """Identify and check every file of an inbox; the pure part of `collect` (writes nothing)."""
-    found = scan(inbox_dir, limits=limits or Limits(), progress=progress)
-    result = Collection(round=ctx.round, due=due, skipped=found.skipped)
-    for problem in found.problems:
-        unit = _unit_in_name(problem.file.rsplit("/", 1)[-1], ctx.sent) or ""
-        result.problems.append(replace(problem, unit=unit))
+    """Identify and check every file of an inbox; the pure part of `collect` (writes nothing).
+
+    Each file is read, identified and checked in turn, across processes when there are many;
+    a checked submission keeps its file's name, path, hash and saved time, not its bytes and
+    values, so memory stays bounded at thousands of files."""
+    limits = limits or Limits()
+    rels = inbox_files(inbox_dir)
+    done = _check_all(inbox_dir, rels, ctx, limits, progress)
+    result = Collection(round=ctx.round, due=due)
     candidates: dict[str, list[Submission]] = {}
     refused = []
-    for returned in found.files:
-        unit, identity, problems = identify(returned, ctx)
-        if unit is None:
-            refused.extend(problems)
-            continue
-        candidates.setdefault(unit, []).append(check(returned, unit, identity, ctx, problems))
+    for found, _, _ in done:  # the reading problems first, in file order, as a scan gives them
+        result.skipped.extend(found.skipped)
+        for problem in found.problems:
+            unit = _unit_in_name(problem.file.rsplit("/", 1)[-1], ctx.sent) or ""
+            result.problems.append(replace(problem, unit=unit))
+    for _, subs, refusals in done:
+        refused.extend(refusals)
+        for sub in subs:
+            candidates.setdefault(sub.unit, []).append(sub)
     for unit in sorted(ctx.sent):
         subs = sorted(candidates.get(unit, []), key=lambda s: (s.file.saved, s.file.name))
         if not subs:
@@ -146,6 +153,86 @@ def collect_inbox(
         result.problems.append(problem)
     result.problems.sort(key=_order)
     return result
+
+
+PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
+_Checked = tuple[Inbox, list[Submission], list[Problem]]  # per inbox file, in file order
+
+
+def _check_files(folder: Path, rels: list[str], ctx: Context, limits: Limits) -> list[_Checked]:
+    """Read, identify and check each file of ``rels``: what reading found, the submissions, and
+    the problems of files refused as not this round's."""
+    done = []
+    for rel in rels:
+        found = read_files(folder, [rel], limits=limits)
+        subs, refused = [], []
+        for returned in found.files:
+            unit, identity, problems = identify(returned, ctx)
+            if unit is None:
+                refused.extend(problems)
+                continue
+            sub = check(returned, unit, identity, ctx, problems)
+            # Only the answers are needed from here on: drop the bytes and values.
+            sub.file = replace(returned, data=b"", sheets={}, merged={}, formulas={}, percents={})
+            subs.append(sub)
+        found.files = []
+        done.append((found, subs, refused))
+    return done
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(ctx: Context, limits: Limits) -> None:
+    _WORKER.update(ctx=ctx, limits=limits)
+
+
+def _check_chunk(folder: str, rels: list[str]) -> list[_Checked]:
+    return _check_files(Path(folder), rels, _WORKER["ctx"], _WORKER["limits"])
+
+
+def _check_all(
+    folder: Path,
+    rels: list[str],
+    ctx: Context,
+    limits: Limits,
+    progress: Callable[[int, int, str], None] | None,
+) -> list[_Checked]:
+    """`_check_files` of every file, in file order; in a process pool across the cores when
+    there are many (reading and checking is most of collect's work, and each file is separate)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(rels) < PARALLEL_FROM or workers < 2:
+        done = []
+        for i, rel in enumerate(rels, start=1):
+            if progress:
+                progress(i, len(rels), rel)
+            done.extend(_check_files(folder, [rel], ctx, limits))
+        return done
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    chunks = _chunks(folder, rels, workers * 8)
+    results: dict[str, _Checked] = {}
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(ctx, limits)) as pool:
+        futures = {pool.submit(_check_chunk, str(folder), chunk): chunk for chunk in chunks}
+        for future in as_completed(futures):
+            chunk = futures[future]
+            results.update(zip(chunk, future.result(), strict=True))
+            if progress:
+                progress(len(results), len(rels), chunk[-1])
+    return [results[rel] for rel in rels]
+
+
+def _chunks(folder: Path, rels: list[str], count: int) -> list[list[str]]:
+    """Files in ``count`` chunks of about equal bytes, largest first, so no core waits idle
+    on the last big workbook (a district's can be a hundred times a bureau's)."""
+    sizes = {rel: (folder / rel).stat().st_size + 4096 for rel in rels}
+    chunks: list[list[str]] = [[] for _ in range(min(count, len(rels)))]
+    loads = [0] * len(chunks)
+    for rel in sorted(rels, key=lambda r: (-sizes[r], r)):
+        lightest = loads.index(min(loads))
+        chunks[lightest].append(rel)
+        loads[lightest] += sizes[rel]
+    return [c for c in sorted(chunks, key=lambda c: -sum(sizes[r] for r in c)) if c]
 
 
 def identify(returned: Returned, ctx: Context) -> tuple[str | None, Identity | None, list[Problem]]:

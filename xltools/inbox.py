@@ -86,20 +86,33 @@ def scan(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Inbox:
     """Read every workbook under ``folder`` (any nesting, zips in memory) in a stable order."""
-    inbox = Inbox()
+    rels = inbox_files(folder)
+    return read_files(folder, rels, limits=limits, progress=progress)
+
+
+def inbox_files(folder: Path) -> list[str]:
+    """Every file under ``folder`` (any nesting) as a path relative to it, in a stable order."""
     if not folder.is_dir():
-        return inbox
-    paths = sorted(
-        (p for p in folder.rglob("*") if p.is_file()),
-        key=lambda p: p.relative_to(folder).as_posix(),
-    )
-    for i, path in enumerate(paths, start=1):
-        rel = path.relative_to(folder).as_posix()
+        return []
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def read_files(
+    folder: Path,
+    rels: list[str],
+    *,
+    limits: Limits = Limits(),
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Inbox:
+    """Read the files ``rels`` (from `inbox_files`) of ``folder``, in that order."""
+    inbox = Inbox()
+    for i, rel in enumerate(rels, start=1):
         if progress:
-            progress(i, len(paths), rel)
+            progress(i, len(rels), rel)
         if _skip(rel):
             inbox.skipped.append(rel)
             continue
+        path = folder / rel
         data = path.read_bytes()
         mtime = datetime.fromtimestamp(path.stat().st_mtime, OFFICE_TZ).replace(tzinfo=None)
         suffix = path.suffix.lower()

@@ -59,7 +59,9 @@ def _cell(value: object) -> object:
 def _workbook(path: Path):
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path))
+    # Rows go to disk as they are written (strings inline): the merged data of a province's
+    # round is a million cells, which xlsxwriter would otherwise hold in memory to the end.
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(path.parent)})
     wb.set_properties({"created": _FIXED, "author": "xltools"})
     return wb
 
