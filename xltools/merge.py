@@ -13,6 +13,7 @@ from pathlib import Path
 from xltools.excel import BODY_FONT, TITLE_FONT, file_name, set_text, write_table
 from xltools.identity import fingerprint
 from xltools.model import Master
+from xltools.sheetml import write_tables
 from xltools.validate import Context, _find_table, _header_key, cell_name
 from xltools.values import display
 
@@ -123,35 +124,35 @@ def write_reports(result, ctx: Context, master: Master, folder: Path) -> None:
     """Write the four outputs of a collect run into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     headers, rows = merged_rows(result, ctx, master)
-    with _workbook(folder / "汇总数据.xlsx") as wb:
-        write_table(wb, "任务填报", headers, rows, title="任务填报汇总")
-        write_table(
-            wb,
-            "指标",
-            ("编号", "指标", "目标值", "计量单位", "类型", "比较", "单位", "累计完成值", "文件"),
-            target_rows(result, ctx, master),
-            title="指标完成情况",
+    unit_fields = ctx.form.unit_fields
+    unit_rows = []
+    for unit in sorted(ctx.sent):
+        sub = result.submissions.get(unit)
+        ok = sub is not None and sub.errors == 0
+        values = sub.unit_values if ok else {}
+        unit_rows.append(
+            [unit, *(_cell(values.get(f.key)) for f in unit_fields), sub.file.name if ok else ""]
         )
-        unit_fields = ctx.form.unit_fields
-        unit_rows = []
-        for unit in sorted(ctx.sent):
-            sub = result.submissions.get(unit)
-            ok = sub is not None and sub.errors == 0
-            values = sub.unit_values if ok else {}
-            unit_rows.append(
-                [
-                    unit,
-                    *(_cell(values.get(f.key)) for f in unit_fields),
-                    sub.file.name if ok else "",
-                ]
-            )
-        write_table(
-            wb,
-            "单位信息",
-            ["单位", *(f.label for f in unit_fields), "文件"],
-            unit_rows,
-            title="填报单位信息",
-        )
+    target_headers = [
+        "编号",
+        "指标",
+        "目标值",
+        "计量单位",
+        "类型",
+        "比较",
+        "单位",
+        "累计完成值",
+        "文件",
+    ]
+    write_tables(
+        folder / "汇总数据.xlsx",
+        [
+            ("任务填报", headers, rows, None, "任务填报汇总"),
+            ("指标", target_headers, target_rows(result, ctx, master), None, "指标完成情况"),
+            ("单位信息", ["单位", *(f.label for f in unit_fields), "文件"], unit_rows, None,
+             "填报单位信息"),
+        ],
+    )  # fmt: skip
     with _workbook(folder / "问题清单.xlsx") as wb:
         write_table(
             wb,
