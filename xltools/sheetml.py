@@ -71,16 +71,11 @@ def _width(width: float) -> float:
     return int(pixels / 7 * 256) / 256
 
 
-def _sheet_xml(headers, rows, widths, title: str, strings: dict[str, int], first: bool) -> str:
-    """One worksheet: header row (style 1), then every row's values (style 2), as write_table."""
-    cols = [_letters(c) for c in range(max(len(headers), 1))]
-    out = []
-    for r, values in enumerate([headers, *rows], start=1):
-        style = "1" if r == 1 else "2"
+def _rows_xml(rows, cols: list[str], strings: dict[str, int], style: str, start: int):
+    """The <row> elements of ``rows`` (first numbered ``start``), as text, one row at a time."""
+    for r, values in enumerate(rows, start=start):
         cells = []
         for c, value in enumerate(values):
-            if c >= len(cols):
-                cols.append(_letters(c))
             ref = f"{cols[c]}{r}"
             if value is None or value == "":
                 cells.append(f'<c r="{ref}" s="{style}"/>')
@@ -98,7 +93,15 @@ def _sheet_xml(headers, rows, widths, title: str, strings: dict[str, int], first
             else:
                 index = strings.setdefault(str(value), len(strings))
                 cells.append(f'<c r="{ref}" s="{style}" t="s"><v>{index}</v></c>')
-        out.append(f'<row r="{r}">{"".join(cells)}</row>')
+        yield f'<row r="{r}">{"".join(cells)}</row>'
+
+
+def _write_sheet(stream, headers, rows, widths, title, strings, first: bool) -> str:
+    """One worksheet into ``stream`` (bytes, written a few hundred rows at a time so the whole
+    sheet is never in memory): header row (style 1), every row's values (style 2), as
+    write_table. Returns the filter range."""
+    count = max([len(headers), 1, *map(len, rows)])
+    cols = [_letters(c) for c in range(count)]
     last = max(len(rows), 1) + 1
     span = f"A1:{cols[len(headers) - 1] if headers else 'A'}{last}"
     widths = [
@@ -109,22 +112,33 @@ def _sheet_xml(headers, rows, widths, title: str, strings: dict[str, int], first
         f'<col min="{c + 1}" max="{c + 1}" width="{_width(w)}" customWidth="1"/>'
         for c, w in enumerate(widths)
     )
+    selected = 'tabSelected="1" ' if first else ""
+    stream.write(
+        (
+            f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetPr><pageSetUpPr '
+            f'fitToPage="1"/></sheetPr><dimension ref="A1:{cols[-1]}{len(rows) + 1}"/>'
+            f'<sheetViews><sheetView {selected}workbookViewId="0"><pane ySplit="1" '
+            'topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection '
+            'pane="bottomLeft"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+            f"{f'<cols>{columns}</cols>' if columns else ''}<sheetData>"
+        ).encode()
+    )
+    stream.write("".join(_rows_xml([headers], cols, strings, "1", 1)).encode())
+    for at in range(0, len(rows), 500):
+        chunk = _rows_xml(rows[at : at + 500], cols, strings, "2", at + 2)
+        stream.write("".join(chunk).encode())
     header = _text(f'&C&"{TITLE_FONT},Bold"&12 {title.replace("&", "&&")}')
     footer = _text(f'&C&"{BODY_FONT},Regular"&10第 &P 页 共 &N 页')
-    selected = 'tabSelected="1" ' if first else ""
     autofilter = f'<autoFilter ref="{span}"/>' if headers else ""
-    return (
-        f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetPr><pageSetUpPr fitToPage="1"/>'
-        f'</sheetPr><dimension ref="A1:{cols[-1]}{len(rows) + 1}"/><sheetViews><sheetView '
-        f'{selected}workbookViewId="0"><pane ySplit="1" '
-        'topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/>'
-        f'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-        f"{f'<cols>{columns}</cols>' if columns else ''}<sheetData>{''.join(out)}</sheetData>"
-        f'{autofilter}<pageMargins left="0.5" '
-        'right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/><pageSetup '
-        'paperSize="9" fitToHeight="0" orientation="landscape"/><headerFooter>'
-        f"<oddHeader>{header}</oddHeader><oddFooter>{footer}</oddFooter></headerFooter></worksheet>"
-    ), span
+    stream.write(
+        (
+            f'</sheetData>{autofilter}<pageMargins left="0.5" right="0.5" top="0.75" '
+            'bottom="0.75" header="0.3" footer="0.3"/><pageSetup paperSize="9" fitToHeight="0" '
+            f'orientation="landscape"/><headerFooter><oddHeader>{header}</oddHeader><oddFooter>'
+            f"{footer}</oddFooter></headerFooter></worksheet>"
+        ).encode()
+    )
+    return span
 
 
 def write_tables(path: Path, sheets: list[tuple[str, list, list, list | None, str]]) -> Path:
@@ -136,11 +150,19 @@ def write_tables(path: Path, sheets: list[tuple[str, list, list, list | None, st
 
     strings: dict[str, int] = {}
     parts, names, defined = {}, [], []
+    zf = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6)
     for i, (name, headers, rows, widths, title) in enumerate(sheets):
         title_ = sheet_title(name)
         names.append(title_)
-        xml, span = _sheet_xml(headers, rows, widths, title or name, strings, i == 0)
-        parts[f"xl/worksheets/sheet{i + 1}.xml"] = xml
+        info = zipfile.ZipInfo(f"xl/worksheets/sheet{i + 1}.xml", date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        try:
+            with zf.open(info, "w") as stream:
+                span = _write_sheet(stream, headers, list(rows), widths, title or name, strings,
+                                    i == 0)  # fmt: skip
+        except BaseException:
+            zf.close()
+            raise
         quoted = _text(title_ if title_.isalnum() else "'" + title_.replace("'", "''") + "'")
         start, end = span.split(":")
         ref = f"${start[0]}${start[1:]}:${''.join(ch for ch in end if ch.isalpha())}$"
@@ -222,12 +244,9 @@ def write_tables(path: Path, sheets: list[tuple[str, list, list, list | None, st
             f"{sst}</sst>"
         ),
     }
-    order = ["[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml",
-             "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
-             "xl/sharedStrings.xml", *(f"xl/worksheets/sheet{i}.xml" for i in range(1, n + 1))]  # fmt: skip
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        for name in order:
+    with zf:  # the sheets are in; the parts that name them and their strings follow
+        for name, text in parts.items():
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, parts[name].encode("utf-8"))
+            zf.writestr(info, text.encode("utf-8"))
     return path

@@ -91,11 +91,17 @@ def _read_sent_sheets(path: Path) -> dict[str, list[list]]:
 
 def cell_name(row: int, col: int) -> str:
     """A1-style name of a 0-based (row, col)."""
+    return f"{_column(col)}{row + 1}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _column(col: int) -> str:
+    # Cached: every row of every file names the same few columns.
     letters, col = "", col + 1
     while col:
         col, rest = divmod(col - 1, 26)
         letters = chr(65 + rest) + letters
-    return f"{letters}{row + 1}"
+    return letters
 
 
 @functools.lru_cache(maxsize=4096, typed=True)

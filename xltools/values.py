@@ -59,7 +59,15 @@ def _problem(code: str, message: str, value: object, severity: str = ERROR) -> P
 
 def is_empty(raw: object) -> bool:
     """True for a cell with nothing a person typed (None, "", spaces)."""
-    return raw is None or (isinstance(raw, str) and clean(raw) == "")
+    if raw is None:
+        return True
+    if not isinstance(raw, str):
+        return False
+    if not raw or raw.isspace():
+        return True
+    # Past whitespace, only the zero-width spaces `clean` drops can leave nothing (rare: a full
+    # clean of every typed cell is most of the checking time).
+    return ("\u200b" in raw or "\ufeff" in raw) and clean(raw) == ""
 
 
 def display(raw: object) -> str:
