@@ -346,11 +346,11 @@ def _unit_in_name(name: str, sent: dict[str, Sent]) -> str | None:
     index, lengths = _name_index(tuple(sent))
     # Each place of the name against each length a unit name has: a few dozen dictionary
     # look-ups, however many units there are (thousands at province scale).
-    found = [
-        hit
-        for i in range(len(plain))
-        for hit in sorted(h for n in lengths for h in index.get(plain[i : i + n], ()))
-    ]
+    found = []
+    for i in range(len(plain)):
+        hits = [h for n in lengths if (h := index.get(plain[i : i + n]))]
+        if hits:
+            found += sorted(h for group in hits for h in group)
     return max((unit for _, unit in found), key=len) if found else None
 
 
@@ -395,11 +395,17 @@ def collect(
     update_contacts: bool = False,
 ) -> Collection:
     """Collect a round of a workspace and write ``reports/<round>/``; returns the report."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from xltools.merge import write_reports
 
     ctx, rnd = context(ws, round_key)
-    result = collect_inbox(ws.inbox(rnd), ctx, rnd.due, progress=progress)
-    master = ws.master()
+    # The master list is needed only for the reports: read it while the returns are checked
+    # (mostly in other processes, this one waiting).
+    with ThreadPoolExecutor(1) as thread:
+        reading = thread.submit(ws.master)
+        result = collect_inbox(ws.inbox(rnd), ctx, rnd.due, progress=progress)
+        master = reading.result()
     target = ws.reports(rnd)
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{rnd.key}-", dir=target.parent))
