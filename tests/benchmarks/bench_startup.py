@@ -18,7 +18,7 @@ def main() -> bool:
     run = median_run(xltools("--help"), runs=5)
     loaded = measure(python_script(_LOADED, *HEAVY)).output.split()
     ok = run.seconds < TARGET_SECONDS and not loaded
-    report(Figure("start-up (--help)", "xltools --help", run.seconds, run.mb, None,
+    report(Figure("start-up", "xltools --help", run.seconds, run.mb, None,
                   f"< {TARGET_SECONDS} s, no heavy imports", ok))  # fmt: skip
     print(f"heavy libraries loaded by `import xltools.cli`: {', '.join(loaded) or 'none'}")
     return ok

@@ -1,20 +1,17 @@
-"""Benchmark: the summary of 5,000 tasks (read the merged data, compute, write) must take < 10 s.
+"""``xltools summary 2023Q2`` as a user runs it (start-up, reading the merged data of the first
+two quarters, the arithmetic, writing the leaders' workbook with its charts), for synthetic plans
+of 120/60, 1,000/200 and 5,000/500 tasks/units, median of three runs, peak memory of the process.
+Target: 5,000 tasks under 10 s. (No baseline: no short user script makes this report.)
 
-    python -m tests.benchmarks.bench_summary            # 5,000 tasks, 120 units
-    python -m tests.benchmarks.bench_summary --wuhan    # the Wuhan sample's master instead
-
-Merged data is made as collect writes it: one row per task and unit (group words expanded and
+The merged data is made as collect writes it: one row per task and unit (group words expanded and
 hosted offices routed by `distribute.assign`), random but seeded answers, a few units missing.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import random
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 from xltools.model import Master, Target, Task, Unit
@@ -231,51 +228,45 @@ def write_merged(folder: Path, data: dict) -> Path:
     return folder
 
 
-class Workspace:
-    """The parts of `xltools.workspace.Workspace` the summary uses, over a temporary folder."""
-
-    def __init__(self, root: Path, master: Master, title: str):
-        self.root, self._master, self.title = root, master, title
-        self.rounds, self.lights = tuple(QUARTERS), {}
-
-    def round(self, key):
-        return next(r for r in self.rounds if r.key == key)
-
-    def reports(self, key):
-        return self.root / "reports" / key
-
-    def master(self):
-        return self._master
+SIZES = ((120, 60), (1000, 200), (5000, 500))  # (tasks, units)
+TARGET_SECONDS = 10.0
 
 
-def main(argv=None) -> int:
-    from xltools.summary import make_summary
+def workspace(tasks: int, units: int) -> Path:
+    """A workspace (``xltools init`` of a synthetic plan) whose first two quarters have merged
+    data as collect writes it, in the run's cache."""
+    from tests.benchmarks.common import cache_dir, prepare, xltools
+    from tests.benchmarks.synth import inputs
+    from xltools.workspace import load
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=5000)
-    parser.add_argument("--wuhan", action="store_true", help="use samples/wuhan-2023/master.xlsx")
-    parser.add_argument("--keep", type=Path, help="write into this folder and keep it")
-    args = parser.parse_args(argv)
-    if args.wuhan:
-        from xltools.master import read_master
+    root = cache_dir() / f"ws-summary-{tasks}-{units}"
+    if (root / "reports" / "2023Q2").is_dir():
+        return root
+    plan, directory, _ = inputs(tasks, units)
+    prepare(xltools("init", root, "--plan", plan, "--units", directory))
+    ws = load(root)
+    master = ws.master()
+    for n, key in enumerate(("2023Q1", "2023Q2")):
+        rnd = ws.round(key)
+        write_merged(ws.reports(rnd), merged_round(master, rnd, seed=n + 2))
+    return root
 
-        master = read_master(Path(__file__).resolve().parents[2] / "samples/wuhan-2023/master.xlsx")
-    else:
-        master = synthetic_master(args.tasks)
-    with tempfile.TemporaryDirectory() as tmp:
-        root = args.keep or Path(tmp)
-        ws = Workspace(root, master, "2023年市《政府工作报告》目标任务")
-        for n, q in enumerate(QUARTERS[:2]):
-            write_merged(ws.reports(q.key), merged_round(master, q, seed=n + 2))
-        start, cpu = time.perf_counter(), time.process_time()
-        path = make_summary(ws, "2023Q2")
-        took, cpu = time.perf_counter() - start, time.process_time() - cpu
-        print(
-            f"summary of {len(master.tasks)} tasks: {took:.2f} s ({cpu:.2f} s CPU; limit 10 s)"
-            f" -> {path}"
-        )
-    return 0 if took < 10 else 1
+
+def main() -> bool:
+    """``xltools summary 2023Q2`` per size, median of three runs; False when 5,000 tasks miss."""
+    from tests.benchmarks.common import Figure, median_run, report, xltools
+
+    ok = True
+    for tasks, units in SIZES:
+        root = workspace(tasks, units)
+        run = median_run(xltools("summary", "2023Q2", "-w", root))
+        target = tasks == 5000
+        passed = run.seconds < TARGET_SECONDS if target else None
+        ok = ok and passed is not False
+        report(Figure("summary", f"{tasks:,} tasks/{units} units", run.seconds, run.mb, None,
+                      f"< {TARGET_SECONDS:g} s" if target else "", passed))  # fmt: skip
+    return ok
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(0 if main() else 1)

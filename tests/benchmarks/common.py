@@ -123,7 +123,7 @@ def cache_dir() -> Path:
 
 
 HEADER = (
-    f"{'stage':<22} {'size':<26} {'seconds':>8} {'MB':>6} {'baseline s':>10} {'ratio':>7} "
+    f"{'stage':<18} {'size':<34} {'seconds':>8} {'MB':>6} {'baseline s':>10} {'ratio':>7} "
     f"{'target':<26} {'':<4}"
 )
 
@@ -134,7 +134,7 @@ def line(f: Figure) -> str:
     base = f"{f.baseline:.2f}" if f.baseline is not None else "—"
     ratio = f"{f.ratio:.1f}×" if f.ratio is not None else "—"
     return (
-        f"{f.stage:<22} {f.size:<26} {f.seconds:>8.2f} {mb:>6} {base:>10} {ratio:>7} "
+        f"{f.stage:<18} {f.size:<34} {f.seconds:>8.2f} {mb:>6} {base:>10} {ratio:>7} "
         f"{f.target:<26} {f.verdict:<4}"
     ).rstrip()
 
