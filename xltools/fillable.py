@@ -45,6 +45,10 @@ _PROTECTION = {"format_cells": True, "format_columns": True, "format_rows": True
 _LINE_HEIGHT = 14.5  # points per line of 11-point 仿宋
 
 
+# A task's text recurs in the workbook of every unit that has the task: hash it once.
+_fingerprint = functools.lru_cache(maxsize=1 << 16)(fingerprint)
+
+
 @dataclass(frozen=True)
 class Row:
     """One task row of 填报表: the task, the unit it is for (the recipient or a hosted unit), role."""
@@ -111,9 +115,11 @@ class BookSpec:
             round=self.round_key,
             form=self.form.name,
             version=self.form.version,
-            rows=tuple(IdentityRow(r.task, r.unit, r.role, fingerprint(r.text)) for r in self.rows),
+            rows=tuple(
+                IdentityRow(r.task, r.unit, r.role, _fingerprint(r.text)) for r in self.rows
+            ),
             targets=tuple(
-                IdentityTarget(t.task, t.unit, fingerprint(t.phrase)) for t in self.targets
+                IdentityTarget(t.task, t.unit, _fingerprint(t.phrase)) for t in self.targets
             ),
         )
 
@@ -276,13 +282,17 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
                 cells.append((value, f.width))
         has_long = any(f.type == "longtext" and f.applies_to(row.role) for f in form.task_fields)
         ws.set_row(r, _height(cells, minimum=45 if has_long else 24))
-    # Validation and highlights per block of rows of one role (lead rows come first).
-    for first, last, role in _blocks(spec.rows):
+    # Validation per block of rows of one role (lead rows come first).
+    blocks = _blocks(spec.rows)
+    for first, last, role in blocks:
         for c, f in enumerate(form.task_fields, start=first_input):
-            if not f.applies_to(role):
-                continue
-            _validate(ws, first, c, last, c, f)
-            others = {o.key: first_input + i for i, o in enumerate(form.task_fields)}
+            if f.applies_to(role):
+                _validate(ws, first, c, last, c, f)
+    # Highlights per run of rows a field applies to: a field both roles fill has one rule over
+    # the lead and the partner block (xlsxwriter spends half a millisecond on each rule).
+    others = {o.key: first_input + i for i, o in enumerate(form.task_fields)}
+    for c, f in enumerate(form.task_fields, start=first_input):
+        for first, last in _runs(blocks, f):
             _highlight(ws, first, c, last, c, f, others, fmt)
     ws.freeze_panes(1, 2)
     ws.protect("", _PROTECTION)
@@ -360,6 +370,19 @@ def _blocks(rows) -> list[tuple[int, int, str]]:
         else:
             blocks.append((r, r, row.role))
     return blocks
+
+
+def _runs(blocks, f: Field) -> list[tuple[int, int]]:
+    """Runs of consecutive blocks whose rows ``f`` applies to, as (first, last) sheet rows."""
+    runs: list[tuple[int, int]] = []
+    for first, last, role in blocks:
+        if not f.applies_to(role):
+            continue
+        if runs and runs[-1][1] == first - 1:
+            runs[-1] = (runs[-1][0], last)
+        else:
+            runs.append((first, last))
+    return runs
 
 
 def validation(f: Field) -> dict:
