@@ -528,6 +528,25 @@ def test_same_inbox_same_outputs(collected, tmp_path):
     assert not [p for p in ws.reports(ROUND).parent.iterdir() if p.name.startswith(".")]
 
 
+def test_the_process_pool_gives_what_one_process_gives(collected, monkeypatch):
+    import xltools.collect as collect_module
+
+    ws, serial = collected
+    first = {
+        p.relative_to(ws.reports(ROUND)): read_sheets(p) for p in ws.reports(ROUND).rglob("*.xlsx")
+    }
+    monkeypatch.setattr(collect_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(collect_module.os, "cpu_count", lambda: 2)
+    pooled = collect(ws, ROUND)
+    again = {
+        p.relative_to(ws.reports(ROUND)): read_sheets(p) for p in ws.reports(ROUND).rglob("*.xlsx")
+    }
+    assert pooled.rows("unit", "file", "cell", "code") == serial.rows(
+        "unit", "file", "cell", "code"
+    )
+    assert first == again
+
+
 def test_status_lists_who_is_missing_with_contacts(collected):
     ws, _ = collected
     found = status(ws, ROUND, today=date(2023, 7, 18))
