@@ -9,12 +9,12 @@ hosted offices routed by `distribute.assign`), random but seeded answers, a few 
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import sys
 from pathlib import Path
 
-from xltools.model import Master, Target, Task, Unit
+from xltools.merge import PROBLEM_HEADERS, STATUS_HEADERS
+from xltools.model import Master
 from xltools.workspace import Round
 
 STATUSES = ("已完成", "超序时进度", "序时推进", "滞后", "未启动")
@@ -40,68 +40,6 @@ TARGET_HEADERS = [
     "累计完成值",
     "文件",
 ]
-STATUS_HEADERS = [
-    "单位",
-    "状态",
-    "文件",
-    "保存时间",
-    "是否按时",
-    "错误数",
-    "警告数",
-    "被替代的文件",
-]
-PROBLEM_HEADERS = [
-    "代码",
-    "严重程度",
-    "单位",
-    "文件",
-    "工作表",
-    "单元格",
-    "任务",
-    "字段",
-    "值",
-    "说明",
-]
-QUARTERS = [
-    Round(f"2023Q{n}", f"2023年第{'一二三四'[n - 1]}季度", "quarterly", dt.date(2023, 1, 1), end)
-    for n, end in enumerate(
-        (dt.date(2023, 3, 31), dt.date(2023, 6, 30), dt.date(2023, 9, 30), dt.date(2023, 12, 31)),
-        start=1,
-    )
-]
-
-
-def synthetic_master(tasks: int = 5000, units: int = 120, seed: int = 1) -> Master:
-    """A master list of ``tasks`` tasks in 5 sections × 8 directions, over ``units`` units."""
-    rnd = random.Random(seed)
-    names = [f"市第{i}局" for i in range(units - 17)] + [f"第{i}区人民政府" for i in range(17)]
-    unit_rows = [
-        Unit(n, groups=("各区人民政府",) if n.endswith("区人民政府") else ()) for n in names
-    ]
-    result, targets = [], []
-    for i in range(tasks):
-        s, d = i % 5, (i // 5) % 8
-        lead = (rnd.choice(names[:-17]),) if rnd.random() < 0.9 else ("各区人民政府",)
-        partners = tuple(rnd.sample(names[:-17], rnd.randint(0, 3)))
-        task_id = f"{s + 1}-{d + 1}-{i + 1}"
-        text = f"推进第{i + 1}项重点工作,完成年度建设任务{100 + i % 50}个"
-        result.append(
-            Task(
-                task_id,
-                f"{'一二三四五'[s]}、第{s + 1}板块",
-                f"({'一二三四五六七八'[d]})第{d + 1}方向",
-                f"——第{d + 1}类",
-                str(i + 1),
-                text,
-                lead,
-                partners,
-            )
-        )
-        if i % 3 == 0:
-            targets.append(
-                Target(task_id, f"完成年度建设任务{100 + i % 50}个", 100 + i % 50, "个", "累计")
-            )
-    return Master(tasks=result, units=unit_rows, targets=targets)
 
 
 def merged_round(master: Master, rnd: Round, seed: int = 2, missing: float = 0.05) -> dict:
