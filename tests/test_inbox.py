@@ -1,5 +1,6 @@
 import io
 import os
+import re
 import zipfile
 from datetime import datetime
 
@@ -198,3 +199,61 @@ def test_progress_is_reported(tmp_path):
     seen = []
     scan(tmp_path, progress=lambda i, n, name: seen.append((i, n, name)))
     assert seen == [(1, 2, "a.xlsx"), (2, 2, "b.xlsx")]
+
+
+def encrypted_ods_bytes() -> bytes:
+    """An .ods whose parts are encrypted, as LibreOffice saves one with an open password."""
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+        'manifest:full-path="content.xml" manifest:media-type="text/xml">'
+        '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/>'
+        "</manifest:file-entry></manifest:manifest>"
+    )
+    return zip_bytes(
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "META-INF/manifest.xml": manifest.encode(),
+            "content.xml": b"\x8f\x12\x00encrypted",
+        }
+    )
+
+
+def test_a_password_protected_ods_is_not_called_damaged(tmp_path):
+    # Read from bytes, calamine only says "Cannot detect file format" for it.
+    (tmp_path / "市水务局.ods").write_bytes(encrypted_ods_bytes())
+    (tmp_path / "市教育局.zip").write_bytes(zip_bytes({"市教育局.ods": encrypted_ods_bytes()}))
+    inbox = scan(tmp_path)
+    assert rows(inbox) == [
+        ("市教育局.zip/市教育局.ods", "password-protected", ERROR),
+        ("市水务局.ods", "password-protected", ERROR),
+    ]
+    assert "密码" in inbox.problems[0].message
+
+
+def test_a_damaged_file_message_has_no_english_from_the_reader(tmp_path):
+    (tmp_path / "坏文件.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 600)
+    (problem,) = scan(tmp_path).problems
+    assert problem.code == "damaged-file"
+    # Only the file name and the extension to save as are in Latin letters.
+    assert re.sub(r"[A-Za-z]", "", problem.message.replace(".xlsx", "").replace(".xls", "")) == (
+        problem.message.replace(".xlsx", "").replace(".xls", "")
+    )
+
+
+@pytest.mark.libreoffice
+def test_password_protected_xls_and_ods_saved_by_libreoffice(tmp_path):
+    from .uno_fill import fill_in_libreoffice
+
+    source = tmp_path / "source.xlsx"
+    source.write_bytes(workbook_bytes())
+    inbox_dir = tmp_path / "inbox"
+    inbox_dir.mkdir()
+    outputs = [inbox_dir / "市城建局.xls", inbox_dir / "市城投公司.ods"]
+    fill_in_libreoffice(
+        [{"source": source, "outputs": outputs, "password": "abc"}], tmp_path / "lo"
+    )
+    assert rows(scan(inbox_dir)) == [
+        ("市城建局.xls", "password-protected", ERROR),
+        ("市城投公司.ods", "password-protected", ERROR),
+    ]

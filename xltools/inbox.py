@@ -179,16 +179,13 @@ def _read_one(
     try:
         sheets, merged = _read_values(data)
     except Exception as exc:  # calamine raises many kinds; all mean the same to the clerk
-        code, what = "damaged-file", "已损坏或不完整"
-        if type(exc).__name__ == "PasswordError":
-            code, what = "password-protected", "设置了密码"
-        inbox.problems.append(
-            _problem(
-                code,
-                f"“{name}”{what},无法读取({_short(exc)});请重新打开确认后另存为 .xlsx 再报送",
-                name,
-            )
-        )
+        if type(exc).__name__ == "PasswordError" or _needs_password(data, suffix):
+            message = f"“{name}”设置了打开密码,无法读取;请取消密码后另存为 .xlsx 重新报送"
+            inbox.problems.append(_problem("password-protected", message, name))
+            return
+        # calamine's own words ("Cannot detect file format") are English and tell a unit nothing.
+        message = f"“{name}”已损坏或不完整,无法读取;请重新打开确认后另存为 .xlsx 再报送"
+        inbox.problems.append(_problem("damaged-file", message, name))
         return
     if not any(any(v not in ("", None) for row in rows for v in row) for rows in sheets.values()):
         inbox.problems.append(
@@ -210,6 +207,27 @@ def _read_one(
             merged=merged,
         )
     )
+
+
+def _needs_password(data: bytes, suffix: str) -> bool:
+    """Whether the file needs a password to open (a password-protected .xls or .ods).
+
+    Read from bytes, calamine tries each format in turn and reports only "Cannot detect file
+    format" for these; told the format by the file's extension it says PasswordError. So the
+    bytes are read once more from a temporary file with the extension (only after a failure).
+    """
+    import tempfile
+
+    from python_calamine import CalamineWorkbook
+
+    with tempfile.TemporaryDirectory(prefix="xltools-") as folder:
+        path = Path(folder) / f"book{suffix}"
+        path.write_bytes(data)
+        try:
+            CalamineWorkbook.from_path(str(path))
+        except Exception as exc:
+            return type(exc).__name__ == "PasswordError"
+    return False
 
 
 def _short(exc: Exception) -> str:

@@ -5,7 +5,8 @@ Run with Debian's ``/usr/bin/python3`` (the only interpreter with the ``uno`` br
     /usr/bin/python3 tests/uno/fill.py jobs.json
 
 ``jobs.json`` is a list of jobs, all done in one LibreOffice launch:
-``{"source": "in.xlsx", "cells": {"填报表": {"F2": "序时推进", "G2": "50"}}, "outputs": ["out.xlsx", "out.xls"]}``.
+``{"source": "in.xlsx", "cells": {"填报表": {"F2": "序时推进", "G2": "50"}}, "outputs": ["out.xlsx", "out.xls"]}``,
+optionally with ``"password"`` to save with an open password (LibreOffice encrypts .xls and .ods).
 Each value is typed through ``setFormula`` — the same path as typing into the cell, so ``50%``
 becomes a percentage and ``2023/6/30`` a date, exactly as Calc would take a user's input.
 """
@@ -86,9 +87,10 @@ def run(jobs):
                 for out in job["outputs"]:
                     target = uno.systemPathToFileUrl(os.path.abspath(out))
                     ext = os.path.splitext(out)[1].lower()
-                    doc.storeToURL(
-                        target, (prop("FilterName", FILTERS[ext]), prop("Overwrite", True))
-                    )
+                    options = (prop("FilterName", FILTERS[ext]), prop("Overwrite", True))
+                    if job.get("password"):  # an open password, as File > Save As offers
+                        options += (prop("Password", job["password"]),)
+                    doc.storeToURL(target, options)
             finally:
                 doc.close(True)
     finally:
