@@ -231,14 +231,22 @@ def test_a_password_protected_ods_is_not_called_damaged(tmp_path):
     assert "密码" in inbox.problems[0].message
 
 
-def test_a_damaged_file_message_has_no_english_from_the_reader(tmp_path):
+def test_damaged_file_messages_have_no_english_from_the_reader(tmp_path):
+    # A unit reads these: calamine's or zipfile's English ("File is not a zip file") tells it nothing.
     (tmp_path / "坏文件.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 600)
-    (problem,) = scan(tmp_path).problems
-    assert problem.code == "damaged-file"
-    # Only the file name and the extension to save as are in Latin letters.
-    assert re.sub(r"[A-Za-z]", "", problem.message.replace(".xlsx", "").replace(".xls", "")) == (
-        problem.message.replace(".xlsx", "").replace(".xls", "")
-    )
+    (tmp_path / "截断.xlsx").write_bytes(workbook_bytes()[:700])
+    (tmp_path / "坏压缩包.zip").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    problems = scan(tmp_path).problems
+    assert sorted(p.file for p in problems) == [
+        "坏压缩包.zip",
+        "坏文件.xls",
+        "截断.xlsx",
+    ]
+    for problem in problems:
+        assert problem.code == "damaged-file"
+        # Only the file name and the extension to save as are in Latin letters.
+        text = problem.message.replace(problem.file, "").replace(".xlsx", "")
+        assert not re.search(r"[A-Za-z]", text), problem.message
 
 
 @pytest.mark.libreoffice

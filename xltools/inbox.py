@@ -230,11 +230,6 @@ def _needs_password(data: bytes, suffix: str) -> bool:
     return False
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:120]
-
-
 def _read_values(data: bytes) -> tuple[dict[str, list[list]], dict[str, list]]:
     """Every sheet's values and merged ranges, with python-calamine, in one opening."""
     from python_calamine import CalamineWorkbook
@@ -310,11 +305,11 @@ def _inspect_package(
                     )
                 if keep:
                     parts[info.filename] = text
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
         return (
             _problem(
                 "damaged-file",
-                f"“{name}”已损坏,无法读取({_short(exc)});请重新打开确认后另存为 .xlsx 再报送",
+                f"“{name}”已损坏或不完整,无法读取;请重新打开确认后另存为 .xlsx 再报送",
                 name,
             ),
             None,
@@ -451,9 +446,13 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
     """Read each workbook inside a zip from memory; refuse the whole archive when it is unsafe."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError):
         inbox.problems.append(
-            _problem("damaged-file", f"压缩包“{name}”已损坏,无法打开({_short(exc)})", name)
+            _problem(
+                "damaged-file",
+                f"压缩包“{name}”已损坏,无法打开;请重新压缩后报送,或直接报送工作簿",
+                name,
+            )
         )
         return
     with zf:
@@ -506,11 +505,11 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
                     )
                 )
                 return
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
                 inbox.problems.append(
                     _problem(
                         "damaged-file",
-                        f"“{display}”已损坏,无法解压({_short(exc)})",
+                        f"压缩包中的“{display}”已损坏,无法解压;请重新压缩后报送,或直接报送工作簿",
                         display,
                     )
                 )
