@@ -265,3 +265,32 @@ def test_password_protected_xls_and_ods_saved_by_libreoffice(tmp_path):
         ("市城建局.xls", "password-protected", ERROR),
         ("市城投公司.ods", "password-protected", ERROR),
     ]
+
+
+def corrupt_member(data: bytes, name: str) -> bytes:
+    """The zip with the first bytes of the member's deflated data overwritten (a bad transfer)."""
+    data = bytearray(data)
+    header = data.find(b"PK\x03\x04")
+    while True:
+        length = int.from_bytes(data[header + 26 : header + 28], "little")
+        extra = int.from_bytes(data[header + 28 : header + 30], "little")
+        if data[header + 30 : header + 30 + length].decode() == name:
+            start = header + 30 + length + extra
+            data[start : start + 40] = b"\xff" * 40
+            return bytes(data)
+        header = data.find(b"PK\x03\x04", header + 4)
+
+
+def test_corrupt_compressed_data_is_a_damaged_file_not_a_crash(tmp_path):
+    # zlib.error ("invalid block type") is none of zipfile's own exceptions.
+    (tmp_path / "市教育局.zip").write_bytes(
+        corrupt_member(zip_bytes({"市教育局.xlsx": workbook_bytes()}), "市教育局.xlsx")
+    )
+    (tmp_path / "市民政局.xlsx").write_bytes(corrupt_member(workbook_bytes(), "xl/workbook.xml"))
+    (tmp_path / "good.xlsx").write_bytes(workbook_bytes())
+    inbox = scan(tmp_path)
+    assert [f.name for f in inbox.files] == ["good.xlsx"]
+    assert rows(inbox) == [
+        ("市教育局.zip/市教育局.xlsx", "damaged-file", ERROR),
+        ("市民政局.xlsx", "damaged-file", ERROR),
+    ]

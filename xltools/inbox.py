@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -305,7 +306,7 @@ def _inspect_package(
                     )
                 if keep:
                     parts[info.filename] = text
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error):
         return (
             _problem(
                 "damaged-file",
@@ -505,7 +506,14 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
                     )
                 )
                 return
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+            except (
+                zipfile.BadZipFile,
+                EOFError,
+                OSError,
+                ValueError,
+                NotImplementedError,
+                zlib.error,
+            ):
                 inbox.problems.append(
                     _problem(
                         "damaged-file",
