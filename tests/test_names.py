@@ -68,6 +68,21 @@ def test_city_prefix_written_once_for_a_run_of_bureaus():
     assert split_units("市教育局,科技局") == ["市教育局", "科技局"]  # a comma ends the run
 
 
+def test_market_supervision_bureau_in_a_run_gets_the_run_prefix():
+    # 市场监管局 starts with 市 but is the bureau's own name: after 市商务局 it means 市市场监管局.
+    assert split_units("市商务局、市场监管局") == ["市商务局", "市市场监管局"]
+    assert split_units("市商务局、市场监督管理局、文旅局") == [
+        "市商务局",
+        "市市场监督管理局",
+        "市文旅局",
+    ]
+    assert split_units("区商务局、市场监管局") == ["区商务局", "区市场监管局"]
+    # Already complete, alone, or after a non-prefixed name: left as written.
+    assert split_units("市商务局、市市场监管局") == ["市商务局", "市市场监管局"]
+    assert split_units("市场监管局") == ["市场监管局"]
+    assert split_units("武汉地铁集团、市场监管局") == ["武汉地铁集团", "市场监管局"]
+
+
 def test_brackets_inside_a_name_are_not_split():
     assert split_units("各县(市、区)人民政府、市财政局") == ["各县(市、区)人民政府", "市财政局"]
     assert split_units("各县（市、区）人民政府") == ["各县(市、区)人民政府"]

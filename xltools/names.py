@@ -44,6 +44,9 @@ _PLACE_END = "区县市州镇乡旗"
 # A bureau written without its "市" ("市教育局、科技局"): short, ends in 局/委/办, names no place.
 _BARE_BUREAU = re.compile(r"[^市区县省州镇乡各]{1,8}(局|委|办)")
 _PREFIXES = "市区县省"
+# The market-supervision bureau written without its "市" looks already prefixed: in
+# "市商务局、市场监管局" it is 市市场监管局, the run's prefix written once like any other.
+_MARKET_BUREAU = re.compile(r"市场[^市区县省州镇乡各]{0,6}(局|委|办)")
 _CLOSERS = {")": "(", "】": "【"}
 _LEAD_MARK = re.compile(r"\((牵头|牵头单位)\)$")
 _DEFINITION_TAIL = re.compile(r"[,;、]?\s*\(?下同\)?$")
@@ -136,7 +139,8 @@ def _expand_run(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
     for i in range(1, len(out)):
         name, note = out[i]
         previous = out[i - 1][0]
-        if _BARE_BUREAU.fullmatch(name) and previous[:1] in _PREFIXES and len(previous) > 2:
+        bare = _BARE_BUREAU.fullmatch(name) or _MARKET_BUREAU.fullmatch(name)
+        if bare and previous[:1] in _PREFIXES and len(previous) > 2:
             out[i] = (previous[0] + name, note)
     return out
 
