@@ -6,6 +6,7 @@ page header and "第 x 页 共 y 页" in the footer. Values units typed go in as
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 
@@ -118,30 +119,94 @@ def row_height(values, widths) -> float:
         if value is None or value == "" or isinstance(value, (int, float)):
             continue
         text = str(value)
-        room = max(1.0, width - 2)
-        if 2 * len(text) <= room:
+        if 2 * len(text) <= width - 2:
             continue  # one line, whatever the characters
-        n = sum(max(1, math.ceil(text_width(part) / room)) for part in text.split("\n"))
-        lines = max(lines, n)
+        lines = max(lines, _lines(text, width))
     return min(409.0, lines * 14.0 + 4)
 
 
-def _row(ws, row, values, styles, widths, fmt, *, level=0, hidden=False, collapsed=False) -> None:
+@functools.lru_cache(maxsize=1 << 16)
+def _lines(text: str, width: float) -> int:
+    # Cached: a unit's stock answers and task texts recur across the 60,000 lines of 任务明细.
+    room = max(1.0, width - 2)
+    return sum(max(1, math.ceil(text_width(part) / room)) for part in text.split("\n"))
+
+
+def _row(
+    ws, row, values, styles, widths, fmt, *, level=0, hidden=False, collapsed=False, direct=None
+) -> None:
     """Write one row of values, each with its style, and size the row to its text; ``level``,
-    ``hidden`` and ``collapsed`` place it in the sheet's outline."""
-    for col, (value, style) in enumerate(zip(values, styles, strict=True)):
-        if style == "light":
-            _light(ws, row, col, value, fmt)
-        else:
-            write_cell(ws, row, col, value, fmt[style])
+    ``hidden`` and ``collapsed`` place it in the sheet's outline. ``direct`` (from
+    `_direct_rows`) renders the cells straight as SpreadsheetML."""
+    formats = [
+        fmt.get(value, fmt["center"]) if style == "light" else fmt[style]
+        for value, style in zip(values, styles, strict=True)
+    ]
+    cells = _cells_xml(ws, row, values, formats) if direct is not None else None
+    if cells is not None:
+        direct[row] = cells
+        ws._check_dimensions(row, 0)
+        ws._check_dimensions(row, len(values) - 1)
+    else:
+        for col, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
+            write_cell(ws, row, col, value, cell_format)
     options = {"level": level, "hidden": hidden, "collapsed": collapsed}
     ws.set_row(
         row, row_height(values, widths), None, {k: v for k, v in options.items() if v} or None
     )
 
 
-def _light(ws, row, col, light, fmt) -> None:
-    write_cell(ws, row, col, light, fmt[light] if light in fmt else fmt["center"])
+# 任务明细 at 5,000 tasks is 640,000 cells; xlsxwriter spends about 7 µs of Python on each
+# (storing it, then writing its XML). Rendering a row's cells here as the very XML xlsxwriter
+# writes (same shared strings, same formats, same row attributes) takes a fraction of that.
+_COLUMN_LETTERS = [chr(ord("A") + n) for n in range(26)]
+_STRING_MAX = 16383  # longer texts (up to Excel's 32,767 UTF-16 units) go through xlsxwriter
+
+
+def _direct_rows(ws) -> dict[int, str]:
+    """Let ``ws`` write rows whose cells `_cells_xml` rendered: returns the dict (row -> cells'
+    XML) to fill. xlsxwriter still writes each row's own tag (height, outline level, hidden,
+    collapsed) from `set_row`; the rendered cells go inside it."""
+    rendered: dict[int, str] = {}
+    write_row = ws._write_row
+
+    def _write_row(row, spans, row_info=None, empty_row=False):
+        cells = rendered.get(row)
+        if cells is None:
+            write_row(row, spans, row_info, empty_row)
+            return
+        # A rendered row holds no cells of xlsxwriter's, so it comes here as an empty row.
+        write_row(row, spans, row_info, False)
+        ws.fh.write(cells)
+        ws.fh.write("</row>")
+
+    ws._write_row = _write_row
+    return rendered
+
+
+def _cells_xml(ws, row: int, values, formats) -> str | None:
+    """The ``<c>`` elements of a row as xlsxwriter writes them (`excel.write_cell`'s rules:
+    text as a shared string, never a formula; numbers; blanks that carry their format), or
+    None when a value needs xlsxwriter's own handling (dates, booleans, very long text)."""
+    if len(values) > len(_COLUMN_LETTERS) or row in ws.table:
+        return None
+    number = row + 1
+    index = ws.str_table._get_shared_string_index
+    parts = []
+    for col, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
+        ref = f"{_COLUMN_LETTERS[col]}{number}"
+        kind = type(value)
+        if value is None or (kind is str and not value):
+            parts.append(f'<c r="{ref}" s="{cell_format._get_xf_index()}"/>')
+        elif kind is str and len(value) <= _STRING_MAX:
+            parts.append(
+                f'<c r="{ref}" s="{cell_format._get_xf_index()}" t="s"><v>{index(value)}</v></c>'
+            )
+        elif (kind is int or kind is float) and math.isfinite(value):
+            parts.append(f'<c r="{ref}" s="{cell_format._get_xf_index()}"><v>{value:.16G}</v></c>')
+        else:
+            return None
+    return "".join(parts)
 
 
 def _nothing(ws, row, last, text, fmt) -> None:
@@ -233,6 +298,7 @@ def _tasks(wb, fmt, summary: Summary) -> None:
     _header_height(ws, TASK_COLUMNS)
     ws.outline_settings(True, False, True, False)
     widths = _widths(TASK_COLUMNS)
+    direct = _direct_rows(ws)
     last = len(TASK_COLUMNS) - 1
     task_styles = ["center", "wrap", "center", "center", "int", "wrap", "wrap", "wrap", "light"]
     task_styles.append("flag")
@@ -259,13 +325,14 @@ def _tasks(wb, fmt, summary: Summary) -> None:
         # "+" in Excel shows them.
         shown = task.lines if several else [line for line in task.lines if line.role != LEAD]
         folded = any(line.role != LEAD for line in shown)
-        _row(ws, row, values, task_styles, widths, fmt, collapsed=folded)
+        _row(ws, row, values, task_styles, widths, fmt, collapsed=folded, direct=direct)
         row += 1
         for line in shown:
             status = (line.status or "已报送") if line.state == "已采用" else line.state
             values = ["", f"{line.role}单位", line.unit, status, line.progress]
             values += [line.note, line.issues, line.next_steps, "", ";".join(line.flags)]
-            _row(ws, row, values, line_styles, widths, fmt, level=1, hidden=line.role != LEAD)
+            hide = line.role != LEAD
+            _row(ws, row, values, line_styles, widths, fmt, level=1, hidden=hide, direct=direct)
             row += 1
     if not summary.tasks:
         _nothing(ws, 2, last, "无任务", fmt)

@@ -1,0 +1,74 @@
+"""Rows of the summary's list sheets rendered directly as SpreadsheetML (`summary_sheets._row`
+with ``direct``) read exactly as the same rows written cell by cell through xlsxwriter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import xlsxwriter
+
+from xltools.excel import read_sheets
+from xltools.summary_sheets import _direct_rows, _row, summary_formats
+
+STYLES = ["center", "wrap", "sub", "int", "num", "light", "flag", "sub_role"]
+WIDTHS = [7, 34, 12, 10, 7, 5, 16, 20]
+ROWS = [
+    ["1", '任务<内容>&"引号"', "", 60, 12.5, "红", "自报已完成,但完成进度仅50%", "牵头单位"],
+    ["=SUM(A1:A2)", "  前后有空格  ", None, 0, -3.25, "", "+1", "@x"],
+    ["控制\x01字符", "第一行" * 20, "http://example.com", 10**17, 0.1, "绿", "-", ""],
+    ["", "很长" * 300, "市发改委", 7, 1e-7, "黄", "", None],
+    # Values xlsxwriter must handle itself: the whole row falls back to cell-by-cell writing.
+    ["2", "日期", dt.date(2023, 6, 30), True, 1.0, "", "", ""],
+    ["3", "超长" * 9000, "", 1, 2, "", "", ""],
+]
+OUTLINE = [{}, {"level": 1, "hidden": True}, {"level": 1}, {"collapsed": True}, {}, {}]
+
+
+def _write(path, direct: bool) -> None:
+    with xlsxwriter.Workbook(str(path), {"strings_to_formulas": False}) as wb:
+        fmt = summary_formats(wb)
+        ws = wb.add_worksheet("任务明细")
+        ws.write_string(0, 0, "编号", fmt["header"])
+        ws.outline_settings(True, False, True, False)
+        rendered = _direct_rows(ws) if direct else None
+        for n, (values, outline) in enumerate(zip(ROWS, OUTLINE, strict=True), start=1):
+            _row(ws, n, values, STYLES, WIDTHS, fmt, direct=rendered, **outline)
+        ws.merge_range(len(ROWS) + 1, 0, len(ROWS) + 1, len(STYLES) - 1, "注", fmt["note"])
+        if direct:
+            # The rows with ordinary values were rendered; the others went through xlsxwriter.
+            assert sorted(rendered) == [1, 2, 3, 4]
+
+
+def _cell(c) -> tuple:
+    return (
+        c.value,
+        c.data_type,
+        repr(c.font),
+        repr(c.fill),
+        repr(c.border),
+        repr(c.alignment),
+        c.number_format,
+    )
+
+
+def test_direct_rows_read_as_xlsxwriter_writes_them(tmp_path):
+    plain, direct = tmp_path / "plain.xlsx", tmp_path / "direct.xlsx"
+    _write(plain, direct=False)
+    _write(direct, direct=True)
+    assert read_sheets(direct) == read_sheets(plain)
+    sheet = read_sheets(direct)["任务明细"]
+    assert sheet[2][0] == "=SUM(A1:A2)" and sheet[3][0] == "控制\x01字符"
+    assert sheet[1][3] == 60 and sheet[4][1] == "很长" * 300
+    a = openpyxl.load_workbook(plain)["任务明细"]
+    b = openpyxl.load_workbook(direct)["任务明细"]
+    assert b.dimensions == a.dimensions == "A1:H8"
+    for r in range(1, len(ROWS) + 3):
+        x, y = a.row_dimensions[r], b.row_dimensions[r]
+        assert (y.height, y.hidden, y.outlineLevel) == (x.height, x.hidden, x.outlineLevel)
+    assert b.row_dimensions[3].hidden and b.row_dimensions[3].outlineLevel == 1
+    assert b.row_dimensions[4].height > 40  # text over several lines
+    for row_a, row_b in zip(a.iter_rows(), b.iter_rows(), strict=True):
+        assert [_cell(c) for c in row_b] == [_cell(c) for c in row_a]
+    assert b["F2"].fill.fgColor.rgb.endswith("C00000")  # the red light
+    assert b["A3"].data_type == "s"  # text that looks like a formula stays text
