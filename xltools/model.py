@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from xltools.text import squash
+
 LIST_SEP = "、"
 
 
@@ -67,9 +69,14 @@ class Master:
     targets: list[Target] = field(default_factory=list)
 
     def unit(self, name: str) -> Unit | None:
-        """The directory entry for a name or one of its aliases."""
+        """The directory entry for a name or one of its aliases; spelt exactly, else equal but for
+        full-width characters and spaces (as `check_master` compares them)."""
         for unit in self.units:
             if name == unit.name or name in unit.aliases:
+                return unit
+        key = squash(name)
+        for unit in self.units:
+            if key == squash(unit.name) or key in {squash(a) for a in unit.aliases}:
                 return unit
         return None
 
@@ -77,5 +84,10 @@ class Master:
         return {g for u in self.units for g in u.groups}
 
     def members(self, group: str) -> list[str]:
-        """The units a group word stands for, in directory order."""
-        return [u.name for u in self.units if group in u.groups]
+        """The units a group word stands for, in directory order. An office types 所属分组 with a
+        Chinese input method: 各县（市、区）人民政府 defines the plan's 各县(市、区)人民政府."""
+        exact = [u.name for u in self.units if group in u.groups]
+        if exact:
+            return exact
+        key = squash(group)
+        return [u.name for u in self.units if key in {squash(g) for g in u.groups}]
