@@ -83,6 +83,18 @@ def test_not_dates(raw):
     assert problem.code == "not-a-date" and value == display(raw)
 
 
+def test_a_number_typed_into_a_date_cell_is_not_a_date_of_1900():
+    # 6.30 typed into the form's date-formatted 完成时限 is stored as 6.3 and read as a datetime.
+    value, problem = parse_date(datetime(1900, 1, 6, 7, 12), 2023)
+    assert problem.code == "not-a-date" and value == "6.3"
+    assert "6.3" in problem.message
+    value, problem = normalise(DATE, date(1900, 1, 9), year=2023)
+    assert problem.code == "not-a-date" and value == "9"
+    value, problem = normalise(DATE, datetime(1900, 4, 9), year=2023)
+    assert problem.code == "not-a-date" and value == "100"
+    assert parse_date(datetime(1982, 2, 18), 2023) == (date(1982, 2, 18), None)
+
+
 def test_choices_after_trimming_and_full_width():
     assert normalise(STATUS, " 已完成 ", year=2023) == ("已完成", None)
     assert normalise(STATUS, "序时\u3000推进", year=2023) == ("序时推进", None)

@@ -251,10 +251,16 @@ def _month_end(year: int, month: int) -> date:
 
 def parse_date(raw: object, year: int) -> tuple[date | str, Problem | None]:
     """A date from a date cell, an Excel serial or typed text; ``year`` completes ``6.30``."""
-    if isinstance(raw, datetime):
-        return raw.date(), None
     if isinstance(raw, date):
-        return raw, None
+        moment = raw if isinstance(raw, datetime) else datetime.combine(raw, datetime.min.time())
+        if moment < _EXCEL_EPOCH + timedelta(days=30000):
+            # A number typed into a date-formatted cell: ``6.30`` (6.3) reads as 1900-01-06. Which
+            # day was meant (6月3日 or 6月30日) is lost, so the unit is asked, shown the number.
+            # Excel counts a 29 February 1900 that never was: before March its day 1 is 1900-01-01.
+            epoch = _EXCEL_EPOCH if moment >= datetime(1900, 3, 1) else datetime(1899, 12, 31)
+            serial = (moment - epoch) / timedelta(days=1)
+            return _not_a_date(round(serial, 6))
+        return moment.date(), None
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         # Excel serials of plausible years (1982–2064); a bare 2023 is not a date.
         if 30000 <= raw <= 60000:
