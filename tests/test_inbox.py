@@ -294,3 +294,21 @@ def test_corrupt_compressed_data_is_a_damaged_file_not_a_crash(tmp_path):
         ("市教育局.zip/市教育局.xlsx", "damaged-file", ERROR),
         ("市民政局.xlsx", "damaged-file", ERROR),
     ]
+
+
+def test_a_word_file_renamed_xlsx_is_not_a_spreadsheet_rather_than_damaged(tmp_path):
+    import docx
+
+    document = io.BytesIO()
+    docx.Document().save(document)
+    (tmp_path / "市民宗委.xlsx").write_bytes(document.getvalue())
+    odt = {"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}
+    (tmp_path / "市残联.ods").write_bytes(zip_bytes(odt))
+    (tmp_path / "good.xlsx").write_bytes(workbook_bytes())
+    inbox = scan(tmp_path)
+    assert [f.name for f in inbox.files] == ["good.xlsx"]
+    assert rows(inbox) == [
+        ("市残联.ods", "not-a-spreadsheet", ERROR),
+        ("市民宗委.xlsx", "not-a-spreadsheet", ERROR),
+    ]
+    assert "改了扩展名" in inbox.problems[0].message

@@ -280,6 +280,18 @@ def _inspect_package(
             refusal = _zip_refusal(infos, name, limits)
             if refusal:
                 return refusal, None, {}, {}
+            if _other_document({i.filename for i in infos}, zf):
+                return (
+                    _problem(
+                        "not-a-spreadsheet",
+                        f"“{name}”的内容不是Excel工作簿(是改了扩展名的Word、PPT等文件),"
+                        "请在下发的工作簿中填写后另存为 .xlsx 重新报送",
+                        name,
+                    ),
+                    None,
+                    {},
+                    {},
+                )
             for info in infos:
                 if not info.filename.startswith(_PARSED):
                     continue
@@ -318,6 +330,19 @@ def _inspect_package(
             {},
         )
     return None, _saved_time(parts), _formulas(parts), _percent_cells(parts)
+
+
+def _other_document(names: set[str], zf: zipfile.ZipFile) -> bool:
+    """A Word or PowerPoint file, or an OpenDocument text or slides, renamed to .xlsx/.ods: a
+    package without a workbook that is plainly another kind of document (not a damaged one)."""
+    if "xl/workbook.xml" in names:
+        return False
+    if names & {"word/document.xml", "ppt/presentation.xml"}:
+        return True
+    if "mimetype" in names:
+        kind = zf.read("mimetype")[:100]
+        return b"opendocument" in kind and b"spreadsheet" not in kind
+    return False
 
 
 def _cells_by_sheet(parts: dict[str, bytes], having: dict[str, bytes], pattern, keep=None):
