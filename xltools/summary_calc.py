@@ -55,16 +55,35 @@ def _pct(share: float) -> str:
 def read_lines(rows, due: float, rules) -> list[Line]:
     """Lines from 任务填报 rows, with the status/number contradictions flagged."""
     statuses = {squash(s): s for s in STATUSES}
+    # Task ids, unit names, roles, states and statuses recur on thousands of rows: clean each
+    # distinct text once (a province's round has 60,000 rows per quarter).
+    texts: dict[str, str] = {}
+    status_of: dict[object, str] = {}
+
+    def text(value) -> str:
+        if type(value) is not str:
+            return cell_text(value)
+        found = texts.get(value)
+        if found is None:
+            found = texts[value] = cell_text(value)
+        return found
+
     lines = []
     for row in rows:
-        state = cell_text(row.get("数据状态")) or UNREPORTED
+        state = text(row.get("数据状态")) or UNREPORTED
         adopted = state == ADOPTED
         # Cooperating units leave the status to the lead: their adopted lines may have none ("").
-        status = statuses.get(squash(row.get("完成状态")), "") if adopted else UNREPORTED
+        status = UNREPORTED
+        if adopted:
+            typed = row.get("完成状态")
+            key = typed if type(typed) is str else (type(typed), typed)
+            status = status_of.get(key)
+            if status is None:
+                status = status_of[key] = statuses.get(squash(typed), "")
         line = Line(
-            task_id=cell_text(row.get("编号")),
-            unit=cell_text(row.get("单位")),
-            role=cell_text(row.get("角色")) or LEAD,
+            task_id=text(row.get("编号")),
+            unit=text(row.get("单位")),
+            role=text(row.get("角色")) or LEAD,
             state=state,
             status=status,
             progress=_number(row.get("完成进度(%)")) if adopted else None,

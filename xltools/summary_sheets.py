@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 from pathlib import Path
 
 from xltools.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup, write_cell
@@ -102,6 +103,7 @@ def _sheet(wb, fmt, name: str, title: str, columns, *, landscape=True, header_ro
         if header_rows == 1:
             ws.write_string(1, col, header, fmt["header"])
     ws.freeze_panes(1 + header_rows, 0)
+    _direct_rows(ws)
     print_setup(ws, title, landscape=landscape, repeat_rows=(1, header_rows))
     return ws
 
@@ -137,11 +139,13 @@ def _row(
 ) -> None:
     """Write one row of values, each with its style, and size the row to its text; ``level``,
     ``hidden`` and ``collapsed`` place it in the sheet's outline. ``direct`` (from
-    `_direct_rows`) renders the cells straight as SpreadsheetML."""
+    `_direct_rows`, made for every `_sheet`) renders the cells straight as SpreadsheetML."""
     formats = [
         fmt.get(value, fmt["center"]) if style == "light" else fmt[style]
         for value, style in zip(values, styles, strict=True)
     ]
+    if direct is None:
+        direct = _RENDERED.get(ws)
     cells = _cells_xml(ws, row, values, formats) if direct is not None else None
     if cells is not None:
         direct[row] = cells
@@ -161,13 +165,16 @@ def _row(
 # writes (same shared strings, same formats, same row attributes) takes a fraction of that.
 _COLUMN_LETTERS = [chr(ord("A") + n) for n in range(26)]
 _STRING_MAX = 16383  # longer texts (up to Excel's 32,767 UTF-16 units) go through xlsxwriter
+_RENDERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # worksheet -> its rows
 
 
 def _direct_rows(ws) -> dict[int, str]:
     """Let ``ws`` write rows whose cells `_cells_xml` rendered: returns the dict (row -> cells'
     XML) to fill. xlsxwriter still writes each row's own tag (height, outline level, hidden,
     collapsed) from `set_row`; the rendered cells go inside it."""
-    rendered: dict[int, str] = {}
+    if ws in _RENDERED:
+        return _RENDERED[ws]
+    rendered: dict[int, str] = _RENDERED.setdefault(ws, {})
     write_row = ws._write_row
 
     def _write_row(row, spans, row_info=None, empty_row=False):
@@ -298,7 +305,6 @@ def _tasks(wb, fmt, summary: Summary) -> None:
     _header_height(ws, TASK_COLUMNS)
     ws.outline_settings(True, False, True, False)
     widths = _widths(TASK_COLUMNS)
-    direct = _direct_rows(ws)
     last = len(TASK_COLUMNS) - 1
     task_styles = ["center", "wrap", "center", "center", "int", "wrap", "wrap", "wrap", "light"]
     task_styles.append("flag")
@@ -325,14 +331,13 @@ def _tasks(wb, fmt, summary: Summary) -> None:
         # "+" in Excel shows them.
         shown = task.lines if several else [line for line in task.lines if line.role != LEAD]
         folded = any(line.role != LEAD for line in shown)
-        _row(ws, row, values, task_styles, widths, fmt, collapsed=folded, direct=direct)
+        _row(ws, row, values, task_styles, widths, fmt, collapsed=folded)
         row += 1
         for line in shown:
             status = (line.status or "已报送") if line.state == "已采用" else line.state
             values = ["", f"{line.role}单位", line.unit, status, line.progress]
             values += [line.note, line.issues, line.next_steps, "", ";".join(line.flags)]
-            hide = line.role != LEAD
-            _row(ws, row, values, line_styles, widths, fmt, level=1, hidden=hide, direct=direct)
+            _row(ws, row, values, line_styles, widths, fmt, level=1, hidden=line.role != LEAD)
             row += 1
     if not summary.tasks:
         _nothing(ws, 2, last, "无任务", fmt)
