@@ -152,7 +152,25 @@ def collect_inbox(
             )
         result.problems.append(problem)
     result.problems.sort(key=_order)
+    result.status = [_with_refused_files(s, result.problems) for s in result.status]
     return result
+
+
+def _with_refused_files(status: Status, problems: list[Problem]) -> Status:
+    """A unit whose only files could not be used (password, empty, last quarter's, another
+    unit's form) stays 未报送, but its line names those files and counts their problems, so
+    the office asks it for a usable file instead of chasing a unit that did send one."""
+    if status.received:
+        return status
+    own = [p for p in problems if p.unit == status.unit and p.file]
+    if not own:
+        return status
+    return replace(
+        status,
+        file="、".join(dict.fromkeys(p.file for p in own)),
+        errors=sum(p.severity == ERROR for p in own),
+        warnings=sum(p.severity == WARNING for p in own),
+    )
 
 
 PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
