@@ -603,6 +603,28 @@ def test_cli_status_lists_the_missing_units(collected):
     assert "days overdue" in result.stdout  # the round's due date (2023) has passed
 
 
+def test_cli_status_names_the_files_that_cannot_be_used(collected):
+    # 市水务局 sent a password-protected file and another unit's form, 市财政局 last round's:
+    # they are reminded, and the clerk sees why without running collect.
+    from click.testing import CliRunner
+
+    from xltools.cli import main
+
+    ws, _ = collected
+    result = CliRunner().invoke(main, ["status", ROUND, "-w", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line.startswith("  unusable")]
+    assert "  unusable\t市水务局\t市水务局.xlsx\tpassword-protected: " in "\n".join(lines)
+    assert any(
+        line.startswith("  unusable\t市水务局\t市水务局-修改版.xlsx\tother-unit") for line in lines
+    )
+    assert any(
+        line.startswith("  unusable\t市财政局\t市财政局.xlsx\tother-round") for line in lines
+    )
+    assert not any("\t江岸区人民政府\t" in line for line in lines)
+    assert "  市财政局\t钱财政\t13800000005" in result.stdout  # still reminded
+
+
 def test_cli_collect_needs_a_distributed_round(tmp_path):
     from click.testing import CliRunner
 

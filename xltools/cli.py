@@ -385,6 +385,8 @@ def status(round_key: str, workspace: Path | None) -> None:
     )
     for unit, (name, saved) in found["returned"].items():
         click.echo(f"  returned\t{unit}\t{name}\t{saved:%Y-%m-%d %H:%M}")
+    for p in found["problems"]:  # files that cannot be used: the unit must send another
+        click.echo(f"  unusable\t{p.unit or '-'}\t{p.file}\t{p.code}: {p.message}")
     if found["missing"]:
         click.echo(f"催报名单 ({found['name']}, 截止 {found['due']:%Y年%m月%d日}):")
         for m in found["missing"]:

@@ -455,10 +455,19 @@ def status(ws, round_key: str, *, today: date | None = None) -> dict:
     today = today or date.today()
     found = scan(ws.inbox(rnd))
     returned: dict[str, Returned] = {}
+    # Files that cannot be used (password, empty, last quarter's, another unit's form): a unit
+    # that sent only such a file is still to be reminded, but of what is wrong with its file.
+    unusable = list(found.problems)
     for f in found.files:
-        unit, _, _ = identify(f, ctx)
-        if unit is not None and (unit not in returned or returned[unit].saved < f.saved):
+        unit, _, problems = identify(f, ctx)
+        if unit is None:
+            unusable.extend(problems)
+        elif unit not in returned or returned[unit].saved < f.saved:
             returned[unit] = f
+    unusable = [
+        replace(p, unit=p.unit or _unit_in_name(p.file.rsplit("/", 1)[-1], ctx.sent) or "")
+        for p in unusable
+    ]
     sent = ctx.sent
     master = ws.master()
     missing = []
@@ -479,5 +488,5 @@ def status(ws, round_key: str, *, today: date | None = None) -> dict:
         "expected": len(sent),
         "returned": {u: (f.name, f.saved) for u, f in sorted(returned.items())},
         "missing": missing,
-        "problems": found.problems,
+        "problems": unusable,
     }
