@@ -291,13 +291,16 @@ def identify(returned: Returned, ctx: Context) -> tuple[str | None, Identity | N
             ],
         )
     if identity.round != ctx.round:
+        # Units know rounds by their names (2023年第二季度), not by the keys (2023Q2).
+        theirs = ctx.round_names.get(identity.round, identity.round)
+        this = ctx.round_names.get(ctx.round, ctx.round)
         return (
             None,
             identity,
             [
                 _p(
                     "other-round",
-                    f"“{returned.file_name}”是{identity.round}轮次的表格,不是本次({ctx.round})的报表,请用本次下发的工作簿重新填报",
+                    f"“{returned.file_name}”是{theirs}的表格,不是本次({this})的报表,请用本次下发的工作簿重新填报",
                     who,
                     **place,
                 )
@@ -402,7 +405,8 @@ def context(ws, round_key: str) -> tuple[Context, object]:
     rnd = ws.round(round_key)
     form = load_form(rnd.form, search=[ws.root / "templates"])
     sent = read_sent(ws.outbox(rnd))
-    return Context(ws.id, rnd.key, ws.year, form, sent, ws.outbox(rnd)), rnd
+    names = {r.key: r.name for r in ws.rounds}
+    return Context(ws.id, rnd.key, ws.year, form, sent, ws.outbox(rnd), names), rnd
 
 
 def collect(

@@ -53,6 +53,9 @@ class Context:
     form: Form
     sent: dict[str, Sent]  # by recipient unit
     outbox: Path | None = None  # where the sent workbooks are (for 退回修改)
+    round_names: dict[str, str] = field(
+        default_factory=dict
+    )  # key -> name units know (2023年第二季度)
 
 
 @dataclass
