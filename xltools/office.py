@@ -28,8 +28,9 @@ def find_soffice() -> str | None:
     return str(mac) if mac.exists() else None
 
 
-def convert(source: Path, fmt: str, outdir: Path, *, timeout: float = 180) -> Path:
+def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float = 180) -> Path:
     """Convert ``source`` with headless LibreOffice into ``outdir``; return the new file's path."""
+    source, outdir = Path(source), Path(outdir)  # paths typed as text in a script or REPL
     soffice = find_soffice()
     if soffice is None:
         raise OfficeError(
