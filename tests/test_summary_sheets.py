@@ -1,5 +1,6 @@
-"""Rows of the summary's list sheets rendered directly as SpreadsheetML (`summary_sheets._row`
-with ``direct``) read exactly as the same rows written cell by cell through xlsxwriter."""
+"""Rows of the summary's list sheets rendered directly as SpreadsheetML (`xlsxrows`, as
+`summary_sheets._row` writes them) read exactly as the same rows written cell by cell through
+xlsxwriter."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import openpyxl
 import xlsxwriter
 
 from xltools.excel import read_sheets
-from xltools.summary_sheets import _direct_rows, _row, summary_formats
+from xltools.summary_sheets import _row, summary_formats
+from xltools.xlsxrows import _RENDERED, render_rows
 
 STYLES = ["center", "wrap", "sub", "int", "num", "light", "flag", "sub_role"]
 WIDTHS = [7, 34, 12, 10, 7, 5, 16, 20]
@@ -31,13 +33,14 @@ def _write(path, direct: bool) -> None:
         ws = wb.add_worksheet("任务明细")
         ws.write_string(0, 0, "编号", fmt["header"])
         ws.outline_settings(True, False, True, False)
-        rendered = _direct_rows(ws) if direct else None
+        if direct:
+            render_rows(ws)
         for n, (values, outline) in enumerate(zip(ROWS, OUTLINE, strict=True), start=1):
-            _row(ws, n, values, STYLES, WIDTHS, fmt, direct=rendered, **outline)
+            _row(ws, n, values, STYLES, WIDTHS, fmt, **outline)
         ws.merge_range(len(ROWS) + 1, 0, len(ROWS) + 1, len(STYLES) - 1, "注", fmt["note"])
         if direct:
             # The rows with ordinary values were rendered; the others went through xlsxwriter.
-            assert sorted(rendered) == [1, 2, 3, 4]
+            assert sorted(_RENDERED[ws]) == [1, 2, 3, 4]
 
 
 def _cell(c) -> tuple:

@@ -32,6 +32,7 @@ from xltools.excel import (
 )
 from xltools.forms import LEAD, Field, Form
 from xltools.identity import Identity, IdentityRow, IdentityTarget, embed, fingerprint
+from xltools.xlsxrows import render_rows, write_row
 
 SHEET_INFO = "填报说明"
 SHEET_TASKS = "填报表"
@@ -254,6 +255,7 @@ def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
 
 def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     ws = wb.add_worksheet(SHEET_TASKS)
+    render_rows(ws)  # a district's sheet has 2,000 rows; a round a million cells: see `xlsxrows`
     form = spec.form
     fixed: list[tuple[str, float]] = [("编号", 8), ("角色", 6)]
     hosted = bool(spec.hosted)
@@ -265,21 +267,23 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     _header_row(ws, fmt, columns, _height(columns, minimum=30))
     first_input = len(fixed)
     previous = spec.previous.get("tasks", {}) if spec.previous else {}
+    task_formats = [fmt["locked_center"]] * 2 + [fmt["locked"]] * (first_input - 2)
     for r, row in enumerate(spec.rows, start=1):
         values = [row.task, row.role, *([row.unit] if hosted else []), row.leads, row.text]
-        for c, value in enumerate(values):
-            style = "locked_center" if c < 2 else "locked"
-            write_cell(ws, r, c, value, fmt[style])
+        formats = list(task_formats)
         answers = previous.get((row.task, row.unit), {})
         cells = [(row.text, 40), (row.leads, 12), *([(row.unit, 14)] if hosted else [])]
-        for c, f in enumerate(form.task_fields, start=first_input):
+        for f in form.task_fields:
             if not f.applies_to(row.role):
-                ws.write_blank(r, c, None, fmt["na"])
+                values.append(None)
+                formats.append(fmt["na"])
                 continue
             value = answers.get(f.key)
-            write_cell(ws, r, c, value, _entry_format(fmt, f, value not in (None, "")))
+            values.append(value)
+            formats.append(_entry_format(fmt, f, value not in (None, "")))
             if isinstance(value, str):
                 cells.append((value, f.width))
+        write_row(ws, r, values, formats)
         has_long = any(f.type == "longtext" and f.applies_to(row.role) for f in form.task_fields)
         ws.set_row(r, _height(cells, minimum=45 if has_long else 24))
     # Validation per block of rows of one role (lead rows come first).
@@ -301,6 +305,7 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
 
 def _target_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     ws = wb.add_worksheet(SHEET_TARGETS)
+    render_rows(ws)
     hosted = any(t.unit != spec.recipient for t in spec.targets)
     fixed: list[tuple[str, float]] = [("编号", 8)]
     if hosted:
@@ -319,13 +324,18 @@ def _target_sheet(wb, spec: BookSpec, fmt: dict) -> None:
             t.kind,
             t.comparison,
         ]
-        for c, value in enumerate(values):
-            style = "locked_number" if isinstance(value, float) else "locked"
-            write_cell(ws, r, c, value, fmt["locked_center" if c == 0 else style])
+        formats = [
+            fmt[
+                "locked_center" if c == 0 else "locked_number" if isinstance(v, float) else "locked"
+            ]
+            for c, v in enumerate(values)
+        ]
         answers = previous.get((t.task, t.unit, t.phrase), {})
-        for c, f in enumerate(spec.form.target_fields, start=len(fixed)):
+        for f in spec.form.target_fields:
             value = answers.get(f.key)
-            write_cell(ws, r, c, value, _entry_format(fmt, f, value not in (None, "")))
+            values.append(value)
+            formats.append(_entry_format(fmt, f, value not in (None, "")))
+        write_row(ws, r, values, formats)
         ws.set_row(r, _height([(t.phrase, 40)], minimum=22))
     last = len(spec.targets)
     others = {o.key: len(fixed) + i for i, o in enumerate(spec.form.target_fields)}

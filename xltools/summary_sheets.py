@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import functools
 import math
-import weakref
 from pathlib import Path
 
-from xltools.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup, write_cell
+from xltools.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup
 from xltools.summary import ALL_STATUSES, LEAD, STATUSES, UNREPORTED, Summary
+from xltools.xlsxrows import render_rows, write_row
 
 SHEETS = (
     "总览",
@@ -103,7 +103,7 @@ def _sheet(wb, fmt, name: str, title: str, columns, *, landscape=True, header_ro
         if header_rows == 1:
             ws.write_string(1, col, header, fmt["header"])
     ws.freeze_panes(1 + header_rows, 0)
-    _direct_rows(ws)
+    render_rows(ws)  # the list rows are many: see `xlsxrows`
     print_setup(ws, title, landscape=landscape, repeat_rows=(1, header_rows))
     return ws
 
@@ -134,86 +134,18 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(text_width(part) / room)) for part in text.split("\n"))
 
 
-def _row(
-    ws, row, values, styles, widths, fmt, *, level=0, hidden=False, collapsed=False, direct=None
-) -> None:
+def _row(ws, row, values, styles, widths, fmt, *, level=0, hidden=False, collapsed=False) -> None:
     """Write one row of values, each with its style, and size the row to its text; ``level``,
-    ``hidden`` and ``collapsed`` place it in the sheet's outline. ``direct`` (from
-    `_direct_rows`, made for every `_sheet`) renders the cells straight as SpreadsheetML."""
+    ``hidden`` and ``collapsed`` place it in the sheet's outline."""
     formats = [
         fmt.get(value, fmt["center"]) if style == "light" else fmt[style]
         for value, style in zip(values, styles, strict=True)
     ]
-    if direct is None:
-        direct = _RENDERED.get(ws)
-    cells = _cells_xml(ws, row, values, formats) if direct is not None else None
-    if cells is not None:
-        direct[row] = cells
-        ws._check_dimensions(row, 0)
-        ws._check_dimensions(row, len(values) - 1)
-    else:
-        for col, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
-            write_cell(ws, row, col, value, cell_format)
+    write_row(ws, row, values, formats)
     options = {"level": level, "hidden": hidden, "collapsed": collapsed}
     ws.set_row(
         row, row_height(values, widths), None, {k: v for k, v in options.items() if v} or None
     )
-
-
-# 任务明细 at 5,000 tasks is 640,000 cells; xlsxwriter spends about 7 µs of Python on each
-# (storing it, then writing its XML). Rendering a row's cells here as the very XML xlsxwriter
-# writes (same shared strings, same formats, same row attributes) takes a fraction of that.
-_COLUMN_LETTERS = [chr(ord("A") + n) for n in range(26)]
-_STRING_MAX = 16383  # longer texts (up to Excel's 32,767 UTF-16 units) go through xlsxwriter
-_RENDERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # worksheet -> its rows
-
-
-def _direct_rows(ws) -> dict[int, str]:
-    """Let ``ws`` write rows whose cells `_cells_xml` rendered: returns the dict (row -> cells'
-    XML) to fill. xlsxwriter still writes each row's own tag (height, outline level, hidden,
-    collapsed) from `set_row`; the rendered cells go inside it."""
-    if ws in _RENDERED:
-        return _RENDERED[ws]
-    rendered: dict[int, str] = _RENDERED.setdefault(ws, {})
-    write_row = ws._write_row
-
-    def _write_row(row, spans, row_info=None, empty_row=False):
-        cells = rendered.get(row)
-        if cells is None:
-            write_row(row, spans, row_info, empty_row)
-            return
-        # A rendered row holds no cells of xlsxwriter's, so it comes here as an empty row.
-        write_row(row, spans, row_info, False)
-        ws.fh.write(cells)
-        ws.fh.write("</row>")
-
-    ws._write_row = _write_row
-    return rendered
-
-
-def _cells_xml(ws, row: int, values, formats) -> str | None:
-    """The ``<c>`` elements of a row as xlsxwriter writes them (`excel.write_cell`'s rules:
-    text as a shared string, never a formula; numbers; blanks that carry their format), or
-    None when a value needs xlsxwriter's own handling (dates, booleans, very long text)."""
-    if len(values) > len(_COLUMN_LETTERS) or row in ws.table:
-        return None
-    number = row + 1
-    index = ws.str_table._get_shared_string_index
-    parts = []
-    for col, (value, cell_format) in enumerate(zip(values, formats, strict=True)):
-        ref = f"{_COLUMN_LETTERS[col]}{number}"
-        kind = type(value)
-        if value is None or (kind is str and not value):
-            parts.append(f'<c r="{ref}" s="{cell_format._get_xf_index()}"/>')
-        elif kind is str and len(value) <= _STRING_MAX:
-            parts.append(
-                f'<c r="{ref}" s="{cell_format._get_xf_index()}" t="s"><v>{index(value)}</v></c>'
-            )
-        elif (kind is int or kind is float) and math.isfinite(value):
-            parts.append(f'<c r="{ref}" s="{cell_format._get_xf_index()}"><v>{value:.16G}</v></c>')
-        else:
-            return None
-    return "".join(parts)
 
 
 def _nothing(ws, row, last, text, fmt) -> None:
