@@ -268,11 +268,27 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     first_input = len(fixed)
     previous = spec.previous.get("tasks", {}) if spec.previous else {}
     task_formats = [fmt["locked_center"]] * 2 + [fmt["locked"]] * (first_input - 2)
+    blank_formats: dict[str, list] = {}  # role -> formats of its unanswered field cells
+    long_text = {
+        role: any(f.type == "longtext" and f.applies_to(role) for f in form.task_fields)
+        for role in {r.role for r in spec.rows}
+    }
     for r, row in enumerate(spec.rows, start=1):
         values = [row.task, row.role, *([row.unit] if hosted else []), row.leads, row.text]
-        formats = list(task_formats)
         answers = previous.get((row.task, row.unit), {})
         cells = [(row.text, 40), (row.leads, 12), *([(row.unit, 14)] if hosted else [])]
+        if not answers:
+            # Without last round's answers a row's cells depend only on its role.
+            if row.role not in blank_formats:
+                blank_formats[row.role] = [
+                    _entry_format(fmt, f, False) if f.applies_to(row.role) else fmt["na"]
+                    for f in form.task_fields
+                ]
+            values += [None] * len(form.task_fields)
+            write_row(ws, r, values, task_formats + blank_formats[row.role])
+            ws.set_row(r, _height(cells, minimum=45 if long_text[row.role] else 24))
+            continue
+        formats = list(task_formats)
         for f in form.task_fields:
             if not f.applies_to(row.role):
                 values.append(None)
@@ -284,8 +300,7 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
             if isinstance(value, str):
                 cells.append((value, f.width))
         write_row(ws, r, values, formats)
-        has_long = any(f.type == "longtext" and f.applies_to(row.role) for f in form.task_fields)
-        ws.set_row(r, _height(cells, minimum=45 if has_long else 24))
+        ws.set_row(r, _height(cells, minimum=45 if long_text[row.role] else 24))
     # Validation per block of rows of one role (lead rows come first).
     blocks = _blocks(spec.rows)
     for first, last, role in blocks:

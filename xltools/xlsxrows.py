@@ -93,16 +93,15 @@ def _cells_xml(ws, row: int, values, formats, first_col: int) -> str | None:
     number = row + 1
     index = ws.str_table._get_shared_string_index
     parts = []
-    for col, (value, cell_format) in enumerate(zip(values, formats, strict=True), first_col):
-        if cell_format is None:
-            continue  # xlsxwriter writes no blank cell without a format
-        style = cell_format._get_xf_index()
-        if value is None or value == "":
-            parts.append(f'<c r="{_letters(col)}{number}" s="{style}"/>')
-        elif type(value) is str:
-            parts.append(
-                f'<c r="{_letters(col)}{number}" s="{style}" t="s"><v>{index(value)}</v></c>'
-            )
-        else:
-            parts.append(f'<c r="{_letters(col)}{number}" s="{style}"><v>{value:.16G}</v></c>')
+    col = first_col
+    for value, cell_format in zip(values, formats, strict=True):
+        if cell_format is not None:  # xlsxwriter writes no blank cell without a format
+            start = f'<c r="{_letters(col)}{number}" s="{cell_format._get_xf_index()}"'
+            if value is None or value == "":
+                parts.append(f"{start}/>")
+            elif type(value) is str:
+                parts.append(f'{start} t="s"><v>{index(value)}</v></c>')
+            else:
+                parts.append(f"{start}><v>{value:.16G}</v></c>")
+        col += 1
     return "".join(parts)
