@@ -130,3 +130,39 @@ def test_a_bare_fraction_in_a_number_cell_is_ambiguous(ws, tmp_path):
         rows={("2-3", "牵头"): {"完成状态": "序时推进", "完成进度(%)": 0.4, "本期工作进展": "x"}},
     )
     assert result.rows("cell", "code") == [("F2", "ambiguous-percent")]
+
+
+def test_text_typed_with_a_leading_equals_sign_is_a_formula_error(ws, tmp_path):
+    # Typed in Excel, "=无问题" is a formula whose value is #NAME?; calamine reads it as empty.
+    import re
+
+    from .test_collect import repack
+
+    def formulas(wb):
+        sheet = wb["填报表"]
+        sheet.cell(2, col(sheet, "存在问题")).value = "=无问题"  # optional: nothing else says
+        sheet.cell(2, col(sheet, "下步工作计划")).value = "=40+10"  # a working formula
+
+    inbox = tmp_path / "inbox"
+    path = fill(sent(ws, "市商务局"), inbox / "市商务局.xlsx", edit=formulas)
+
+    def as_excel_saves(xml: bytes) -> bytes:
+        """Cached values as Excel writes them: the error typed t="e", the sum's result."""
+        text = "无问题"  # openpyxl writes it as character references
+        refs = "".join(f"&#{ord(c)};" for c in text).encode()
+        typed = b"<f>(?:" + re.escape(text.encode()) + b"|" + re.escape(refs) + b")</f>"
+        xml = re.sub(
+            rb'(<c r="[A-Z]+2")([^>]*>)(' + typed + rb")<v\s*/?>(?:</v>)?",
+            rb'\1 t="e"\2\3<v>#NAME?</v>',
+            xml,
+        )
+        return re.sub(rb"(<f>40\+10</f>)<v\s*/?>(?:</v>)?", rb"\1<v>50</v>", xml)
+
+    repack(path, {"xl/worksheets/sheet2.xml": as_excel_saves})
+    ctx, _ = context(ws, ROUND)
+    result = collect_inbox(inbox, ctx, DUE)
+    rows = result.rows("sheet", "field", "code")
+    assert ("填报表", "", "formula-error") in rows
+    assert [r for r in rows if r[2] == "formula-value"] == [("填报表", "", "formula-value")]
+    problem = next(p for p in result.problems if p.code == "formula-error")
+    assert problem.severity == "错误" and "“=”" in problem.message

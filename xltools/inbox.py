@@ -57,6 +57,8 @@ class Returned:
     )  # sheet -> merged ranges ((row, col), (row, col)), 0-based
     # sheet -> cells holding a formula (xlsx/xlsm; calamine gives their cached values)
     formulas: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # sheet -> cells holding an error value (#NAME?, #DIV/0!; xlsx/xlsm), read as empty
+    errors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     # sheet -> cells formatted as a percentage (xlsx/xlsm): their 0.5 means 50 %
     percents: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
@@ -162,9 +164,9 @@ def _read_one(
             )
         )
         return
-    saved, formulas, percents = None, {}, {}
+    saved, formulas, percents, errors = None, {}, {}, {}
     if data.startswith(_ZIP):
-        refusal, saved, formulas, percents = _inspect_package(data, name, limits)
+        refusal, saved, formulas, percents, errors = _inspect_package(data, name, limits)
         if refusal:
             inbox.problems.append(refusal)
             return
@@ -203,6 +205,7 @@ def _read_one(
             saved=saved,
             kind=suffix.lstrip("."),
             formulas=formulas,
+            errors=errors,
             percents=percents,
             sheets=sheets,
             merged=merged,
@@ -269,17 +272,18 @@ _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?<!/)>(?:(?!</c>).){0,
 
 def _inspect_package(
     data: bytes, name: str, limits: Limits
-) -> tuple[Problem | None, datetime | None, dict, dict]:
+) -> tuple[Problem | None, datetime | None, dict, dict, dict]:
     """One pass over an .xlsx/.ods package: refuse a zip bomb or XML with a DTD (entity attacks),
     and find the saved time, the cells holding formulas (calamine gives their cached values) and
-    the cells formatted as percentages."""
+    the cells formatted as percentages, and the cells holding an error value (#NAME?: text
+    typed with a leading ``=`` became a formula; calamine reads them as empty)."""
     parts: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             refusal = _zip_refusal(infos, name, limits)
             if refusal:
-                return refusal, None, {}, {}
+                return refusal, None, {}, {}, {}
             if _other_document({i.filename for i in infos}, zf):
                 return (
                     _problem(
@@ -289,6 +293,7 @@ def _inspect_package(
                         name,
                     ),
                     None,
+                    {},
                     {},
                     {},
                 )
@@ -315,6 +320,7 @@ def _inspect_package(
                         None,
                         {},
                         {},
+                        {},
                     )
                 if keep:
                     parts[info.filename] = text
@@ -328,8 +334,9 @@ def _inspect_package(
             None,
             {},
             {},
+            {},
         )
-    return None, _saved_time(parts), _formulas(parts), _percent_cells(parts)
+    return None, _saved_time(parts), _formulas(parts), _percent_cells(parts), _error_cells(parts)
 
 
 def _other_document(names: set[str], zf: zipfile.ZipFile) -> bool:
@@ -371,6 +378,15 @@ def _cells_by_sheet(parts: dict[str, bytes], having: dict[str, bytes], pattern, 
             if cells:
                 found[sheet.get("name")] = cells
     return found
+
+
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\st="e"')
+
+
+def _error_cells(parts: dict[str, bytes]) -> dict[str, tuple[str, ...]]:
+    """Sheet name -> cells whose value is an error; sheets without one are not searched."""
+    having = {p: x for p, x in parts.items() if p.startswith("xl/worksheets/") and b't="e"' in x}
+    return _cells_by_sheet(parts, having, _ERROR_CELL)
 
 
 def _formulas(parts: dict[str, bytes]) -> dict[str, tuple[str, ...]]:

@@ -494,15 +494,17 @@ def _check_unit_fields(sub: Submission, ctx: Context) -> None:
 
 
 def _check_formulas(sub: Submission) -> None:
-    """Warn about formulas in answer cells (their cached value is taken). xlsx/xlsm only."""
+    """Warn about formulas in answer cells (their cached value is taken); an answer cell holding
+    an error value is an error. xlsx/xlsm only."""
     tasks = sub.layout.get("tasks", ("",))[0]
     targets = sub.layout.get("targets", ("",))[0]
     answer_cells = {(tasks, c) for cells in sub.cells.values() for c in cells.values()}
     answer_cells |= {(targets, c) for c in sub.target_cells.values()}
     answer_cells |= set(sub.unit_cells.values())
+    broken = {(sheet, cell) for sheet, cells in sub.file.errors.items() for cell in cells}
     for sheet, cells in sub.file.formulas.items():
         for cell in cells:
-            if (sheet, cell) in answer_cells:
+            if (sheet, cell) in answer_cells and (sheet, cell) not in broken:
                 _new(
                     sub,
                     "formula-value",
@@ -511,6 +513,18 @@ def _check_formulas(sub: Submission) -> None:
                     sheet=sheet,
                     cell=cell,
                 )
+    # An error value (#NAME?) reads as empty: most often text typed with a leading "=" that
+    # Excel took for a formula. Without this the unit hears only "未填写" about a cell it filled.
+    for sheet, cell in sorted(broken & answer_cells):
+        _new(
+            sub,
+            "formula-error",
+            f"单元格 {cell} 显示为错误值(如 #NAME?),内容无法读取;以“=”开头的文字会被当作公式,"
+            "请去掉“=”或在前面加英文单引号',改为直接填写",
+            ERROR,
+            sheet=sheet,
+            cell=cell,
+        )
 
 
 def _check_merged(sub: Submission) -> None:
