@@ -738,6 +738,18 @@ def test_update_contacts_writes_reported_liaisons_into_the_master(tmp_path):
     unit = read_master(ws.master_path).unit("市商务局")
     assert (unit.contact, unit.phone) == ("陈晨", "13700000001")
     assert read_master(ws.master_path).unit("市教育局").contact == "赵教育"
+    assert report.contacts_backup == ws.root / backups[0]
+    # The command says that master.xlsx changed and where its previous version is.
+    from click.testing import CliRunner
+
+    from xltools.cli import main
+
+    result = CliRunner().invoke(main, ["collect", "plan", "--update-contacts", "-w", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Wrote the reported liaisons into master.xlsx; the previous version is kept as "
+        f"master-{date.today():%Y%m%d}-2.xlsx" in result.stdout
+    )
 
 
 def test_the_wuhan_round_end_to_end(tmp_path):

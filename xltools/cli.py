@@ -354,6 +354,14 @@ def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Pat
             f"{received} of {len(report.status)} units returned; {len(report.errors)} errors, "
             f"{len(report.warnings)} warnings; reports in {report.output}"
         )
+        if update_contacts:  # say whether master.xlsx changed, and where its old version is
+            backup = report.contacts_backup
+            click.echo(
+                f"Wrote the reported liaisons into {ws.master_path.name}; "
+                f"the previous version is kept as {backup.name}"
+                if backup
+                else "No accepted return reported a liaison; the master is unchanged"
+            )
     if not report.valid:
         raise SystemExit(1)
 

@@ -63,6 +63,8 @@ class Collection(Report):
     status: list[Status] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     output: Path | None = None
+    # --update-contacts: the copy of the master kept before the liaisons were written into it
+    contacts_backup: Path | None = None
 
     def accepted(self, unit: str) -> bool:
         """The unit's data goes into the merged data (received and without 错误)."""
@@ -449,7 +451,7 @@ def collect(
     if update_contacts:
         from xltools.merge import update_contacts as write_contacts
 
-        write_contacts(ws, result, ctx)
+        result.contacts_backup = write_contacts(ws, result, ctx)
     return result
 
 
