@@ -746,10 +746,31 @@ def test_update_contacts_writes_reported_liaisons_into_the_master(tmp_path):
 
     result = CliRunner().invoke(main, ["collect", "plan", "--update-contacts", "-w", str(ws.root)])
     assert result.exit_code == 0, result.output
+    # The same liaisons again: the master is left alone and no second copy is kept.
+    assert "master.xlsx unchanged: no accepted return reported a new liaison" in result.stdout
+    assert sorted(p.name for p in ws.root.glob("master-*.xlsx")) == backups
+    # A new phone, in a master whose 单位名录 got a title row above its headers (allowed).
+    from openpyxl import load_workbook
+
+    wb = load_workbook(ws.master_path)
+    wb["单位名录"].insert_rows(1)
+    wb["单位名录"]["A1"] = "单位名录(2023年)"
+    wb.save(ws.master_path)
+    fill(
+        sent(ws, "市商务局", "plan"),
+        ws.inbox("plan") / "市商务局-更正.xlsx",
+        unit={**info, "手机": "13700000002"},
+        lead=answers,
+        partner=answers,
+        saved=datetime(2023, 7, 11),
+    )
+    result = CliRunner().invoke(main, ["collect", "plan", "--update-contacts", "-w", str(ws.root)])
+    assert result.exit_code == 0, result.output
     assert (
         f"Wrote the reported liaisons into master.xlsx; the previous version is kept as "
         f"master-{date.today():%Y%m%d}-2.xlsx" in result.stdout
     )
+    assert read_master(ws.master_path).unit("市商务局").phone == "13700000002"
 
 
 def test_the_wuhan_round_end_to_end(tmp_path):

@@ -360,7 +360,7 @@ def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Pat
                 f"Wrote the reported liaisons into {ws.master_path.name}; "
                 f"the previous version is kept as {backup.name}"
                 if backup
-                else "No accepted return reported a liaison; the master is unchanged"
+                else f"{ws.master_path.name} unchanged: no accepted return reported a new liaison"
             )
     if not report.valid:
         raise SystemExit(1)

@@ -14,6 +14,8 @@ from xltools.excel import BODY_FONT, TITLE_FONT, file_name, set_text, write_tabl
 from xltools.identity import fingerprint
 from xltools.model import Master
 from xltools.sheetml import write_tables
+from xltools.text import cell_text, squash
+from xltools.units import find_table
 from xltools.validate import Context, _find_table, _header_key, cell_name
 from xltools.values import display
 
@@ -318,24 +320,31 @@ def update_contacts(ws, result, ctx: Context) -> Path | None:
     if not reported:
         return None
     path = ws.master_path
+    wb = load_workbook(path)
+    sheet = wb["单位名录"]
+    # Columns by header name, below any title row the office added (as read_master reads them).
+    top = [[c.value for c in row] for row in sheet.iter_rows(max_row=10)]
+    header, col = find_table(top, ("单位名称", "督办联系人", "联系电话"), "单位名录", path.name)
+    reported = {squash(unit): answer for unit, answer in reported.items()}
+    changed = False
+    for row in sheet.iter_rows(min_row=header + 2):
+        if len(row) <= max(col.values()):
+            continue
+        answer = reported.get(squash(row[col["单位名称"]].value))
+        if answer is None:
+            continue
+        for value, cell in zip(answer, (row[col["督办联系人"]], row[col["联系电话"]]), strict=True):
+            if value and cell_text(cell.value) != value:
+                set_text(cell, value)
+                changed = True
+    if not changed:  # a rerun with the same liaisons keeps no copy and leaves the master alone
+        return None
     backup = path.with_name(f"{path.stem}-{date.today():%Y%m%d}{path.suffix}")
     n = 1
     while backup.exists():  # a second run the same day must not overwrite the first copy
         n += 1
         backup = path.with_name(f"{path.stem}-{date.today():%Y%m%d}-{n}{path.suffix}")
     shutil.copy2(path, backup)
-    wb = load_workbook(path)
-    sheet = wb["单位名录"]
-    header = [str(c.value or "") for c in sheet[1]]
-    col = {h: i for i, h in enumerate(header)}
-    for row in sheet.iter_rows(min_row=2):
-        unit = str(row[col["单位名称"]].value or "")
-        if unit in reported:
-            name, phone = reported[unit]
-            if name:
-                set_text(row[col["督办联系人"]], name)
-            if phone:
-                set_text(row[col["联系电话"]], phone)
     temp = path.with_name(f".{path.stem}-updating{path.suffix}")
     wb.save(temp)
     temp.replace(path)
