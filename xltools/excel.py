@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -127,6 +129,35 @@ def _escape_hf(text: str) -> str:
     return text.replace("&", "&&")
 
 
+ONE_LINE = 18.0  # points: a row of one line of 11-point text, as written by row_height
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel character units: ASCII counts one, anything else (Chinese) two."""
+    return 2 * len(text) - len(text.encode("ascii", "ignore"))
+
+
+def row_height(values: Sequence[object], widths: Sequence[float]) -> float:
+    """Points for a row whose wrapped cells show all their text. Neither xlsxwriter nor
+    LibreOffice (which keeps stored heights on opening) fits heights, so the writer has to."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if value is None or value == "" or isinstance(value, (int, float)):
+            continue
+        text = str(value)
+        if 2 * len(text) <= width - 2 and "\n" not in text:
+            continue  # one line, whatever the characters
+        lines = max(lines, _lines(text, width))
+    return min(409.0, lines * 14.0 + 4)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _lines(text: str, width: float) -> int:
+    # Cached: stock answers and task texts recur across thousands of rows.
+    room = max(1.0, width - 2)
+    return sum(max(1, math.ceil(text_width(part) / room)) for part in text.split("\n"))
+
+
 def write_table(
     wb,
     name: str,
@@ -142,18 +173,22 @@ def write_table(
     frozen header and print settings. Returns the worksheet."""
     fmt = formats or office_formats(wb)
     ws = wb.add_worksheet(sheet_title(name))
+    sizes = [
+        widths[col] if widths and col < len(widths) else max(8, min(40, 2.2 * len(header) + 2))
+        for col, header in enumerate(headers)
+    ]
+    for col, width in enumerate(sizes):
+        ws.set_column(col, col, width)
     for col, header in enumerate(headers):
         ws.write_string(0, col, header, fmt["header"])
     count = 0
     for r, row in enumerate(rows, start=1):
+        height = row_height(row, sizes)
+        if height > ONE_LINE:
+            ws.set_row(r, height)  # before the cells: rows may be flushed (constant_memory)
         for c, value in enumerate(row):
             write_cell(ws, r, c, value, fmt["wrap"])
         count = r
-    for col, header in enumerate(headers):
-        width = (
-            widths[col] if widths and col < len(widths) else max(8, min(40, 2.2 * len(header) + 2))
-        )
-        ws.set_column(col, col, width)
     ws.freeze_panes(1, 0)
     if headers:
         ws.autofilter(0, 0, max(count, 1), len(headers) - 1)
