@@ -11,7 +11,7 @@ import xlsxwriter
 
 from xltools.excel import read_sheets
 from xltools.summary_sheets import _row, summary_formats
-from xltools.xlsxrows import _RENDERED, render_rows
+from xltools.xlsxrows import _RENDERED, render_rows, write_row
 
 STYLES = ["center", "wrap", "sub", "int", "num", "light", "flag", "sub_role"]
 WIDTHS = [7, 34, 12, 10, 7, 5, 16, 20]
@@ -75,3 +75,32 @@ def test_direct_rows_read_as_xlsxwriter_writes_them(tmp_path):
         assert [_cell(c) for c in row_b] == [_cell(c) for c in row_a]
     assert b["F2"].fill.fgColor.rgb.endswith("C00000")  # the red light
     assert b["A3"].data_type == "s"  # text that looks like a formula stays text
+
+
+def _plain_rows(path, render: bool, options: dict | None = None) -> None:
+    with xlsxwriter.Workbook(str(path), options or {}) as wb:
+        ws = wb.add_worksheet("列表")
+        if render:
+            render_rows(ws)
+        bold = wb.add_format({"bold": True})
+        # No set_row: a rendered row is still written; a None format writes no blank cell.
+        write_row(ws, 0, ["编号", "", 3.5], [bold, None, bold])
+        write_row(ws, 2, ["甲", None, "=1"], [None, bold, None])
+        ws.set_row(3, 30)
+        write_row(ws, 3, ["乙", 1, ""], [bold, bold, bold], first_col=2)
+
+
+def test_rows_without_settings_and_constant_memory(tmp_path):
+    plain, rendered, streamed = (tmp_path / f"{n}.xlsx" for n in ("a", "b", "c"))
+    _plain_rows(plain, render=False)
+    _plain_rows(rendered, render=True)
+    _plain_rows(streamed, render=True, options={"constant_memory": True})  # not rendered
+    expected = [["编号", "", 3.5, ""], ["", "", "", ""], ["甲", "", "=1", ""], ["", "", "乙", 1.0]]
+    for path in (plain, rendered, streamed):
+        assert read_sheets(path)["列表"] == expected
+    a = openpyxl.load_workbook(plain)["列表"]
+    b = openpyxl.load_workbook(rendered)["列表"]
+    assert b.dimensions == a.dimensions == "A1:E4"
+    assert b.row_dimensions[4].height == a.row_dimensions[4].height == 30
+    for row_a, row_b in zip(a.iter_rows(), b.iter_rows(), strict=True):
+        assert [_cell(c) for c in row_b] == [_cell(c) for c in row_a]

@@ -38,6 +38,13 @@ def render_rows(ws) -> None:
     right after adding the sheet, before writing its rows)."""
     if ws in _RENDERED:
         return
+    # This leans on xlsxwriter's internals (tested with 3.x): without them, or in
+    # constant_memory mode (rows streamed as they come), rows are simply written cell by cell.
+    internals = ("_write_row", "_check_dimensions", "table", "row_info", "str_table")
+    if getattr(ws, "constant_memory", True) or not all(hasattr(ws, n) for n in internals):
+        return
+    if not hasattr(ws.str_table, "_get_shared_string_index"):
+        return
     rendered: dict[int, str] = _RENDERED.setdefault(ws, {})
     write_tag = ws._write_row
 
@@ -57,9 +64,8 @@ def render_rows(ws) -> None:
 
 def write_row(ws, row: int, values, formats, first_col: int = 0) -> None:
     """Write ``values`` from column ``first_col`` of ``row``, each with its format, as
-    `excel.write_cell` would; rendered directly when `render_rows` was called for ``ws``. The
-    caller must give a rendered row its height with ``ws.set_row`` (xlsxwriter writes rows only
-    when they have cells of its own or row settings)."""
+    `excel.write_cell` would; rendered directly when `render_rows` was called for ``ws``. Set
+    the row's height and outline with ``ws.set_row`` before or after, as for any row."""
     rendered = _RENDERED.get(ws)
     cells = None
     if rendered is not None and row not in rendered and row not in ws.table:
@@ -71,6 +77,10 @@ def write_row(ws, row: int, values, formats, first_col: int = 0) -> None:
     rendered[row] = cells
     ws._check_dimensions(row, first_col)
     ws._check_dimensions(row, first_col + len(values) - 1)
+    if row not in ws.row_info:
+        # xlsxwriter writes only rows with cells of its own or row settings; a default row's
+        # settings write the same <row> tag as a row of cells.
+        ws.set_row(row, None)
 
 
 def _simple(value, cell_format) -> bool:
