@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from xltools.collect import _unit_in_name, collect_inbox, context
-from xltools.validate import cell_name
+from xltools.excel import cell_name
 
 from .test_collect import DUE, ROUND, col, fill, make_workspace, sent
 

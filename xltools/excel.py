@@ -129,6 +129,21 @@ def _escape_hf(text: str) -> str:
     return text.replace("&", "&&")
 
 
+@functools.lru_cache(maxsize=1024)
+def column_letters(col: int) -> str:
+    """Excel's letters of a 0-based column: 0 -> A, 26 -> AA (cached: large sheets ask often)."""
+    letters, col = "", col + 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_name(row: int, col: int) -> str:
+    """A1-style name of a 0-based (row, col)."""
+    return f"{column_letters(col)}{row + 1}"
+
+
 ONE_LINE = 18.0  # points: a row of one line of 11-point text, as written by row_height
 
 

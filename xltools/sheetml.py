@@ -15,7 +15,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from xltools.excel import BODY_FONT, TITLE_FONT
+from xltools.excel import BODY_FONT, TITLE_FONT, column_letters
 
 _FIXED = datetime(2000, 1, 1)  # document properties' time: same data -> same bytes
 
@@ -55,14 +55,6 @@ def _text(value: str) -> str:
         value = value[:32767]
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
-
-
-def _letters(col: int) -> str:
-    letters, col = "", col + 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _width(width: float) -> float:
@@ -118,7 +110,7 @@ def _write_sheet(stream, headers, rows, widths, title, strings, first: bool) -> 
     sheet is never in memory): header row (style 1), every row's values (style 2), as
     write_table. Returns the filter range."""
     count = max([len(headers), 1, *map(len, rows)])
-    cols = [_letters(c) for c in range(count)]
+    cols = [column_letters(c) for c in range(count)]
     last = max(len(rows), 1) + 1
     span = f"A1:{cols[len(headers) - 1] if headers else 'A'}{last}"
     widths = [

@@ -6,11 +6,9 @@ page header and "第 x 页 共 y 页" in the footer. Values units typed go in as
 
 from __future__ import annotations
 
-import functools
-import math
 from pathlib import Path
 
-from xltools.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup
+from xltools.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup, row_height
 from xltools.summary import ALL_STATUSES, LEAD, STATUSES, UNREPORTED, Summary
 from xltools.xlsxrows import render_rows, write_row
 
@@ -106,32 +104,6 @@ def _sheet(wb, fmt, name: str, title: str, columns, *, landscape=True, header_ro
     render_rows(ws)  # the list rows are many: see `xlsxrows`
     print_setup(ws, title, landscape=landscape, repeat_rows=(1, header_rows))
     return ws
-
-
-def text_width(text: str) -> int:
-    """Display width in Excel character units: ASCII counts one, anything else (Chinese) two."""
-    return 2 * len(text) - len(text.encode("ascii", "ignore"))
-
-
-def row_height(values, widths) -> float:
-    """Points for a row whose wrapped cells show all their text (LibreOffice keeps the stored
-    height rather than fitting it on opening, so the writer has to)."""
-    lines = 1
-    for value, width in zip(values, widths, strict=False):
-        if value is None or value == "" or isinstance(value, (int, float)):
-            continue
-        text = str(value)
-        if 2 * len(text) <= width - 2:
-            continue  # one line, whatever the characters
-        lines = max(lines, _lines(text, width))
-    return min(409.0, lines * 14.0 + 4)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _lines(text: str, width: float) -> int:
-    # Cached: a unit's stock answers and task texts recur across the 60,000 lines of 任务明细.
-    room = max(1.0, width - 2)
-    return sum(max(1, math.ceil(text_width(part) / room)) for part in text.split("\n"))
 
 
 def _row(ws, row, values, styles, widths, fmt, *, level=0, hidden=False, collapsed=False) -> None:

@@ -14,6 +14,7 @@ import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from xltools.excel import cell_name
 from xltools.forms import Form
 from xltools.identity import Identity, fingerprint
 from xltools.inbox import Returned
@@ -90,21 +91,6 @@ def _read_sent_sheets(path: Path) -> dict[str, list[list]]:
     from xltools.excel import read_sheets
 
     return read_sheets(path)
-
-
-def cell_name(row: int, col: int) -> str:
-    """A1-style name of a 0-based (row, col)."""
-    return f"{_column(col)}{row + 1}"
-
-
-@functools.lru_cache(maxsize=1024)
-def _column(col: int) -> str:
-    # Cached: every row of every file names the same few columns.
-    letters, col = "", col + 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @functools.lru_cache(maxsize=4096, typed=True)

@@ -13,24 +13,13 @@ booleans, very long text) go through `excel.write_cell` as before.
 
 from __future__ import annotations
 
-import functools
 import math
 import weakref
 
-from xltools.excel import write_cell
+from xltools.excel import column_letters, write_cell
 
 _STRING_MAX = 16383  # longer texts (up to Excel's 32,767 UTF-16 units) go through xlsxwriter
 _RENDERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # worksheet -> its rows
-
-
-@functools.lru_cache(maxsize=256)
-def _letters(col: int) -> str:
-    name = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        name = chr(ord("A") + rest) + name
-    return name
 
 
 def render_rows(ws) -> None:
@@ -106,7 +95,7 @@ def _cells_xml(ws, row: int, values, formats, first_col: int) -> str | None:
     col = first_col
     for value, cell_format in zip(values, formats, strict=True):
         if cell_format is not None:  # xlsxwriter writes no blank cell without a format
-            start = f'<c r="{_letters(col)}{number}" s="{cell_format._get_xf_index()}"'
+            start = f'<c r="{column_letters(col)}{number}" s="{cell_format._get_xf_index()}"'
             if value is None or value == "":
                 parts.append(f"{start}/>")
             elif type(value) is str:
