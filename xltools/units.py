@@ -199,7 +199,11 @@ def similarity(a: str, b: str) -> str:
     """
     if a == b:
         return ""
-    sa, sb = squash(a), squash(b)
+    return _alike(squash(a), squash(b))
+
+
+def _alike(sa: str, sb: str) -> str:
+    """`similarity` of two names already squashed."""
     if sa == sb:
         return "只差空格或全角半角字符"
     for suffix in _GENERIC_SUFFIXES:
@@ -227,12 +231,18 @@ def _subsequence(short: str, long_: str) -> bool:
 def near_duplicates(names: Sequence[str]) -> list[tuple[str, str, str]]:
     """Pairs of names that look like one unit written two ways, with the reason (see `similarity`)."""
     unique = list(dict.fromkeys(n for n in names if n))
+    keys = [squash(n) for n in unique]
+    # Names alike by any rule of `similarity` start with the same character: compare only those.
+    first: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key[:1], []).append(i)
     pairs = []
-    for i, a in enumerate(unique):
-        for b in unique[i + 1 :]:
-            why = similarity(a, b)
-            if why:
-                pairs.append((a, b, why))
+    for i, key in enumerate(keys):
+        for j in first[key[:1]]:
+            if j > i:
+                why = _alike(key, keys[j])
+                if why:
+                    pairs.append((unique[i], unique[j], why))
     return pairs
 
 
