@@ -569,6 +569,25 @@ def test_cli_distribute(tmp_path):
     assert "Warning: reports/2023Q1/汇总数据.xlsx not found" in prefill.stderr
 
 
+def test_cli_refuses_a_master_that_check_finds_broken(tmp_path):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    make_workspace(tmp_path, small_master())
+    book = load_workbook(tmp_path / "master.xlsx")
+    book["任务清单"]["A2"] = dt.datetime(2023, 1, 2)  # Excel took a typed 1-2 for a date
+    book.save(tmp_path / "master.xlsx")
+    result = CliRunner().invoke(main, ["distribute", "2023Q1", "-w", str(tmp_path)])
+    assert result.exit_code == 1
+    assert (
+        "master.xlsx: 1 error(s) to fix before distributing (任务清单!A2 id-is-date)"
+        in result.stderr
+    )
+    assert "run `xltools check` to see them" in result.stderr
+    assert not (tmp_path / "outbox" / "2023Q1").exists()
+
+
 @pytest.mark.parametrize("value", ["2023Q5", "Q1", "spring", "23Q1"])
 def test_cli_rejects_a_malformed_round(tmp_path, value):
     result = CliRunner().invoke(main, ["distribute", value, "-w", str(tmp_path)])

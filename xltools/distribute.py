@@ -296,11 +296,27 @@ def distribute(
     refuse_overwrite(folder, force)
     form = load_form(rnd.form, search=[ws.root / "templates"])
     master = ws.master()
+    refuse_broken_master(master, ws.master_path)
     previous, warnings = _load_previous(ws, rnd, form, prefill)
     specs = round_specs(ws, rnd, form, master, previous)
     result = write_round(specs, folder, master=master, force=force, progress=progress)
     result.warnings[:0] = warnings
     return result
+
+
+def refuse_broken_master(master: Master, path: Path) -> None:
+    """Stop before anything is sent when `xltools check` finds errors in the master (a 编号 that
+    Excel turned into a date would otherwise reach every unit)."""
+    from xltools.master import check_master
+
+    errors = check_master(master, path).errors
+    if errors:
+        shown = "; ".join(f"{p.sheet}!{p.cell} {p.code}" for p in errors[:5])
+        more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+        raise MasterError(
+            f"{path.name}: {len(errors)} error(s) to fix before distributing ({shown}{more}); "
+            "run `xltools check` to see them"
+        )
 
 
 def round_specs(
