@@ -296,9 +296,9 @@ def distribute(
     refuse_overwrite(folder, force)
     form = load_form(rnd.form, search=[ws.root / "templates"])
     master = ws.master()
-    refuse_broken_master(master, ws.master_path)
     previous, warnings = _load_previous(ws, rnd, form, prefill)
-    specs = round_specs(ws, rnd, form, master, previous)
+    specs = round_specs(ws, rnd, form, master, previous)  # names every owner it cannot route
+    refuse_broken_master(master, ws.master_path)
     result = write_round(specs, folder, master=master, force=force, progress=progress)
     result.warnings[:0] = warnings
     return result
