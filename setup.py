@@ -13,7 +13,7 @@ setup(
     install_requires=[
         "click>=8.1",
         "openpyxl>=3.1",
-        "xlsxwriter>=3.1",
+        "xlsxwriter>=3.1,<4",  # xltools/xlsxrows.py leans on its 3.x internals (tests guard it)
         "pandas>=2.0",
         "python-calamine>=0.2",
         "defusedxml>=0.7",
