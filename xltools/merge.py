@@ -42,6 +42,17 @@ STATUS_HEADERS = (
     "警告数",
     "被替代的文件",
 )
+TARGET_HEADERS = (
+    "编号",
+    "指标",
+    "目标值",
+    "计量单位",
+    "类型",
+    "比较",
+    "单位",
+    "累计完成值",
+    "文件",
+)
 RETURN_FOLDER = "退回修改"
 _FIXED = datetime(2000, 1, 1)  # document properties' time: same inbox -> same bytes
 
@@ -135,22 +146,11 @@ def write_reports(result, ctx: Context, master: Master, folder: Path) -> None:
         unit_rows.append(
             [unit, *(_cell(values.get(f.key)) for f in unit_fields), sub.file.name if ok else ""]
         )
-    target_headers = [
-        "编号",
-        "指标",
-        "目标值",
-        "计量单位",
-        "类型",
-        "比较",
-        "单位",
-        "累计完成值",
-        "文件",
-    ]
     write_tables(
         folder / "汇总数据.xlsx",
         [
             ("任务填报", headers, rows, None, "任务填报汇总"),
-            ("指标", target_headers, target_rows(result, ctx, master), None, "指标完成情况"),
+            ("指标", TARGET_HEADERS, target_rows(result, ctx, master), None, "指标完成情况"),
             ("单位信息", ["单位", *(f.label for f in unit_fields), "文件"], unit_rows, None,
              "填报单位信息"),
         ],

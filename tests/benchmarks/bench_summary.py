@@ -13,7 +13,7 @@ import random
 import sys
 from pathlib import Path
 
-from xltools.merge import PROBLEM_HEADERS, STATUS_HEADERS
+from xltools.merge import PROBLEM_HEADERS, STATUS_HEADERS, TARGET_HEADERS
 from xltools.model import Master
 from xltools.workspace import Round
 
@@ -29,17 +29,6 @@ SPREAD = {
 }
 TASK_HEADERS = ["编号", "板块", "方向", "类别", "序号", "任务内容", "单位", "角色", "数据状态"]
 FIELDS = ["完成状态", "完成进度(%)", "本期工作进展", "存在问题", "下步工作计划", "需协调事项"]
-TARGET_HEADERS = [
-    "编号",
-    "指标",
-    "目标值",
-    "计量单位",
-    "类型",
-    "比较",
-    "单位",
-    "累计完成值",
-    "文件",
-]
 
 
 def merged_round(master: Master, rnd: Round, seed: int = 2, missing: float = 0.05) -> dict:
