@@ -38,11 +38,6 @@ def file_name(name: str, suffix: str = ".xlsx") -> str:
     return (stem[:120] or "_") + suffix
 
 
-def is_formula_like(value: object) -> bool:
-    """True for text that a spreadsheet would take as a formula (``=``, ``+``, ``-``, ``@``)."""
-    return isinstance(value, str) and value[:1] in ("=", "+", "-", "@")
-
-
 def write_cell(ws, row: int, col: int, value: object, fmt=None) -> None:
     """Write with xlsxwriter so that text always stays text, never a formula or a URL."""
     if value is None or value == "":
