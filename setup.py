@@ -1,19 +1,27 @@
-from setuptools import setup
+from setuptools import find_packages, setup
 
 setup(
     name="xltools",
     version="0.1.0",
     description="Distribute task lists to units, collect their Excel returns, and report progress",
     python_requires=">=3.10",
-    packages=["xltools", "xltools.templates", "xltools.samples"],
+    packages=[
+        *find_packages(include=["xltools", "xltools.*"]),
+        "xltools.templates",
+        "xltools.samples",
+    ],
     # Form definitions and the bundled sample live at the top of the repository, where an office
     # finds and edits them; installed, they travel inside the package.
-    package_dir={"xltools": "xltools", "xltools.templates": "templates", "xltools.samples": "samples"},
+    package_dir={
+        "xltools": "xltools",
+        "xltools.templates": "templates",
+        "xltools.samples": "samples",
+    },
     package_data={"xltools.templates": ["*.yaml", "*.md"], "xltools.samples": ["*/*"]},
     install_requires=[
         "click>=8.1",
         "openpyxl>=3.1",
-        "xlsxwriter>=3.1,<4",  # xltools/xlsxrows.py leans on its 3.x internals (tests guard it)
+        "xlsxwriter>=3.1,<4",  # xltools/core/xlsxrows.py leans on its 3.x internals (tests guard it)
         "pandas>=2.0",
         "python-calamine>=0.2",
         "defusedxml>=0.7",

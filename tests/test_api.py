@@ -16,7 +16,7 @@ def test_the_stages_are_the_modules_functions():
     import importlib
 
     for name in ("collect", "distribute"):
-        module = importlib.import_module(f"xltools.{name}")
+        module = importlib.import_module(f"xltools.{name}.round")
         assert getattr(xltools, f"{name}_round") is getattr(module, name)
-        assert getattr(xltools, name) is module
-    assert xltools.load_workspace is importlib.import_module("xltools.workspace").load
+        assert getattr(xltools, name) is importlib.import_module(f"xltools.{name}")
+    assert xltools.load_workspace is importlib.import_module("xltools.master.workspace").load

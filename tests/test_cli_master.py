@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from xltools.cli import main
-from xltools.master import import_plan, read_master, write_master
-from xltools.model import Unit
-from xltools.workspace import load
+from xltools.core.model import Unit
+from xltools.master.workbook import import_plan, read_master, write_master
+from xltools.master.workspace import load
 
 from .conftest import SAMPLE
 
@@ -60,7 +60,7 @@ def test_import_refuses_to_overwrite_an_edited_master(tmp_path, plan):
 
 def test_import_with_a_directory_and_lead_first(tmp_path, plan):
     units = tmp_path / "units.xlsx"
-    from xltools.model import Master
+    from xltools.core.model import Master
 
     write_master(
         Master(

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from xltools.collect import collect, status
-from xltools.distribute import round_specs
-from xltools.excel import read_sheets, set_text
-from xltools.fillable import write_book
-from xltools.forms import load_form
-from xltools.master import write_master
-from xltools.model import Master, Target, Task, Unit
-from xltools.workspace import Round, Workspace, save
+from xltools.collect.round import collect, status
+from xltools.core.excel import read_sheets, set_text
+from xltools.core.model import Master, Target, Task, Unit
+from xltools.distribute.fillable import write_book
+from xltools.distribute.forms import load_form
+from xltools.distribute.round import round_specs
+from xltools.master.workbook import write_master
+from xltools.master.workspace import Round, Workspace, save
 
 WS_ID = "ws-test-1"
 ROUND = "2023Q2"
@@ -534,7 +534,7 @@ def test_same_inbox_same_outputs(collected, tmp_path):
 
 
 def test_the_process_pool_gives_what_one_process_gives(collected, monkeypatch):
-    import xltools.collect as collect_module
+    import xltools.collect.round as collect_module
 
     ws, serial = collected
     first = {
@@ -643,7 +643,7 @@ def test_cli_collect_needs_a_distributed_round(tmp_path):
 @pytest.mark.libreoffice
 def test_workbooks_filled_and_saved_in_libreoffice_come_back_whole(tmp_path):
     """Type answers in LibreOffice Calc as a user would, save as .xlsx and .xls, collect both."""
-    from xltools.collect import collect_inbox, context
+    from xltools.collect.round import collect_inbox, context
 
     from .uno_fill import fill_in_libreoffice
 
@@ -703,7 +703,7 @@ def test_workbooks_filled_and_saved_in_libreoffice_come_back_whole(tmp_path):
 
 
 def test_update_contacts_writes_reported_liaisons_into_the_master(tmp_path):
-    from xltools.master import read_master
+    from xltools.master.workbook import read_master
 
     ws = make_workspace(tmp_path / "ws")
     plan = Round("plan", "办理方案", "plan", date(2023, 2, 10), None)
@@ -775,9 +775,9 @@ def test_update_contacts_writes_reported_liaisons_into_the_master(tmp_path):
 
 def test_the_wuhan_round_end_to_end(tmp_path):
     """The Wuhan sample: distribute 2023Q1, return a few workbooks as units do, collect."""
-    from xltools.collect import read_sent
-    from xltools.distribute import distribute
-    from xltools.workspace import default_rounds
+    from xltools.collect.round import read_sent
+    from xltools.distribute.round import distribute
+    from xltools.master.workspace import default_rounds
 
     from .conftest import SAMPLE
 

@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from xltools.cli import main
-from xltools.demo import run_demo
-from xltools.excel import read_sheets
-from xltools.summary_calc import STATUSES
+from xltools.core.excel import read_sheets
+from xltools.demo.run import run_demo
+from xltools.summary.calc import STATUSES
 
 RANK = {"未启动": 0, "滞后": 1, "序时推进": 2, "超序时进度": 3, "已完成": 4}
 

@@ -9,14 +9,14 @@ import xlsxwriter
 from click.testing import CliRunner
 
 from xltools.cli import main
-from xltools.distribute import MANIFEST_HEADERS, assign, build_specs, distribute, write_round
-from xltools.errors import MasterError, WorkspaceError
-from xltools.excel import read_sheets
-from xltools.forms import bundled_dir, load_form
-from xltools.identity import fingerprint, read_identity, read_properties
-from xltools.master import write_master
-from xltools.model import Master, Target, Task, Unit
-from xltools.workspace import Workspace, default_rounds, save
+from xltools.core.errors import MasterError, WorkspaceError
+from xltools.core.excel import read_sheets
+from xltools.core.model import Master, Target, Task, Unit
+from xltools.distribute.forms import bundled_dir, load_form
+from xltools.distribute.identity import fingerprint, read_identity, read_properties
+from xltools.distribute.round import MANIFEST_HEADERS, assign, build_specs, distribute, write_round
+from xltools.master.workbook import write_master
+from xltools.master.workspace import Workspace, default_rounds, save
 
 from .conftest import SAMPLE
 
@@ -375,7 +375,7 @@ def test_output_is_deterministic(tmp_path):
 
 
 def test_parallel_writing_gives_the_same_files(tmp_path, monkeypatch):
-    import xltools.distribute as dist
+    import xltools.distribute.round as dist
 
     master = small_master()
     monkeypatch.setattr(dist, "PARALLEL_FROM", 1)
@@ -407,7 +407,7 @@ def test_refuses_to_overwrite_a_sent_round_unless_forced(tmp_path):
 
 
 def test_a_failure_leaves_no_temporary_folder(tmp_path, monkeypatch):
-    import xltools.distribute as dist
+    import xltools.distribute.round as dist
 
     def broken(spec, path):
         raise OSError("disk full")
@@ -615,11 +615,11 @@ ZONES = [
 
 
 def wuhan_master() -> Master:
-    from xltools.master import import_plan
+    from xltools.master.workbook import import_plan
 
     path = SAMPLE / "master.xlsx"
     if path.exists():
-        from xltools.master import read_master
+        from xltools.master.workbook import read_master
 
         return read_master(path)
     master, _ = import_plan(SAMPLE / "plan.txt")
@@ -746,7 +746,7 @@ def test_wuhan_every_task_row_is_somewhere(wuhan):
 
 @pytest.mark.libreoffice
 def test_distributed_workbook_survives_a_libreoffice_resave(quarter, tmp_path):
-    from xltools.office import convert
+    from xltools.core.office import convert
 
     source = quarter.folder / "2023Q1_市商务局.xlsx"
     expected = read_identity(read_sheets(source), read_properties(source.read_bytes()))
@@ -795,7 +795,7 @@ def test_prefill_from_a_round_of_another_form_warns_and_takes_only_matching_colu
 
 
 def test_work_is_spread_evenly_over_the_pool():
-    from xltools.distribute import _balanced_chunks
+    from xltools.distribute.round import _balanced_chunks
 
     base = specs_for(small_master())[0]
     sizes = [2000, 2000, 5, 5, 5, 5, 2000, 5, 5, 1000]

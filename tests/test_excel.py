@@ -1,7 +1,7 @@
 import xlsxwriter
 from openpyxl import load_workbook
 
-from xltools.excel import ONE_LINE, file_name, row_height, sheet_title, text_width, write_table
+from xltools.core.excel import ONE_LINE, file_name, row_height, sheet_title, text_width, write_table
 
 
 def test_sheet_titles_are_valid():

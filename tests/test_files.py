@@ -2,8 +2,8 @@
 
 import pytest
 
-from xltools.errors import FormError
-from xltools.files import read_yaml, replacing
+from xltools.core.errors import FormError
+from xltools.core.files import read_yaml, replacing
 
 
 def test_the_file_appears_only_when_the_block_ends(tmp_path):

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from xltools.errors import FormError
-from xltools.forms import Field, bundled_dir, find_form, load_form, parse_form
+from xltools.core.errors import FormError
+from xltools.distribute.forms import Field, bundled_dir, find_form, load_form, parse_form
 
 
 def write_form(folder: Path, name: str, data: dict) -> Path:

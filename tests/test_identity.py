@@ -4,9 +4,9 @@ import zipfile
 import pytest
 import xlsxwriter
 
-from xltools import identity as ident
-from xltools.excel import read_sheets
-from xltools.identity import (
+from xltools.core.excel import read_sheets
+from xltools.distribute import identity as ident
+from xltools.distribute.identity import (
     Identity,
     IdentityRow,
     IdentityTarget,
@@ -130,7 +130,7 @@ def test_sheet_numbers_from_a_resave_are_read_as_text():
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
 def test_identity_survives_a_libreoffice_resave(tmp_path, fmt):
-    from xltools.office import convert
+    from xltools.core.office import convert
 
     identity = sample_identity(rows=12)
     path = tmp_path / "book.xlsx"

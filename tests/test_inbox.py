@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 import xlsxwriter
 
-from xltools.inbox import Limits, scan
-from xltools.problems import ERROR, WARNING
+from xltools.collect.inbox import Limits, scan
+from xltools.core.problems import ERROR, WARNING
 
 
 def workbook_bytes(
@@ -70,7 +70,7 @@ def test_saved_time_from_core_properties_else_mtime(tmp_path):
 
 @pytest.mark.libreoffice
 def test_xls_and_ods_are_read_and_timed_by_the_file(tmp_path):
-    from xltools.office import convert
+    from xltools.core.office import convert
 
     source = tmp_path / "src" / "市发改委.xlsx"
     source.parent.mkdir()

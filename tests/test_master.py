@@ -3,9 +3,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from xltools.errors import MasterError
-from xltools.excel import read_sheets
-from xltools.master import (
+from xltools.core.errors import MasterError
+from xltools.core.excel import read_sheets
+from xltools.core.model import Master, Target, Task, Unit
+from xltools.core.problems import Problem
+from xltools.master.units import UNIT_HEADERS
+from xltools.master.workbook import (
     TARGET_HEADERS,
     TASK_HEADERS,
     build_master,
@@ -14,9 +17,6 @@ from xltools.master import (
     read_master,
     write_master,
 )
-from xltools.model import Master, Target, Task, Unit
-from xltools.problems import Problem
-from xltools.units import UNIT_HEADERS
 
 from .test_units import write_book
 

@@ -1,5 +1,5 @@
-from xltools.distribute import assign
-from xltools.model import Master, Task, Unit
+from xltools.core.model import Master, Task, Unit
+from xltools.distribute.round import assign
 
 
 def directory() -> Master:

@@ -1,6 +1,6 @@
 import pytest
 
-from xltools.names import (
+from xltools.plan.names import (
     definition,
     is_annotation,
     is_group_word,

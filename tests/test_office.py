@@ -1,7 +1,7 @@
 import pytest
 import xlsxwriter
 
-from xltools.office import convert
+from xltools.core.office import convert
 
 
 @pytest.mark.libreoffice

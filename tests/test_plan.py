@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE
-from xltools.errors import PlanError
-from xltools.plan import number, parse_plan, read_plan
-from xltools.plandoc import chinese
+from xltools.core.errors import PlanError
+from xltools.plan.documents import chinese
+from xltools.plan.parse import number, parse_plan, read_plan
 
 SEED = SAMPLE / "plan.txt"
 

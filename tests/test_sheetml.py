@@ -5,8 +5,8 @@ import datetime as dt
 import xlsxwriter
 from openpyxl import load_workbook
 
-from xltools.excel import read_sheets, write_table
-from xltools.sheetml import write_tables
+from xltools.core.excel import read_sheets, write_table
+from xltools.core.sheetml import write_tables
 
 HEADERS = ["编号", "单位", "完成进度(%)", "本期工作进展", "填报日期", "已采用"]
 ROWS = [

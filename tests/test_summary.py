@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from xltools.errors import WorkbookError, WorkspaceError
-from xltools.excel import write_table
-from xltools.merge import PROBLEM_HEADERS, STATUS_HEADERS
-from xltools.model import Master, Target, Task, Unit
-from xltools.summary import (
+from xltools.collect.reports import PROBLEM_HEADERS, STATUS_HEADERS
+from xltools.core.errors import WorkbookError, WorkspaceError
+from xltools.core.excel import write_table
+from xltools.core.model import Master, Target, Task, Unit
+from xltools.master.workspace import Round
+from xltools.summary.report import (
     Rules,
     compute_summary,
     make_summary,
@@ -22,8 +23,7 @@ from xltools.summary import (
     read_merged,
     summary_name,
 )
-from xltools.summary_sheets import SHEETS
-from xltools.workspace import Round
+from xltools.summary.sheets import SHEETS
 
 TITLE = "2023年市《政府工作报告》目标任务"
 A, B, C, D, E = "市发改委", "市商务局", "市经信局", "江岸区人民政府", "江汉区人民政府"
@@ -174,7 +174,7 @@ def write_round(reports: Path, lines, targets=(), status=(), problems=()) -> Pat
 
 @pytest.fixture
 def workspace(tmp_path):
-    """A stand-in with the interface of xltools.workspace.Workspace."""
+    """A stand-in with the interface of xltools.master.workspace.Workspace."""
 
     class Workspace:
         root = tmp_path
@@ -540,10 +540,10 @@ def test_plan_round_is_refused(workspace):
 def test_cli_writes_the_summary(workspace, monkeypatch):
     from click.testing import CliRunner
 
-    import xltools.workspace
+    import xltools.master.workspace
     from xltools.cli import main
 
-    monkeypatch.setattr(xltools.workspace, "load", lambda path=None: workspace)
+    monkeypatch.setattr(xltools.master.workspace, "load", lambda path=None: workspace)
     result = CliRunner().invoke(main, ["summary", "2023q2"])
     assert result.exit_code == 0, result.output
     assert (
@@ -555,12 +555,12 @@ def test_cli_writes_the_summary(workspace, monkeypatch):
 def test_cli_pdf_without_libreoffice_says_so(workspace, monkeypatch):
     from click.testing import CliRunner
 
-    import xltools.office
-    import xltools.workspace
+    import xltools.core.office
+    import xltools.master.workspace
     from xltools.cli import main
 
-    monkeypatch.setattr(xltools.workspace, "load", lambda path=None: workspace)
-    monkeypatch.setattr(xltools.office, "find_soffice", lambda: None)
+    monkeypatch.setattr(xltools.master.workspace, "load", lambda path=None: workspace)
+    monkeypatch.setattr(xltools.core.office, "find_soffice", lambda: None)
     result = CliRunner().invoke(main, ["summary", "2023Q2", "--pdf"])
     assert result.exit_code == 1
     assert "Wrote " in result.stdout  # the workbook is there all the same
@@ -570,10 +570,10 @@ def test_cli_pdf_without_libreoffice_says_so(workspace, monkeypatch):
 def test_cli_without_collect_names_the_missing_file(workspace, monkeypatch):
     from click.testing import CliRunner
 
-    import xltools.workspace
+    import xltools.master.workspace
     from xltools.cli import main
 
-    monkeypatch.setattr(xltools.workspace, "load", lambda path=None: workspace)
+    monkeypatch.setattr(xltools.master.workspace, "load", lambda path=None: workspace)
     result = CliRunner().invoke(main, ["summary", "2023Q3"])
     assert result.exit_code == 1
     assert "汇总数据.xlsx: not found" in result.stderr
@@ -584,7 +584,7 @@ def test_cli_without_collect_names_the_missing_file(workspace, monkeypatch):
 
 @pytest.mark.libreoffice
 def test_pdf_pages(report, tmp_path):
-    from xltools.summary import summary_pdf
+    from xltools.summary.report import summary_pdf
 
     pdf = summary_pdf(report)
     assert pdf == report.with_suffix(".pdf")
@@ -639,7 +639,7 @@ def test_end_to_end_on_the_wuhan_sample(tmp_path):
 
     from tests.benchmarks.bench_summary import merged_round, write_merged
     from xltools.cli import main
-    from xltools.workspace import init_workspace
+    from xltools.master.workspace import init_workspace
 
     from .conftest import SAMPLE
 

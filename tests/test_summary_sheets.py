@@ -9,9 +9,9 @@ import datetime as dt
 import openpyxl
 import xlsxwriter
 
-from xltools.excel import read_sheets
-from xltools.summary_sheets import _row, summary_formats
-from xltools.xlsxrows import _RENDERED, render_rows, write_row
+from xltools.core.excel import read_sheets
+from xltools.core.xlsxrows import _RENDERED, render_rows, write_row
+from xltools.summary.sheets import _row, summary_formats
 
 STYLES = ["center", "wrap", "sub", "int", "num", "light", "flag", "sub_role"]
 WIDTHS = [7, 34, 12, 10, 7, 5, 16, 20]

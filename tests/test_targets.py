@@ -1,7 +1,7 @@
 import pytest
 
-from xltools.model import Task
-from xltools.targets import find_in_text, find_targets, parse_number
+from xltools.core.model import Task
+from xltools.plan.targets import find_in_text, find_targets, parse_number
 
 
 def one(text):

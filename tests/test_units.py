@@ -1,9 +1,8 @@
 import pytest
 
-from xltools.errors import MasterError
-from xltools.model import Unit
-from xltools.units import (
-    is_group_word,
+from xltools.core.errors import MasterError
+from xltools.core.model import Unit, is_group_word
+from xltools.master.units import (
     merge_units,
     near_duplicates,
     read_units,

@@ -4,8 +4,8 @@ from datetime import datetime
 
 import pytest
 
-from xltools.collect import _unit_in_name, collect_inbox, context
-from xltools.excel import cell_name
+from xltools.collect.round import _unit_in_name, collect_inbox, context
+from xltools.core.excel import cell_name
 
 from .test_collect import DUE, ROUND, col, fill, make_workspace, sent
 

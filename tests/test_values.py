@@ -2,9 +2,9 @@ from datetime import date, datetime
 
 import pytest
 
-from xltools.forms import Field
-from xltools.problems import WARNING
-from xltools.values import display, normalise, parse_date
+from xltools.collect.values import display, normalise, parse_date
+from xltools.core.problems import WARNING
+from xltools.distribute.forms import Field
 
 PERCENT = Field("progress", "完成进度(%)", "percent", min=0, max=100)
 NUMBER = Field("value", "累计完成值", "number", min=0)

@@ -3,9 +3,9 @@ from datetime import date
 
 import pytest
 
-from xltools.errors import WorkspaceError
-from xltools.problems import Report
-from xltools.workspace import (
+from xltools.core.errors import WorkspaceError
+from xltools.core.problems import Report
+from xltools.master.workspace import (
     CONFIG,
     DEFAULT_LIGHTS,
     Round,

@@ -17,21 +17,21 @@ run, so ``import xltools`` stays light.
 __version__ = "0.1.0"
 
 # The stage functions. `distribute` and `collect` are exported as distribute_round and
-# collect_round: under their own names they would hide the modules xltools.distribute and
-# xltools.collect (`import xltools.collect as m` would give the function).
-from xltools.collect import collect as collect_round  # noqa: E402
-from xltools.demo import run_demo  # noqa: E402
-from xltools.distribute import distribute as distribute_round  # noqa: E402
-from xltools.errors import XltoolsError  # noqa: E402
-from xltools.forms import load_form  # noqa: E402
-from xltools.master import check_master, import_plan, read_master, write_master  # noqa: E402
-from xltools.model import Master, Target, Task, Unit  # noqa: E402
-from xltools.plan import read_plan  # noqa: E402
-from xltools.problems import Problem, Report  # noqa: E402
-from xltools.simulate import simulate_returns  # noqa: E402
-from xltools.summary import make_summary  # noqa: E402
-from xltools.workspace import init_workspace  # noqa: E402
-from xltools.workspace import load as load_workspace  # noqa: E402
+# collect_round: under their own names they would hide the modules xltools.distribute.round and
+# xltools.collect.round (`import xltools.collect.round as m` would give the function).
+from xltools.collect.round import collect as collect_round  # noqa: E402
+from xltools.core.errors import XltoolsError  # noqa: E402
+from xltools.core.model import Master, Target, Task, Unit  # noqa: E402
+from xltools.core.problems import Problem, Report  # noqa: E402
+from xltools.demo.run import run_demo  # noqa: E402
+from xltools.demo.simulate import simulate_returns  # noqa: E402
+from xltools.distribute.forms import load_form  # noqa: E402
+from xltools.distribute.round import distribute as distribute_round  # noqa: E402
+from xltools.master.workbook import check_master, import_plan, read_master, write_master  # noqa: E402
+from xltools.master.workspace import init_workspace  # noqa: E402
+from xltools.master.workspace import load as load_workspace  # noqa: E402
+from xltools.plan.parse import read_plan  # noqa: E402
+from xltools.summary.report import make_summary  # noqa: E402
 
 __all__ = [
     "Master",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
 
 import click
 
 from xltools import __version__
-from xltools.errors import XltoolsError
+from xltools.core.errors import XltoolsError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -74,7 +75,7 @@ def _echo_problems(report, source: str = "") -> None:
 
 
 def _count_line(master, report) -> str:
-    from xltools.master import counts
+    from xltools.master.workbook import counts
 
     n = counts(master, report)
     return (
@@ -129,7 +130,7 @@ def import_(plan: Path, output: Path, units: Path | None, lead: str, force: bool
       xltools import plan.txt -o master.xlsx --units units.xlsx
       xltools import 方案.docx -o master.xlsx --lead first
     """
-    from xltools.master import import_plan, write_master
+    from xltools.master.workbook import import_plan, write_master
 
     if output.exists() and not force:
         raise XltoolsError(f"{output}: exists; pass --force to overwrite it")
@@ -167,8 +168,8 @@ def init(
       xltools init wuhan-2023 --plan plan.txt --units units.xlsx
       xltools init 2024 --plan 方案.docx --year 2024 --title "2024年重点任务"
     """
-    from xltools.problems import Report
-    from xltools.workspace import init_workspace
+    from xltools.core.problems import Report
+    from xltools.master.workspace import init_workspace
 
     report = Report()
     ws = init_workspace(directory, plan, units, title=title, year=year, lead=lead, report=report)
@@ -195,10 +196,10 @@ def check(master: Path | None, workspace: Path | None) -> None:
       xltools check                 # the master of this workspace
       xltools check master.xlsx
     """
-    from xltools.master import check_master, read_master
+    from xltools.master.workbook import check_master, read_master
 
     if master is None:
-        from xltools.workspace import load
+        from xltools.master.workspace import load
 
         master = load(workspace).master_path
     report = check_master(read_master(master), master)
@@ -252,8 +253,8 @@ def distribute(round_key: str, prefill: bool | None, force: bool, workspace: Pat
       xltools distribute plan
       xltools distribute 2023Q2 --no-prefill
     """
-    from xltools.distribute import distribute as run
-    from xltools.workspace import load
+    from xltools.distribute.round import distribute as run
+    from xltools.master.workspace import load
 
     ws = load(workspace)
     progress, close = _progress_bar("Writing workbooks")
@@ -277,9 +278,7 @@ def _progress_bar(label: str):
 
     def progress(done: int, total: int, _name: str) -> None:
         if state["bar"] is None:
-            state["bar"] = click.progressbar(
-                length=total, label=label, file=click.get_text_stream("stderr")
-            )
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
             state["bar"].__enter__()
         state["bar"].update(done - state["bar"].pos)
 
@@ -314,8 +313,8 @@ def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Pat
     """
     import json
 
-    from xltools.collect import collect as run
-    from xltools.workspace import load
+    from xltools.collect.round import collect as run
+    from xltools.master.workspace import load
 
     ws = load(workspace)
     progress, close = _progress_bar("Reading returns")
@@ -379,8 +378,8 @@ def status(round_key: str, workspace: Path | None) -> None:
     Example:
       xltools status 2023Q2
     """
-    from xltools.collect import status as run
-    from xltools.workspace import load
+    from xltools.collect.round import status as run
+    from xltools.master.workspace import load
 
     found = run(load(workspace), round_key)
     days = found["days_left"]
@@ -416,8 +415,8 @@ def summary(round_key: str, pdf: bool, workspace: Path | None) -> None:
       xltools summary 2023Q2
       xltools summary 2023Q2 --pdf
     """
-    from xltools import workspace as workspaces
-    from xltools.summary import make_summary, summary_pdf
+    from xltools.master import workspace as workspaces
+    from xltools.summary.report import make_summary, summary_pdf
 
     path = make_summary(workspaces.load(workspace), round_key, progress=echo_err)
     click.echo(f"Wrote {path}")
@@ -452,7 +451,7 @@ def demo(directory: Path, seed: int, pdf: bool, libreoffice: bool) -> None:
       xltools demo
       xltools demo /tmp/wuhan --seed 7 --pdf
     """
-    from xltools.demo import account, run_demo
+    from xltools.demo.run import account, run_demo
 
     result = run_demo(directory, seed=seed, libreoffice=libreoffice, pdf=pdf, progress=echo_err)
     click.echo("\n".join(account(result)))

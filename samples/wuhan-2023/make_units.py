@@ -59,8 +59,8 @@ def main(path: Path) -> Path:
     """Write the directory workbook to ``path``."""
     import xlsxwriter
 
-    from xltools.excel import write_table
-    from xltools.units import UNIT_HEADERS, UNIT_SHEET
+    from xltools.core.excel import write_table
+    from xltools.master.units import UNIT_HEADERS, UNIT_SHEET
 
     with xlsxwriter.Workbook(str(path)) as wb:
         write_table(wb, UNIT_SHEET, UNIT_HEADERS, rows(), widths=(30, 36, 30, 20, 12, 16, 24))

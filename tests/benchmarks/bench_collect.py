@@ -6,7 +6,7 @@ runs, peak memory of the process.
 The round: a synthetic plan of 5,000 tasks for 2,010 units (`synth.py`: 12 districts with about
 2,500 rows each, zones, bureaus and street offices with a handful each), distributed with
 ``xltools distribute``. The returns are made by the demo's own simulation
-(`xltools.simulate.simulate_returns`: each workbook opened with openpyxl, answers typed by
+(`xltools.demo.simulate.simulate_returns`: each workbook opened with openpyxl, answers typed by
 header and 编号, saved with a saved time of its own, as a clerk's spreadsheet application
 would), run in two halves at once to use both cores; about 0.5 % of units send nothing and the
 first half carries the demo's nine typical mistakes (so 退回修改 is written too). Smaller sizes are
@@ -81,8 +81,8 @@ class _Shard:
 
 
 def _simulate(root: str, shard: str, seed: int, mistakes: int) -> int:
-    from xltools.simulate import simulate_returns
-    from xltools.workspace import load
+    from xltools.demo.simulate import simulate_returns
+    from xltools.master.workspace import load
 
     sim = simulate_returns(
         _Shard(load(Path(root)), Path(shard)), ROUND, seed=seed, missing=0.005, late=0.05,

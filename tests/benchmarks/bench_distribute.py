@@ -139,9 +139,9 @@ def _field(f) -> dict:
 
 def baseline_spec(root: Path) -> Path:
     """What the baseline script is handed: the round's form and each unit's rows and targets."""
-    from xltools.distribute import build_specs
-    from xltools.forms import load_form
-    from xltools.workspace import load
+    from xltools.distribute.forms import load_form
+    from xltools.distribute.round import build_specs
+    from xltools.master.workspace import load
 
     ws = load(root)
     rnd = ws.round(ROUND)
@@ -178,7 +178,7 @@ def workspace(name: str, plan: Path, units: Path) -> Path:
 
 def main() -> bool:
     """One figure per workspace; False when a target is missed."""
-    from xltools.demo import sample_files
+    from xltools.demo.run import sample_files
 
     ok = True
     cases = [("Wuhan", workspace("ws-wuhan", *sample_files()), 0)]

@@ -13,9 +13,9 @@ import random
 import sys
 from pathlib import Path
 
-from xltools.merge import PROBLEM_HEADERS, STATUS_HEADERS, TARGET_HEADERS
-from xltools.model import Master
-from xltools.workspace import Round
+from xltools.collect.reports import PROBLEM_HEADERS, STATUS_HEADERS, TARGET_HEADERS
+from xltools.core.model import Master
+from xltools.master.workspace import Round
 
 STATUSES = ("已完成", "超序时进度", "序时推进", "滞后", "未启动")
 WEIGHTS = (8, 15, 55, 15, 7)
@@ -33,7 +33,7 @@ FIELDS = ["完成状态", "完成进度(%)", "本期工作进展", "存在问题
 
 def merged_round(master: Master, rnd: Round, seed: int = 2, missing: float = 0.05) -> dict:
     """Rows of the four sheets collect writes for a round, with seeded answers."""
-    from xltools.distribute import assign
+    from xltools.distribute.round import assign
 
     r = random.Random(seed)
     due = rnd.period_end.month / 12
@@ -133,7 +133,7 @@ def write_merged(folder: Path, data: dict) -> Path:
     """Write the round's data as collect's three files in ``folder``."""
     import xlsxwriter
 
-    from xltools.excel import write_cell
+    from xltools.core.excel import write_cell
 
     folder.mkdir(parents=True, exist_ok=True)
     books = {
@@ -164,7 +164,7 @@ def workspace(tasks: int, units: int) -> Path:
     data as collect writes it, in the run's cache."""
     from tests.benchmarks.common import cache_dir, prepare, xltools
     from tests.benchmarks.synth import inputs
-    from xltools.workspace import load
+    from xltools.master.workspace import load
 
     root = cache_dir() / f"ws-summary-{tasks}-{units}"
     if (root / "reports" / "2023Q2").is_dir():

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
-from xltools.problems import ERROR, WARNING, Problem
+from xltools.core.problems import ERROR, WARNING, Problem
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 ARCHIVES = (".zip",)
@@ -629,7 +629,7 @@ def parse_timestamp(text: str) -> datetime | None:
 
 def _properties(data: bytes) -> dict[str, str]:
     """Custom document properties, through identity (which owns their layout)."""
-    from xltools.identity import read_properties
+    from xltools.distribute.identity import read_properties
 
     try:
         return read_properties(data)

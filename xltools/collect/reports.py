@@ -10,14 +10,14 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
-from xltools.excel import BODY_FONT, TITLE_FONT, cell_name, file_name, set_text, write_table
-from xltools.identity import fingerprint
-from xltools.model import Master
-from xltools.sheetml import write_tables
-from xltools.text import cell_text, squash
-from xltools.units import find_table
-from xltools.validate import Context, _find_table, _header_key
-from xltools.values import display
+from xltools.collect.validate import Context, _find_table, _header_key
+from xltools.collect.values import display
+from xltools.core.excel import BODY_FONT, TITLE_FONT, cell_name, file_name, set_text, write_table
+from xltools.core.model import Master
+from xltools.core.sheetml import write_tables
+from xltools.core.text import cell_text, squash
+from xltools.distribute.identity import fingerprint
+from xltools.master.units import find_table
 
 ROLES = {"lead": "牵头", "partner": "配合"}
 PROBLEM_HEADERS = (

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from xltools.errors import XltoolsError
-from xltools.identity import Identity, read_identity, read_properties
-from xltools.inbox import Inbox, Limits, Returned, inbox_files, read_files, scan
-from xltools.problems import ERROR, WARNING, Problem, Report
-from xltools.text import squash
-from xltools.validate import Context, Sent, Submission, _find_table, check
+from xltools.collect.inbox import Inbox, Limits, Returned, inbox_files, read_files, scan
+from xltools.collect.validate import Context, Sent, Submission, _find_table, check
+from xltools.core.errors import XltoolsError
+from xltools.core.problems import ERROR, WARNING, Problem, Report
+from xltools.core.text import squash
+from xltools.distribute.identity import Identity, read_identity, read_properties
 
 MANIFEST = "manifest.xlsx"
 
@@ -74,7 +74,7 @@ class Collection(Report):
 
 def read_sent(outbox: Path) -> dict[str, Sent]:
     """What was sent in a round: each outbox workbook's recipient, file name and identity."""
-    from xltools.excel import read_sheets
+    from xltools.core.excel import read_sheets
 
     if not outbox.is_dir():
         raise XltoolsError(
@@ -402,7 +402,7 @@ def _cell_key(cell: str) -> tuple:
 
 def context(ws, round_key: str) -> tuple[Context, object]:
     """The check context of a workspace's round and the round itself."""
-    from xltools.forms import load_form
+    from xltools.distribute.forms import load_form
 
     rnd = ws.round(round_key)
     form = load_form(rnd.form, search=[ws.root / "templates"])
@@ -421,7 +421,7 @@ def collect(
     """Collect a round of a workspace and write ``reports/<round>/``; returns the report."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from xltools.merge import write_reports
+    from xltools.collect.reports import write_reports
 
     ctx, rnd = context(ws, round_key)
     # The master list is needed only for the reports: read it while the returns are checked
@@ -449,7 +449,7 @@ def collect(
             shutil.rmtree(temp, ignore_errors=True)
     result.output = target
     if update_contacts:
-        from xltools.merge import update_contacts as write_contacts
+        from xltools.collect.reports import update_contacts as write_contacts
 
         result.contacts_backup = write_contacts(ws, result, ctx)
     return result

@@ -2,7 +2,7 @@
 
 What was sent is known from the outbox: each distributed workbook's embedded identity lists its
 rows (task, unit, role, fingerprint of the locked task text) and targets. Which unit a returned
-file belongs to is decided before (`xltools.collect.identify`).
+file belongs to is decided before (`xltools.collect.round.identify`).
 
 Rows are matched by task key (编号 and 单位), columns by header text, never by position, so
 inserted columns, re-sorted or deleted rows and renamed sheets are handled and reported.
@@ -14,13 +14,13 @@ import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from xltools.excel import cell_name
-from xltools.forms import Form
-from xltools.identity import Identity, fingerprint
-from xltools.inbox import Returned
-from xltools.problems import ERROR, WARNING, Problem
-from xltools.text import squash
-from xltools.values import display, is_empty, normalise
+from xltools.collect.inbox import Returned
+from xltools.collect.values import display, is_empty, normalise
+from xltools.core.excel import cell_name
+from xltools.core.problems import ERROR, WARNING, Problem
+from xltools.core.text import squash
+from xltools.distribute.forms import Form
+from xltools.distribute.identity import Identity, fingerprint
 
 TASKS_SHEET = "填报表"
 TARGETS_SHEET = "指标"
@@ -88,7 +88,7 @@ class Submission:
 
 @functools.lru_cache(maxsize=4)
 def _read_sent_sheets(path: Path) -> dict[str, list[list]]:
-    from xltools.excel import read_sheets
+    from xltools.core.excel import read_sheets
 
     return read_sheets(path)
 

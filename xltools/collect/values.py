@@ -17,9 +17,9 @@ Rules (what a clerk types and what we take):
   ``2023.6.30``, ``2023年6月30日``, ``20230630``; ``2023年6月底``/``2023年6月`` (last day of the month);
   ``6.30``, ``6/30``, ``6月30日``, ``6月底`` (in the round's year); ``年底`` (31 December), ``上半年``
   (30 June). Anything else, or an impossible day (``2023/2/30``) -> ``not-a-date``.
-- choices: compared after trimming and full-width normalisation (`xltools.text.squash`); the
+- choices: compared after trimming and full-width normalisation (`xltools.core.text.squash`); the
   value taken is the choice as the form writes it; otherwise ``not-in-list``.
-- text: cleaned (`xltools.text.clean`); longer than ``max_length`` -> ``text-too-long``.
+- text: cleaned (`xltools.core.text.clean`); longer than ``max_length`` -> ``text-too-long``.
 - phones: 11-digit mobiles and landlines with optional area code and extension, several joined by
   ``、`` or ``,``; otherwise ``not-a-phone`` (a warning: the office can still call).
 - persons: spaces inside a Chinese name removed (``张  三``); digits in a name -> ``not-a-person``
@@ -32,8 +32,8 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 
-from xltools.problems import ERROR, WARNING, Problem
-from xltools.text import clean, halfwidth, squash
+from xltools.core.problems import ERROR, WARNING, Problem
+from xltools.core.text import clean, halfwidth, squash
 
 _CN_DIGITS = {
     "零": 0,

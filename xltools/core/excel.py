@@ -225,7 +225,7 @@ def read_sheets(source: str | Path | bytes) -> dict[str, list[list]]:
 def sheet_records(grid: Sequence[Sequence[object]]) -> tuple[list[str], list[dict[str, object]]]:
     """A sheet read by header name: its first row's headers (`text.clean`) and, for each later
     row holding a value, ``{header: value}`` (columns without a header left out)."""
-    from xltools.text import clean
+    from xltools.core.text import clean
 
     headers = [clean(h) for h in grid[0]] if grid else []
     records = [

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from xltools.errors import XltoolsError
+from xltools.core.errors import XltoolsError
 
 
 @contextmanager

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from xltools.text import squash
+from xltools.core.text import clean, squash
 
 LIST_SEP = "、"
+
+
+def is_group_word(name: str) -> bool:
+    """True for an owner that stands for several units (各区人民政府, 各相关单位, 各县(市、区)人民政府)."""
+    return clean(name).startswith("各")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from xltools.errors import OfficeError
+from xltools.core.errors import OfficeError
 
 _FILTERS = {
     "pdf": "pdf:calc_pdf_Export",

@@ -15,7 +15,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from xltools.excel import BODY_FONT, TITLE_FONT, column_letters
+from xltools.core.excel import BODY_FONT, TITLE_FONT, column_letters
 
 _FIXED = datetime(2000, 1, 1)  # document properties' time: same data -> same bytes
 
@@ -167,7 +167,7 @@ def write_tables(path: Path, sheets: list[tuple[str, list, list, list | None, st
     and reading as `excel.write_table` makes them, written directly for speed."""
     import zipfile
 
-    from xltools.excel import sheet_title
+    from xltools.core.excel import sheet_title
 
     strings: dict[str, int] = {}
     parts, names, defined = {}, [], []

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import weakref
 
-from xltools.excel import column_letters, write_cell
+from xltools.core.excel import column_letters, write_cell
 
 _STRING_MAX = 16383  # longer texts (up to Excel's 32,767 UTF-16 units) go through xlsxwriter
 _RENDERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # worksheet -> its rows

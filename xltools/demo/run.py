@@ -10,7 +10,7 @@ from datetime import timedelta
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from xltools.errors import XltoolsError
+from xltools.core.errors import XltoolsError
 
 ROUNDS = ("2023Q1", "2023Q2")
 
@@ -46,7 +46,7 @@ def sample_files() -> tuple[Path, Path]:
 def libreoffice_resaver(workdir: Path) -> Callable[[Path], Path] | None:
     """A function that re-saves a workbook through LibreOffice, as a unit using it would; None
     when LibreOffice is not installed."""
-    from xltools.office import convert, find_soffice
+    from xltools.core.office import convert, find_soffice
 
     if find_soffice() is None:
         return None
@@ -70,10 +70,11 @@ def run_demo(
 ) -> DemoResult:
     """Create a workspace from the Wuhan sample in ``target`` and run ``rounds``: distribute,
     simulated returns (``seed``), collect and summary. Refuses a ``target`` that is not empty."""
-    from xltools import simulate, workspace
-    from xltools.collect import collect
-    from xltools.distribute import distribute
-    from xltools.summary import make_summary, summary_pdf
+    from xltools.collect.round import collect
+    from xltools.demo import simulate
+    from xltools.distribute.round import distribute
+    from xltools.master import workspace
+    from xltools.summary.report import make_summary, summary_pdf
 
     say = progress or (lambda _message: None)
     if target.exists() and any(target.iterdir()):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from xltools.errors import XltoolsError
+from xltools.core.errors import XltoolsError
 
 STATUSES = ("已完成", "超序时进度", "序时推进", "滞后", "未启动")
 MANIFEST = "manifest.xlsx"

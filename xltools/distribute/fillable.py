@@ -1,4 +1,4 @@
-"""Write one unit's fillable workbook for a round (used by `xltools.distribute`).
+"""Write one unit's fillable workbook for a round (used by `xltools.distribute.round`).
 
 Sheets, in order:
 - ``填报说明``: title, round, due date, the unit, what the workbook holds, how to fill, whom to ask.
@@ -10,7 +10,7 @@ Sheets, in order:
   指标, 目标值, 计量单位, 类型, 比较, then the target fields.
 - ``填报单位信息`` (forms with unit fields): columns 项目, 填写内容, 填写说明; one line per unit
   field, its label in 项目 and the unit's answer in 填写内容 (column B).
-- ``_xltools``: the identity (`xltools.identity`), very hidden.
+- ``_xltools``: the identity (`xltools.distribute.identity`), very hidden.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from xltools.excel import (
+from xltools.core.excel import (
     BODY_FONT,
     HEADER_FORMAT,
     TITLE_FONT,
@@ -30,9 +30,9 @@ from xltools.excel import (
     print_setup,
     write_cell,
 )
-from xltools.forms import LEAD, Field, Form
-from xltools.identity import Identity, IdentityRow, IdentityTarget, embed, fingerprint
-from xltools.xlsxrows import render_rows, write_row
+from xltools.core.xlsxrows import render_rows, write_row
+from xltools.distribute.forms import LEAD, Field, Form
+from xltools.distribute.identity import Identity, IdentityRow, IdentityTarget, embed, fingerprint
 
 SHEET_INFO = "填报说明"
 SHEET_TASKS = "填报表"

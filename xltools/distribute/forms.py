@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from xltools.errors import FormError
-from xltools.files import read_yaml
-from xltools.text import squash
+from xltools.core.errors import FormError
+from xltools.core.files import read_yaml
+from xltools.core.text import squash
 
 TYPES = ("text", "longtext", "choice", "integer", "number", "percent", "date", "person", "phone")
 NUMERIC = ("integer", "number", "percent")

@@ -32,7 +32,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 
-from xltools.text import cell_text, squash
+from xltools.core.text import cell_text, squash
 
 SHEET = "_xltools"
 MAGIC = "xltools-identity"

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from xltools.errors import WorkspaceError
-from xltools.excel import sheet_records
-from xltools.forms import Form
-from xltools.text import cell_text
+from xltools.core.errors import WorkspaceError
+from xltools.core.excel import sheet_records
+from xltools.core.text import cell_text
+from xltools.distribute.forms import Form
 
 
 def previous_for(previous: dict | None, rows, targets, recipient: str) -> dict:
@@ -42,7 +42,7 @@ def read_previous(path: Path, form: Form) -> dict:
 
     ``{"tasks": {(编号, 单位): {field key: value}}, "targets": {(编号, 单位, 指标): {key: value}},
     "units": {单位: {key: value}}}``; only rows with 数据状态 已采用, only fields of ``form``."""
-    from xltools.excel import read_sheets
+    from xltools.core.excel import read_sheets
 
     try:
         sheets = read_sheets(path)

@@ -6,7 +6,7 @@ with a 承办单位 (host) has no workbook of its own: its rows go into its host
 name in the column 单位. A unit named both as lead and partner of a task gets one 牵头 row. An owner
 that is neither a unit nor a defined group, a group without members, a host missing from 单位名录 or
 a cycle of hosts stops the work before anything is written. The layout of each workbook is in
-`xltools.fillable`.
+`xltools.distribute.fillable`.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
-from xltools.errors import MasterError, WorkspaceError
-from xltools.excel import file_name
-from xltools.fillable import BookSpec, Row, TargetRow, write_book
-from xltools.forms import LEAD, PARTNER, Form, load_form
-from xltools.model import LIST_SEP, Master, Task
-from xltools.prefill import previous_for, read_previous
-from xltools.text import clean
+from xltools.core.errors import MasterError, WorkspaceError
+from xltools.core.excel import file_name
+from xltools.core.model import LIST_SEP, Master, Task
+from xltools.core.text import clean
+from xltools.distribute.fillable import BookSpec, Row, TargetRow, write_book
+from xltools.distribute.forms import LEAD, PARTNER, Form, load_form
+from xltools.distribute.prefill import previous_for, read_previous
 
 UNIT_SHEET = "单位名录"
 MANIFEST = "manifest.xlsx"
@@ -307,7 +307,7 @@ def distribute(
 def refuse_broken_master(master: Master, path: Path) -> None:
     """Stop before anything is sent when `xltools check` finds errors in the master (a 编号 that
     Excel turned into a date would otherwise reach every unit)."""
-    from xltools.master import check_master
+    from xltools.master.workbook import check_master
 
     errors = check_master(master, path).errors
     if errors:
@@ -465,7 +465,7 @@ def _write_chunk(specs: list[BookSpec], temp: str) -> list[str]:
 def _write_manifest(path: Path, books: list[dict], created: datetime) -> None:
     import xlsxwriter
 
-    from xltools.excel import write_table
+    from xltools.core.excel import write_table
 
     with xlsxwriter.Workbook(str(path), {"in_memory": True}) as wb:
         wb.set_properties({"title": "分发清单", "created": created})

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from xltools.errors import MasterError
-from xltools.model import LIST_SEP, Unit
-from xltools.problems import Problem, Report
-from xltools.text import cell_text, clean, squash
+from xltools.core.errors import MasterError
+from xltools.core.model import LIST_SEP, Unit
+from xltools.core.problems import Problem, Report
+from xltools.core.text import cell_text, clean, squash
 
 UNIT_SHEET = "单位名录"
 UNIT_HEADERS = ("单位名称", "别名", "所属分组", "承办单位", "督办联系人", "联系电话", "邮箱")
@@ -19,11 +19,6 @@ UNIT_HEADERS = ("单位名称", "别名", "所属分组", "承办单位", "督�
 # Words that only say what kind of body a unit is; "江岸区" and "江岸区人民政府" name the same unit.
 _GENERIC_SUFFIXES = ("人民政府", "管理委员会", "管委会", "政府")
 _LIST_SPLIT = re.compile(r"[、,，;；\n]")
-
-
-def is_group_word(name: str) -> bool:
-    """True for an owner that stands for several units (各区人民政府, 各相关单位, 各县(市、区)人民政府)."""
-    return clean(name).startswith("各")
 
 
 def split_list(text: object) -> list[str]:
@@ -92,7 +87,7 @@ def row_getter(row: Sequence[object], cols: dict[str, int]) -> Callable[[str], s
 def read_book(path: Path, sheets: Sequence[str], what: str = "file") -> dict[str, list[list]]:
     """Every sheet of the workbook at ``path`` (see `excel.read_sheets`). A `MasterError` names a
     missing file (``no such {what}``), a file that is not a workbook, or a missing sheet."""
-    from xltools.excel import read_sheets
+    from xltools.core.excel import read_sheets
 
     if not path.is_file():
         raise MasterError(f"{path}: no such {what}")

@@ -8,17 +8,16 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from xltools.errors import MasterError
-from xltools.files import replacing
-from xltools.model import Master, Target, Task
-from xltools.problems import Report
-from xltools.text import cell_text, squash
-from xltools.units import (
+from xltools.core.errors import MasterError
+from xltools.core.files import replacing
+from xltools.core.model import Master, Target, Task, is_group_word
+from xltools.core.problems import Report
+from xltools.core.text import cell_text, squash
+from xltools.master.units import (
     UNIT_HEADERS,
     UNIT_SHEET,
     check_units,
     find_table,
-    is_group_word,
     join_list,
     merge_units,
     near_duplicates,
@@ -81,7 +80,7 @@ def write_master(master: Master, path: str | Path) -> Path:
     The file is written next to ``path`` first and then moved into place."""
     import xlsxwriter
 
-    from xltools.excel import office_formats, write_table
+    from xltools.core.excel import office_formats, write_table
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -168,7 +167,7 @@ def _task_row(task: Task) -> tuple:
 def read_master(path: str | Path) -> Master:
     """Read ``master.xlsx`` by header names (columns may be moved, a title row added). A
     `MasterError` names a missing file, sheet or column. A task's ``line`` is its row number."""
-    from xltools.targets import parse_number
+    from xltools.plan.targets import parse_number
 
     path = Path(path)
     sheets = read_book(path, (TASK_SHEET, UNIT_SHEET, TARGET_SHEET), "master workbook")
@@ -346,7 +345,7 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
 
 
 def _similar(a: str, b: str) -> bool:
-    from xltools.units import similarity
+    from xltools.master.units import similarity
 
     return bool(similarity(a, b))
 
@@ -387,7 +386,7 @@ def build_master(plan, units_path: str | Path | None = None) -> tuple[Master, Re
     """The master list of a parsed plan: its tasks, the targets in their texts, and the unit
     directory completed from ``units_path``; the report holds the plan's warnings and the group
     words left undefined."""
-    from xltools.targets import find_targets
+    from xltools.plan.targets import find_targets
 
     existing = read_units(units_path) if units_path else []
     units = merge_units(plan.units, existing)
@@ -429,7 +428,7 @@ def import_plan(
     plan_path: str | Path, units_path: str | Path | None = None, lead: str = "explicit"
 ) -> tuple[Master, Report]:
     """Read a plan (.txt or .docx) and build its master list (see `build_master`)."""
-    from xltools.plan import read_plan
+    from xltools.plan.parse import read_plan
 
     return build_master(read_plan(Path(plan_path), lead=lead), units_path)
 

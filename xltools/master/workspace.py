@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from xltools.errors import WorkspaceError
-from xltools.files import read_yaml, replacing
+from xltools.core.errors import WorkspaceError
+from xltools.core.files import read_yaml, replacing
 
 CONFIG = "xltools.yaml"
 MASTER = "master.xlsx"
@@ -81,8 +81,8 @@ class Workspace:
         return self.root / "reports" / self.round(key).key
 
     def master(self):
-        """The master list (`xltools.master.read_master` of ``master_path``)."""
-        from xltools.master import read_master
+        """The master list (`xltools.master.workbook.read_master` of ``master_path``)."""
+        from xltools.master.workbook import read_master
 
         return read_master(self.master_path)
 
@@ -306,8 +306,8 @@ def init_workspace(
     The year is ``year`` when given, else the one in the plan's title, else this year. The import's
     problems are added to ``report`` when one is passed. ``workspace_id`` fixes the id (the demo's
     runs are reproducible); by default it is random."""
-    from xltools.master import build_master, write_master
-    from xltools.plan import read_plan
+    from xltools.master.workbook import build_master, write_master
+    from xltools.plan.parse import read_plan
 
     root = Path(directory)
     _refuse_existing(root)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from xltools.errors import PlanError
-from xltools.text import clean
+from xltools.core.errors import PlanError
+from xltools.core.text import clean
 
 _COLUMNS = {
     "label": re.compile(r"序号|编号|序"),

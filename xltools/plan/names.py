@@ -1,6 +1,6 @@
 """Owner annotations of a plan: split unit lists, restore shortened names, read owner clauses.
 
-Text is made half-width first (``xltools.text.halfwidth``), so ``（）：；，`` read as ``():;,``.
+Text is made half-width first (``xltools.core.text.halfwidth``), so ``（）：；，`` read as ``():;,``.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from xltools.text import halfwidth
-from xltools.units import is_group_word  # one rule for the importer and the directory
+from xltools.core.model import is_group_word  # one rule for the importer and the directory
+from xltools.core.text import halfwidth
 
 _OPEN = "(〈【《"
 _CLOSE = ")〉】》"

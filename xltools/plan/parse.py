@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from xltools import names
-from xltools.errors import PlanError
-from xltools.model import Task, Unit
-from xltools.plandoc import read_text
-from xltools.problems import WARNING, Problem
-from xltools.text import clean, halfwidth
+from xltools.core.errors import PlanError
+from xltools.core.model import Task, Unit
+from xltools.core.problems import WARNING, Problem
+from xltools.core.text import clean, halfwidth
+from xltools.plan import names
+from xltools.plan.documents import read_text
 
 LEADS = ("explicit", "first")
 

@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from xltools.model import Target, Task
-from xltools.text import halfwidth
+from xltools.core.model import Target, Task
+from xltools.core.text import halfwidth
 
 MONEY = ("万亿元", "亿元", "万元", "元")
 MEASURES = (

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from xltools.model import LIST_SEP, Master
-from xltools.summary import (
+from xltools.core.model import LIST_SEP, Master
+from xltools.core.text import cell_text, squash
+from xltools.summary.model import (
     ADOPTED,
     ALL_STATUSES,
     BEHIND,
@@ -26,7 +27,6 @@ from xltools.summary import (
     TaskRow,
     UnitRow,
 )
-from xltools.text import cell_text, squash
 
 # Answers that mean "nothing to coordinate".
 _NOTHING = {"", "无", "暂无", "没有", "无。", "暂无。", "/", "-", "—", "无需协调", "不涉及"}

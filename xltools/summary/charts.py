@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from xltools.excel import BODY_FONT, TITLE_FONT, print_setup, write_cell
-from xltools.summary import ALL_STATUSES, UNREPORTED, Summary
+from xltools.core.excel import BODY_FONT, TITLE_FONT, print_setup, write_cell
+from xltools.summary.model import ALL_STATUSES, UNREPORTED, Summary
 
 DATA_SHEET = "图表数据"
 COLUMNS = 10

@@ -1,6 +1,6 @@
 """The quarterly summary for the leaders: read collect's merged data, compute, write the report.
 
-`compute_summary` is pure (data in, `Summary` out); `summary_sheets.write_summary` writes the
+`compute_summary` is pure (data in, `Summary` out); `sheets.write_summary` writes the
 workbook; `make_summary` ties both to a workspace round. The rules behind the traffic lights
 come from the ``lights`` mapping of ``xltools.yaml``; `Rules` lists the keys and their defaults.
 """
@@ -11,26 +11,24 @@ import calendar
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable
 from pathlib import Path
 
-from xltools.errors import WorkbookError, WorkspaceError
-from xltools.excel import sheet_records
-from xltools.files import replacing
-from xltools.model import Master
+from xltools.core.errors import WorkbookError, WorkspaceError
+from xltools.core.excel import sheet_records
+from xltools.core.files import replacing
+from xltools.core.model import Master
+from xltools.summary.model import (
+    MERGED_FILE,
+    PROBLEMS_FILE,
+    STATUS_FILE,
+    MergedData,
+    Rows,
+    Rules,
+    Summary,
+)
 
 __all__ = [
-    "ALL_STATUSES",
-    "STATUSES",
-    "UNREPORTED",
-    "Line",
-    "MergedData",
-    "Rules",
-    "Summary",
-    "TargetRow",
-    "TaskRow",
-    "UnitRow",
     "compute_summary",
     "make_summary",
     "progress_due",
@@ -38,210 +36,6 @@ __all__ = [
     "summary_name",
     "summary_pdf",
 ]
-
-# The statuses of the quarterly form, best first, as the report lists them.
-STATUSES = ("已完成", "超序时进度", "序时推进", "滞后", "未启动")
-UNREPORTED = "未报送"
-ALL_STATUSES = (*STATUSES, UNREPORTED)
-BEHIND = ("滞后", "未启动")
-ON_TRACK = ("已完成", "超序时进度", "序时推进")
-LIGHTS = ("红", "黄", "绿")
-# Worst first: a task with several lead units takes the worst status any of them reported.
-RANK = {"未启动": 0, "滞后": 1, "序时推进": 2, "超序时进度": 3, "已完成": 4}
-LIGHT_RANK = {"红": 0, "黄": 1, "绿": 2, "": 3}
-ADOPTED = "已采用"
-LEAD, PARTNER = "牵头", "配合"
-
-
-@dataclass
-class Line:
-    """One unit's row for one task, as collect merged it."""
-
-    task_id: str
-    unit: str
-    role: str
-    state: str  # 数据状态: 已采用 / 退回修改 / 未报送
-    status: str  # 完成状态; 未报送 when the data was not adopted; "" when a partner gave none
-    progress: float | None
-    note: str = ""
-    issues: str = ""
-    next_steps: str = ""
-    coordination: str = ""
-    flags: list[str] = field(default_factory=list)
-    numbers_light: str = ""  # the light the numbers alone give, where they contradict the status
-
-
-@dataclass
-class TaskRow:
-    """One task of the summary: its lead units' status and light, and every unit's line."""
-
-    id: str
-    section: str
-    direction: str
-    category: str
-    text: str
-    leads: str
-    status: str
-    progress: float | None
-    note: str
-    issues: str
-    next_steps: str
-    coordination: str
-    light: str
-    reasons: list[str]
-    lines: list[Line]
-
-
-@dataclass
-class TargetRow:
-    """One target with what was achieved so far and its light."""
-
-    task_id: str
-    phrase: str
-    value: float | None
-    measure: str
-    kind: str
-    comparison: str
-    reporters: str
-    achieved: float | None
-    share: float | None
-    due: float | None  # 序时进度 for cumulative targets; None for levels, compared as they stand
-    light: str
-    note: str
-
-
-@dataclass
-class UnitRow:
-    """One unit's figures."""
-
-    name: str
-    led: int
-    shared: int
-    statuses: dict[str, int]
-    targets_behind: int
-    reporting: str  # 按时 / 逾期 / 未报送
-    errors: int
-    warnings: int
-
-
-@dataclass
-class Summary:
-    """Everything the report shows, computed from one round's merged data."""
-
-    title: str
-    key: str
-    period: str
-    date: dt.date
-    due: float
-    counts: dict[str, int]
-    lights: dict[str, int]
-    tasks: list[TaskRow]
-    targets: list[TargetRow]
-    by_section: list[tuple[str, dict[str, int]]]
-    by_direction: list[tuple[str, dict[str, int]]]
-    by_category: list[tuple[str, dict[str, int]]]
-    units: list[UnitRow]
-    ranking: list[tuple[str, int, int, float]]  # unit, tasks led, behind, share behind
-    reporting: dict[str, int]  # 应报送, 已报送, 按时, 逾期, 未报送
-    missing: list[dict[str, object]]
-    coordination: list[tuple[TaskRow, Line]]
-    trend: list[tuple[str, dict[str, int]]]
-    problems: dict[str, int]  # 错误, 警告
-    office: str = ""  # who compiled it (the workspace's office)
-
-    @property
-    def total(self) -> int:
-        return len(self.tasks)
-
-    @property
-    def behind(self) -> list[TaskRow]:
-        """Tasks for the 通报: red first, then yellow, in task order."""
-        flagged = [t for t in self.tasks if t.light in ("红", "黄")]
-        return sorted(flagged, key=lambda t: LIGHT_RANK[t.light])
-
-    @property
-    def flagged(self) -> int:
-        """Tasks whose self-reported status contradicts their numbers."""
-        return sum(1 for t in self.tasks if any(line.flags for line in t.lines))
-
-    def share(self, status: str) -> float:
-        return self.counts.get(status, 0) / self.total if self.total else 0.0
-
-
-MERGED_FILE = "汇总数据.xlsx"
-STATUS_FILE = "报送情况.xlsx"
-PROBLEMS_FILE = "问题清单.xlsx"
-
-Rows = list[dict[str, object]]
-
-
-@dataclass(frozen=True)
-class Rules:
-    """Traffic-light rules; each field is a key of ``lights`` in xltools.yaml (the first four are
-    the ones `workspace` writes there, with the same meaning)."""
-
-    # progress below this share of 序时进度 is behind: 序时推进 below it is flagged and yellow
-    # (0.8 at Q2: below 40 %)
-    behind_share: float = 0.8
-    # 未启动 after the first quarter is red (yellow in the first quarter)
-    red_after_first_quarter_not_started: bool = True
-    # this many rounds running 滞后/未启动 (this one included) turn a task red
-    red_behind_rounds: int = 2
-    # a cumulative target below this share of its time-proportional part is red, and so is its
-    # task (0.5 at Q2: below 25 % of the year's target); below the part itself it is yellow
-    target_far_below: float = 0.5
-    # 已完成 with progress below this (%) is flagged
-    done_min_progress: float = 100.0
-    # a level (水平) target written "左右" counts as met within this share of its value
-    level_tolerance: float = 0.05
-    # a level target further than this share below its value is red (closer: yellow)
-    level_far_below: float = 0.2
-    # the light of a task whose lead units did not report (红/黄)
-    unreported_light: str = "红"
-    # how many lead units the "ranked by share behind" chart shows
-    rank_top: int = 15
-
-    @classmethod
-    def from_mapping(cls, lights: Mapping | None, *, source: str = "xltools.yaml") -> Rules:
-        """Rules from the workspace's ``lights`` mapping; unknown keys or bad values are an error."""
-        lights = dict(lights or {})
-        known = {f.name: f for f in fields(cls)}
-        mistakes = [f"unknown key {key!r}" for key in lights if key not in known]
-        values = {}
-        for key, value in lights.items():
-            if key not in known:
-                continue
-            default = known[key].default
-            try:
-                if isinstance(default, bool):
-                    if not isinstance(value, bool):
-                        raise ValueError
-                    values[key] = value
-                elif isinstance(default, str):
-                    if value not in ("红", "黄", "绿"):
-                        raise ValueError
-                    values[key] = value
-                elif isinstance(default, int):
-                    values[key] = int(value)
-                else:
-                    values[key] = float(value)
-            except (TypeError, ValueError):
-                mistakes.append(f"{key}: {value!r} is not a valid {type(default).__name__}")
-        if mistakes:
-            raise WorkspaceError(f"{source}: lights: " + "; ".join(mistakes))
-        return cls(**values)
-
-
-@dataclass
-class MergedData:
-    """What collect wrote for one round: rows of each sheet, as dicts keyed by header."""
-
-    tasks: Rows = field(default_factory=list)  # 汇总数据.xlsx / 任务填报
-    targets: Rows = field(default_factory=list)  # 汇总数据.xlsx / 指标
-    units: Rows = field(default_factory=list)  # 汇总数据.xlsx / 单位信息
-    status: Rows = field(default_factory=list)  # 报送情况.xlsx / 报送情况
-    problems: Rows = field(default_factory=list)  # 问题清单.xlsx / 问题清单
-
 
 _REQUIRED = {
     "任务填报": ("编号", "单位", "角色", "数据状态"),
@@ -251,7 +45,7 @@ _REQUIRED = {
 
 
 def _read(path: Path) -> dict[str, list[list]]:
-    from xltools.excel import read_sheets
+    from xltools.core.excel import read_sheets
 
     if not path.exists():
         raise WorkbookError(
@@ -335,7 +129,7 @@ def compute_summary(
     those in ``merged``; ``history`` is this year's earlier rounds as ``(Round, MergedData)``,
     oldest first; ``rules`` defaults to `Rules()`.
     """
-    from xltools.summary_calc import calculate
+    from xltools.summary.calc import calculate
 
     summary = calculate(
         master,
@@ -360,7 +154,7 @@ def compute_summary(
 
 def summary_name(title: str, period: str) -> str:
     """The report's file name: ``<title><period>落实情况汇总.xlsx``, safe on Windows."""
-    from xltools.excel import file_name
+    from xltools.core.excel import file_name
 
     return file_name(f"{title}{period}落实情况汇总")
 
@@ -386,7 +180,7 @@ def make_summary(
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the summary workbook of a workspace round into its reports folder; return its path."""
-    from xltools.summary_sheets import write_summary
+    from xltools.summary.sheets import write_summary
 
     say = progress or (lambda _message: None)
     current = workspace.round(round_key)
@@ -423,7 +217,7 @@ def make_summary(
 
 def summary_pdf(source: Path) -> Path:
     """Print the summary workbook to a PDF beside it with LibreOffice; return the PDF's path."""
-    from xltools.office import convert
+    from xltools.core.office import convert
 
     with tempfile.TemporaryDirectory(dir=source.parent, prefix=".pdf-") as tmp:
         made = convert(source, "pdf", Path(tmp))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xltools.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup, row_height
-from xltools.summary import ALL_STATUSES, LEAD, STATUSES, UNREPORTED, Summary
-from xltools.xlsxrows import render_rows, write_row
+from xltools.core.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup, row_height
+from xltools.core.xlsxrows import render_rows, write_row
+from xltools.summary.model import ALL_STATUSES, LEAD, STATUSES, UNREPORTED, Summary
 
 SHEETS = (
     "总览",
@@ -70,7 +70,7 @@ def write_summary(summary: Summary, path: Path) -> None:
     """Write the summary workbook to ``path`` (xlsx): the eight sheets, charts on 总览."""
     import xlsxwriter
 
-    from xltools.charts import write_overview
+    from xltools.summary.charts import write_overview
 
     path = Path(path)
     with xlsxwriter.Workbook(

@@ -1,0 +1,1 @@
+"""Stage 2, master and workspace: the unit directory, master.xlsx and xltools.yaml."""

@@ -1,0 +1,1 @@
+"""Stage 1, plan import: read a published plan (.txt, .docx) into tasks, owners and targets."""
