@@ -3,14 +3,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from xltools.core.contracts import TARGET_HEADERS, TASK_HEADERS, UNIT_HEADERS
 from xltools.core.errors import MasterError
 from xltools.core.excel import read_sheets
 from xltools.core.model import Master, Target, Task, Unit
 from xltools.core.problems import Problem
-from xltools.master.units import UNIT_HEADERS
 from xltools.master.workbook import (
-    TARGET_HEADERS,
-    TASK_HEADERS,
     build_master,
     check_master,
     counts,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from xltools.collect.reports import PROBLEM_HEADERS, STATUS_HEADERS
+from xltools.core.contracts import PROBLEM_HEADERS, STATUS_HEADERS
 from xltools.core.errors import WorkbookError, WorkspaceError
 from xltools.core.excel import write_table
 from xltools.core.model import Master, Target, Task, Unit

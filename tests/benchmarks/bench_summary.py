@@ -13,7 +13,8 @@ import random
 import sys
 from pathlib import Path
 
-from xltools.collect.reports import PROBLEM_HEADERS, STATUS_HEADERS, TARGET_HEADERS
+from xltools.core.contracts import MERGED_TARGET_HEADERS as TARGET_HEADERS
+from xltools.core.contracts import PROBLEM_HEADERS, STATUS_HEADERS
 from xltools.core.model import Master
 from xltools.master.workspace import Round
 

@@ -217,8 +217,8 @@ def write_units(path: str | Path, plan: SynthPlan) -> Path:
     """A unit directory (单位名录) defining the plan's group words, for ``--units``."""
     import xlsxwriter
 
+    from xltools.core.contracts import UNIT_HEADERS, UNIT_SHEET
     from xltools.core.excel import write_table
-    from xltools.master.units import UNIT_HEADERS, UNIT_SHEET
 
     rows = []
     for name in plan.units:

@@ -12,6 +12,31 @@ from pathlib import Path
 
 from xltools.collect.validate import Context, _find_table, _header_key
 from xltools.collect.values import display
+from xltools.core.contracts import (
+    ADOPTED,
+    FILE,
+    ID,
+    LEAD,
+    MERGED_FILE,
+    MERGED_TAIL,
+    MERGED_TARGET_HEADERS,
+    MERGED_TARGET_SHEET,
+    MERGED_TASK_HEADERS,
+    MERGED_TASK_SHEET,
+    MERGED_UNIT_SHEET,
+    PARTNER,
+    PROBLEM_HEADERS,
+    PROBLEMS_FILE,
+    PROBLEMS_SHEET,
+    RETURN_FOLDER,
+    RETURN_SHEET,
+    RETURNED,
+    STATUS_FILE,
+    STATUS_HEADERS,
+    STATUS_SHEET,
+    UNIT,
+    UNREPORTED,
+)
 from xltools.core.excel import BODY_FONT, TITLE_FONT, cell_name, file_name, set_text, write_table
 from xltools.core.model import Master
 from xltools.core.sheetml import write_tables
@@ -19,41 +44,7 @@ from xltools.core.text import cell_text, squash
 from xltools.distribute.identity import fingerprint
 from xltools.master.units import find_table
 
-ROLES = {"lead": "牵头", "partner": "配合"}
-PROBLEM_HEADERS = (
-    "代码",
-    "严重程度",
-    "单位",
-    "文件",
-    "工作表",
-    "单元格",
-    "任务",
-    "字段",
-    "值",
-    "说明",
-)
-STATUS_HEADERS = (
-    "单位",
-    "状态",
-    "文件",
-    "保存时间",
-    "是否按时",
-    "错误数",
-    "警告数",
-    "被替代的文件",
-)
-TARGET_HEADERS = (
-    "编号",
-    "指标",
-    "目标值",
-    "计量单位",
-    "类型",
-    "比较",
-    "单位",
-    "累计完成值",
-    "文件",
-)
-RETURN_FOLDER = "退回修改"
+ROLES = {"lead": LEAD, "partner": PARTNER}
 _FIXED = datetime(2000, 1, 1)  # document properties' time: same inbox -> same bytes
 
 
@@ -84,12 +75,11 @@ def merged_rows(result, ctx: Context, master: Master) -> tuple[list[str], list[l
     """The 任务填报 sheet: one row per expected (task, unit), values only when 已采用."""
     tasks = {t.id: t for t in master.tasks}
     fields = ctx.form.task_fields
-    headers = ["编号", "板块", "方向", "类别", "序号", "任务内容", "单位", "角色", "数据状态"]
-    headers += [f.label for f in fields] + ["文件", "sha256", "保存时间"]
+    headers = [*MERGED_TASK_HEADERS, *(f.label for f in fields), *MERGED_TAIL]
     rows = []
     for recipient in sorted(ctx.sent):
         sub = result.submissions.get(recipient)
-        state = "未报送" if sub is None else ("已采用" if sub.errors == 0 else "退回修改")
+        state = UNREPORTED if sub is None else (ADOPTED if sub.errors == 0 else RETURNED)
         for r in ctx.sent[recipient].identity.rows:
             task = tasks.get(r.task)
             line = [r.task]
@@ -99,7 +89,7 @@ def merged_rows(result, ctx: Context, master: Master) -> tuple[list[str], list[l
                 else [""] * 5
             )
             line += [r.unit, _role(r.role), state]
-            answers = sub.answers.get((r.task, r.unit), {}) if sub and state == "已采用" else {}
+            answers = sub.answers.get((r.task, r.unit), {}) if sub and state == ADOPTED else {}
             line += [_cell(answers.get(f.key)) for f in fields]
             line += [sub.file.name, sub.file.sha256, _cell(sub.file.saved)] if sub else ["", "", ""]
             rows.append(line)
@@ -147,18 +137,19 @@ def write_reports(result, ctx: Context, master: Master, folder: Path) -> None:
             [unit, *(_cell(values.get(f.key)) for f in unit_fields), sub.file.name if ok else ""]
         )
     write_tables(
-        folder / "汇总数据.xlsx",
+        folder / MERGED_FILE,
         [
-            ("任务填报", headers, rows, None, "任务填报汇总"),
-            ("指标", TARGET_HEADERS, target_rows(result, ctx, master), None, "指标完成情况"),
-            ("单位信息", ["单位", *(f.label for f in unit_fields), "文件"], unit_rows, None,
+            (MERGED_TASK_SHEET, headers, rows, None, "任务填报汇总"),
+            (MERGED_TARGET_SHEET, MERGED_TARGET_HEADERS, target_rows(result, ctx, master), None,
+             "指标完成情况"),
+            (MERGED_UNIT_SHEET, [UNIT, *(f.label for f in unit_fields), FILE], unit_rows, None,
              "填报单位信息"),
         ],
     )  # fmt: skip
-    with _workbook(folder / "问题清单.xlsx") as wb:
+    with _workbook(folder / PROBLEMS_FILE) as wb:
         write_table(
             wb,
-            "问题清单",
+            PROBLEMS_SHEET,
             PROBLEM_HEADERS,
             [
                 (
@@ -176,12 +167,12 @@ def write_reports(result, ctx: Context, master: Master, folder: Path) -> None:
                 for p in result.problems
             ],
             widths=(18, 8, 16, 28, 10, 8, 8, 14, 20, 60),
-            title="问题清单",
+            title=PROBLEMS_SHEET,
         )
-    with _workbook(folder / "报送情况.xlsx") as wb:
+    with _workbook(folder / STATUS_FILE) as wb:
         write_table(
             wb,
-            "报送情况",
+            STATUS_SHEET,
             STATUS_HEADERS,
             [
                 (
@@ -197,7 +188,7 @@ def write_reports(result, ctx: Context, master: Master, folder: Path) -> None:
                 for s in result.status
             ],
             widths=(18, 8, 36, 17, 8, 7, 7, 36),
-            title=f"报送情况(截止 {result.due.isoformat() if result.due else ''})",
+            title=f"{STATUS_SHEET}(截止 {result.due.isoformat() if result.due else ''})",
         )
     for unit, sub in sorted(result.submissions.items()):
         if sub.errors:
@@ -226,7 +217,7 @@ def write_return(sub, ctx: Context, path: Path) -> Path:
         ws = wb[sheet]
         ws[cell].fill = red
         ws[cell].comment = Comment("\n".join(texts), "督查室", width=300, height=120)
-    ws = wb.create_sheet("问题", 0)
+    ws = wb.create_sheet(RETURN_SHEET, 0)
     headers = ("序号", "严重程度", "工作表", "单元格", "任务", "字段", "填写的值", "请修改")
     bold = Font(bold=True, name=TITLE_FONT, size=11)
     body = Font(name=BODY_FONT, size=11)
@@ -274,12 +265,12 @@ def _fill_answers(wb, sub, ctx: Context, sent) -> dict[tuple[str, str], tuple[st
         sheet, header, heads = found
         ws = wb[sheet]
         rows = sent.sheets[sheet]
-        unit_col = heads.get("单位")
+        unit_col = heads.get(UNIT)
         # Without a 单位 column (no hosted units) a row is the task's only row in the workbook.
         only = {r.task: r.unit for r in sent.identity.rows}
         for r in range(header + 1, len(rows)):
             row = rows[r]
-            task = display(row[heads["编号"]]) if heads["编号"] < len(row) else ""
+            task = display(row[heads[ID]]) if heads[ID] < len(row) else ""
             shown = display(row[unit_col]) if unit_col is not None and unit_col < len(row) else ""
             answers = sub.answers.get((task, shown or only.get(task, "")))
             if answers is None:

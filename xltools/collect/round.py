@@ -23,12 +23,11 @@ from pathlib import Path
 
 from xltools.collect.inbox import Inbox, Limits, Returned, inbox_files, read_files, scan
 from xltools.collect.validate import Context, Sent, Submission, _find_table, check
+from xltools.core.contracts import LATE, MANIFEST_FILE, ON_TIME, RECEIVED, UNREPORTED
 from xltools.core.errors import XltoolsError
 from xltools.core.problems import ERROR, WARNING, Problem, Report
 from xltools.core.text import squash
 from xltools.distribute.identity import Identity, read_identity, read_properties
-
-MANIFEST = "manifest.xlsx"
 
 
 @dataclass(frozen=True)
@@ -46,11 +45,11 @@ class Status:
 
     @property
     def state(self) -> str:
-        return "已报送" if self.received else "未报送"
+        return RECEIVED if self.received else UNREPORTED
 
     @property
     def timeliness(self) -> str:
-        return "" if self.on_time is None else ("按时" if self.on_time else "逾期")
+        return "" if self.on_time is None else (ON_TIME if self.on_time else LATE)
 
 
 @dataclass
@@ -82,7 +81,7 @@ def read_sent(outbox: Path) -> dict[str, Sent]:
         )
     sent: dict[str, Sent] = {}
     for path in sorted(outbox.glob("*.xlsx")):
-        if path.name == MANIFEST or path.name.startswith(("~$", ".")):
+        if path.name == MANIFEST_FILE or path.name.startswith(("~$", ".")):
             continue
         data = path.read_bytes()
         # The properties carry the whole identity; the hidden sheet is read only without them.

@@ -16,16 +16,28 @@ from pathlib import Path
 
 from xltools.collect.inbox import Returned
 from xltools.collect.values import display, is_empty, normalise
+from xltools.core.contracts import (
+    DONE,
+    FORM_TARGET_SHEET,
+    FORM_TASK_SHEET,
+    FORM_UNIT_SHEET,
+    ID,
+    LABEL,
+    LEAD_UNITS,
+    NOT_STARTED,
+    NOTE,
+    PHRASE,
+    RESPONSIBLE_UNITS,
+    ROLE,
+    TEXT,
+    UNIT,
+)
 from xltools.core.excel import cell_name
 from xltools.core.problems import ERROR, WARNING, Problem
 from xltools.core.text import squash
 from xltools.distribute.forms import Form
 from xltools.distribute.identity import Identity, fingerprint
 
-TASKS_SHEET = "填报表"
-TARGETS_SHEET = "指标"
-UNIT_SHEET = "填报单位信息"
-ID, TEXT, UNIT, ROLE, PHRASE = "编号", "任务内容", "单位", "角色", "指标"
 _HEADER_ROWS = 15  # the header row is searched for near the top only
 
 
@@ -100,7 +112,9 @@ def _header_key(text: object) -> str:
     return squash(text).strip("*＊").replace("(必填)", "")
 
 
-def _find_table(sheets: dict[str, list[list]], form: Form, wanted: str = TASKS_SHEET, labels=None):
+def _find_table(
+    sheets: dict[str, list[list]], form: Form, wanted: str = FORM_TASK_SHEET, labels=None
+):
     """(sheet name, header row, {header key: col}) of the table holding 编号 and the labels."""
     labels = labels if labels is not None else [f.label for f in form.task_fields]
     keys = {_header_key(x) for x in labels}
@@ -151,17 +165,17 @@ def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
         _new(
             sub,
             "sheet-missing",
-            f"找不到“{TASKS_SHEET}”(含“编号”列的填报表),请在下发的工作簿上填写",
-            sheet=TASKS_SHEET,
+            f"找不到“{FORM_TASK_SHEET}”(含“{ID}”列的填报表),请在下发的工作簿上填写",
+            sheet=FORM_TASK_SHEET,
         )
         return
     sheet, header, heads = found
     sub.layout["tasks"] = (sheet, header)
-    if sheet != TASKS_SHEET:
+    if sheet != FORM_TASK_SHEET:
         _new(
             sub,
             "sheet-renamed",
-            f"工作表“{TASKS_SHEET}”被改名为“{sheet}”,已照常读取;请勿修改工作表名称",
+            f"工作表“{FORM_TASK_SHEET}”被改名为“{sheet}”,已照常读取;请勿修改工作表名称",
             WARNING,
             sheet=sheet,
         )
@@ -240,7 +254,7 @@ def _check_columns(
             field=label,
         )
     known = set(wanted_keys) | {
-        _header_key(x) for x in (UNIT, ROLE, "牵头单位", "责任单位", "序号", "备注")
+        _header_key(x) for x in (UNIT, ROLE, LEAD_UNITS, RESPONSIBLE_UNITS, LABEL, NOTE)
     }
     added = [h for h in heads if h not in known]
     if added:
@@ -332,11 +346,11 @@ def _check_contradictions(sub, values, cells, form: Form, where) -> None:
     if not isinstance(progress, (int, float)) or status is None:
         return
     message = None
-    if status == "已完成" and progress < 100:
-        message = f"完成状态为“已完成”,但完成进度为 {progress:g}%,请核实其中之一"
-    elif status == "未启动" and progress > 0:
-        message = f"完成状态为“未启动”,但完成进度为 {progress:g}%,请核实其中之一"
-    elif progress >= 100 and status != "已完成":
+    if status == DONE and progress < 100:
+        message = f"完成状态为“{DONE}”,但完成进度为 {progress:g}%,请核实其中之一"
+    elif status == NOT_STARTED and progress > 0:
+        message = f"完成状态为“{NOT_STARTED}”,但完成进度为 {progress:g}%,请核实其中之一"
+    elif progress >= 100 and status != DONE:
         message = f"完成进度为 {progress:g}%,但完成状态为“{status}”,请核实其中之一"
     if message:
         label = form.field("progress").label
@@ -354,13 +368,13 @@ def _check_contradictions(sub, values, cells, form: Form, where) -> None:
 
 def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
     labels = [f.label for f in ctx.form.target_fields]
-    found = _find_table(sub.file.sheets, ctx.form, TARGETS_SHEET, labels + [PHRASE])
+    found = _find_table(sub.file.sheets, ctx.form, FORM_TARGET_SHEET, labels + [PHRASE])
     if found is None or found[0] == sub.layout.get("tasks", ("",))[0]:
         _new(
             sub,
             "sheet-missing",
-            f"找不到“{TARGETS_SHEET}”工作表,请在下发的工作簿上填写指标完成值",
-            sheet=TARGETS_SHEET,
+            f"找不到“{FORM_TARGET_SHEET}”工作表,请在下发的工作簿上填写指标完成值",
+            sheet=FORM_TARGET_SHEET,
         )
         return
     sheet, header, heads = found
@@ -434,8 +448,8 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
 def _check_unit_fields(sub: Submission, ctx: Context) -> None:
     """Unit-level cells: a label cell with the answer to its right, on any sheet but the tables."""
     wanted = {_header_key(f.label): f for f in ctx.form.unit_fields}
-    order = [UNIT_SHEET] + [
-        s for s in sub.file.sheets if s not in (UNIT_SHEET, TASKS_SHEET, TARGETS_SHEET)
+    order = [FORM_UNIT_SHEET] + [
+        s for s in sub.file.sheets if s not in (FORM_UNIT_SHEET, FORM_TASK_SHEET, FORM_TARGET_SHEET)
     ]
     found: dict[str, tuple[str, int, int]] = {}
     for name in order:
@@ -454,8 +468,8 @@ def _check_unit_fields(sub: Submission, ctx: Context) -> None:
                 _new(
                     sub,
                     "missing-value",
-                    f"找不到“{f.label}”的填写位置,请在“{UNIT_SHEET}”工作表填写",
-                    sheet=UNIT_SHEET,
+                    f"找不到“{f.label}”的填写位置,请在“{FORM_UNIT_SHEET}”工作表填写",
+                    sheet=FORM_UNIT_SHEET,
                     field=f.label,
                 )
             continue

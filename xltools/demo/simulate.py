@@ -17,10 +17,31 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from xltools.core.contracts import (
+    AHEAD,
+    BEHIND_STATUSES,
+    CUMULATIVE,
+    CUMULATIVE_VALUE,
+    DONE,
+    FILE,
+    FORM_TARGET_SHEET,
+    FORM_TASK_SHEET,
+    FORM_UNIT_SHEET,
+    ID,
+    KIND,
+    LAGGING,
+    LEAD,
+    LEAD_COUNT,
+    LEVEL,
+    MANIFEST_FILE,
+    NOT_STARTED,
+    ON_SCHEDULE,
+    PHRASE,
+    ROLE,
+    TARGET_VALUE,
+    TEXT,
+)
 from xltools.core.errors import XltoolsError
-
-STATUSES = ("已完成", "超序时进度", "序时推进", "滞后", "未启动")
-MANIFEST = "manifest.xlsx"
 
 # What goes wrong, one kind per unit that makes a mistake (DOMAIN.md, "What comes back").
 MISTAKES = (
@@ -132,14 +153,14 @@ def status_for(progress: float, elapsed: float) -> str:
     """The status a unit would pick for its progress against 序时进度."""
     due = elapsed * 100
     if progress >= 100:
-        return "已完成"
+        return DONE
     if progress <= 0:
-        return "未启动"
+        return NOT_STARTED
     if progress >= due + 10:
-        return "超序时进度"
+        return AHEAD
     if progress >= due * 0.8:
-        return "序时推进"
-    return "滞后"
+        return ON_SCHEDULE
+    return LAGGING
 
 
 def simulate_returns(
@@ -162,7 +183,7 @@ def simulate_returns(
 
     rnd = ws.round(round_key)
     outbox, inbox = ws.outbox(rnd.key), ws.inbox(rnd.key)
-    books = sorted(p for p in outbox.glob("*.xlsx") if p.name != MANIFEST)
+    books = sorted(p for p in outbox.glob("*.xlsx") if p.name != MANIFEST_FILE)
     if not books:
         raise XltoolsError(
             f"{outbox}: no workbooks to fill; run `xltools distribute {rnd.key}` first"
@@ -232,7 +253,7 @@ def _lead_counts(outbox: Path) -> dict[str, int]:
     """牵头任务数 per file name, from the office's manifest."""
     from openpyxl import load_workbook
 
-    path = outbox / MANIFEST
+    path = outbox / MANIFEST_FILE
     if not path.exists():
         return {}
     book = load_workbook(path, read_only=True)
@@ -241,11 +262,9 @@ def _lead_counts(outbox: Path) -> dict[str, int]:
     finally:
         book.close()
     cols = {str(h): i for i, h in enumerate(rows[0])}
-    if "文件" not in cols or "牵头任务数" not in cols:
+    if FILE not in cols or LEAD_COUNT not in cols:
         return {}
-    return {
-        str(r[cols["文件"]]): int(r[cols["牵头任务数"]] or 0) for r in rows[1:] if r[cols["文件"]]
-    }
+    return {str(r[cols[FILE]]): int(r[cols[LEAD_COUNT]] or 0) for r in rows[1:] if r[cols[FILE]]}
 
 
 def _assign_mistakes(books, fates, leads, count, rng) -> dict[Path, str]:
@@ -285,28 +304,28 @@ def _header(ws_) -> tuple[int, dict[str, int]]:
     """The header row (the first with 编号) and its labels -> column numbers."""
     for row in ws_.iter_rows(max_row=10):
         labels = {str(c.value).strip(): c.column for c in row if c.value is not None}
-        if "编号" in labels:
+        if ID in labels:
             return row[0].row, labels
-    raise XltoolsError(f"{ws_.title}: no header row with 编号")
+    raise XltoolsError(f"{ws_.title}: no header row with {ID}")
 
 
 def _fill(wb, record: UnitReturn, rng: random.Random, seed: int, elapsed: float, rnd) -> None:
-    sheet = wb["填报表"]
+    sheet = wb[FORM_TASK_SHEET]
     top, cols = _header(sheet)
     quarterly = "完成状态" in cols
     for row in range(top + 1, sheet.max_row + 1):
-        task = sheet.cell(row, cols["编号"]).value
+        task = sheet.cell(row, cols[ID]).value
         if not task:
             continue
-        lead = sheet.cell(row, cols["角色"]).value == "牵头" if "角色" in cols else True
+        lead = sheet.cell(row, cols[ROLE]).value == LEAD if ROLE in cols else True
         if quarterly:
             _fill_progress(sheet, row, cols, str(task), lead, record, rng, seed, elapsed)
         else:
             _fill_plan(sheet, row, cols, rng, rnd)
-    if quarterly and "指标" in wb.sheetnames:
-        _fill_targets(wb["指标"], record, seed, elapsed)
-    if "填报单位信息" in wb.sheetnames:
-        _fill_unit(wb["填报单位信息"], rng, record.saved or datetime(2023, 1, 1))
+    if quarterly and FORM_TARGET_SHEET in wb.sheetnames:
+        _fill_targets(wb[FORM_TARGET_SHEET], record, seed, elapsed)
+    if FORM_UNIT_SHEET in wb.sheetnames:
+        _fill_unit(wb[FORM_UNIT_SHEET], rng, record.saved or datetime(2023, 1, 1))
 
 
 def _fill_progress(sheet, row, cols, task, lead, record, rng, seed, elapsed) -> None:
@@ -317,7 +336,7 @@ def _fill_progress(sheet, row, cols, task, lead, record, rng, seed, elapsed) -> 
     if lead:
         status = status_for(percent, elapsed)
         values |= {"完成状态": status, "完成进度(%)": percent}
-        if status in ("滞后", "未启动"):
+        if status in BEHIND_STATUSES:
             values["存在问题"] = rng.choice(_PROBLEMS) + "。"
             if rng.random() < 0.5:
                 values["需协调事项"] = rng.choice(_COORDINATION) + "。"
@@ -343,21 +362,23 @@ def _fill_plan(sheet, row, cols, rng, rnd) -> None:
 
 def _fill_targets(sheet, record: UnitReturn, seed: int, elapsed: float) -> None:
     top, cols = _header(sheet)
-    if "累计完成值" not in cols:
+    if CUMULATIVE_VALUE not in cols:
         return
     for row in range(top + 1, sheet.max_row + 1):
-        task = sheet.cell(row, cols["编号"]).value
+        task = sheet.cell(row, cols[ID]).value
         if not task:
             continue
-        target = _number(sheet.cell(row, cols["目标值"]).value) if "目标值" in cols else None
-        kind = sheet.cell(row, cols["类型"]).value if "类型" in cols else "累计"
+        target = (
+            _number(sheet.cell(row, cols[TARGET_VALUE]).value) if TARGET_VALUE in cols else None
+        )
+        kind = sheet.cell(row, cols[KIND]).value if KIND in cols else CUMULATIVE
         if target is None:
             continue
         share = progress_at(str(task), seed, elapsed) / 100
         # A level (a growth rate) is reported as it stands; a count as its cumulative part.
-        value = round(target * (0.8 + 0.3 * share), 1) if kind == "水平" else round(target * share)
-        sheet.cell(row, cols["累计完成值"]).value = value
-        phrase = sheet.cell(row, cols["指标"]).value if "指标" in cols else ""
+        value = round(target * (0.8 + 0.3 * share), 1) if kind == LEVEL else round(target * share)
+        sheet.cell(row, cols[CUMULATIVE_VALUE]).value = value
+        phrase = sheet.cell(row, cols[PHRASE]).value if PHRASE in cols else ""
         record.targets[f"{task}|{phrase}"] = value
 
 
@@ -375,32 +396,32 @@ def _fill_unit(sheet, rng: random.Random, saved: datetime) -> None:
 
 
 def _make_mistake(wb, record: UnitReturn, rng: random.Random) -> None:
-    sheet = wb["填报表"]
+    sheet = wb[FORM_TASK_SHEET]
     top, cols = _header(sheet)
     lead_rows = [
-        r for r in range(top + 1, sheet.max_row + 1) if sheet.cell(r, cols["角色"]).value == "牵头"
+        r for r in range(top + 1, sheet.max_row + 1) if sheet.cell(r, cols[ROLE]).value == LEAD
     ]
     rows = lead_rows or [
-        r for r in range(top + 1, sheet.max_row + 1) if sheet.cell(r, cols["编号"]).value
+        r for r in range(top + 1, sheet.max_row + 1) if sheet.cell(r, cols[ID]).value
     ]
     row = rows[0]
     kind = record.mistake
     if kind == "status-not-in-list" and "完成状态" in cols:
         sheet.cell(row, cols["完成状态"]).value = "进行中"
     elif kind == "missing-issues" and "存在问题" in cols:
-        sheet.cell(row, cols["完成状态"]).value = "滞后"
+        sheet.cell(row, cols["完成状态"]).value = LAGGING
         sheet.cell(row, cols["存在问题"]).value = None
     elif kind == "percent-as-text" and "完成进度(%)" in cols:
         value = sheet.cell(row, cols["完成进度(%)"]).value or 0
         sheet.cell(row, cols["完成进度(%)"]).value = _fullwidth(f"{int(value)}")
-    elif kind == "date-as-text" and "填报单位信息" in wb.sheetnames:
-        for cells in wb["填报单位信息"].iter_rows():
+    elif kind == "date-as-text" and FORM_UNIT_SHEET in wb.sheetnames:
+        for cells in wb[FORM_UNIT_SHEET].iter_rows():
             if str(cells[0].value or "").startswith("填报日期"):
                 day = cells[1].value
                 cells[1].value = f"{day.year}年{day.month}月{day.day}日" if day else "2023年4月18日"
-    elif kind == "task-text-edited" and "任务内容" in cols:
+    elif kind == "task-text-edited" and TEXT in cols:
         sheet.protection.sheet = False
-        cell = sheet.cell(row, cols["任务内容"])
+        cell = sheet.cell(row, cols[TEXT])
         cell.value = f"{cell.value}(已调整)"
     elif kind == "column-inserted":
         # A clerk's own column of notes in the middle of the form.

@@ -22,6 +22,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from xltools.core.contracts import (
+    COMPARISON,
+    FORM_INFO_SHEET,
+    FORM_TARGET_SHEET,
+    FORM_TASK_SHEET,
+    FORM_UNIT_SHEET,
+    ID,
+    ITEM,
+    KIND,
+    LEAD,
+    LEAD_UNITS,
+    MEASURE,
+    PHRASE,
+    ROLE,
+    TARGET_VALUE,
+    TEXT,
+    UNIT,
+)
 from xltools.core.excel import (
     BODY_FONT,
     HEADER_FORMAT,
@@ -31,13 +49,9 @@ from xltools.core.excel import (
     write_cell,
 )
 from xltools.core.xlsxrows import render_rows, write_row
-from xltools.distribute.forms import LEAD, Field, Form
+from xltools.distribute.forms import Field, Form
 from xltools.distribute.identity import Identity, IdentityRow, IdentityTarget, embed, fingerprint
 
-SHEET_INFO = "填报说明"
-SHEET_TASKS = "填报表"
-SHEET_TARGETS = "指标"
-SHEET_UNIT = "填报单位信息"
 LOCKED_FILL = "#F2F2F2"
 NOT_APPLICABLE_FILL = "#D9D9D9"
 PREFILL_FILL = "#FFF2CC"
@@ -195,7 +209,7 @@ def _entry_format(fmt: dict, f: Field, prefilled: bool):
 
 
 def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
-    ws = wb.add_worksheet(SHEET_INFO)
+    ws = wb.add_worksheet(FORM_INFO_SHEET)
     ws.set_column(0, 0, 14)
     ws.set_column(1, 1, 84)
     ws.merge_range(0, 0, 0, 1, spec.title or spec.office, fmt["title"])
@@ -237,12 +251,12 @@ def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     if spec.targets:
         labels = "、".join(f.label for f in spec.form.target_fields)
         steps.append(
-            f"请在“{SHEET_TARGETS}”工作表填写本单位牵头任务中各项指标的{labels}"
+            f"请在“{FORM_TARGET_SHEET}”工作表填写本单位牵头任务中各项指标的{labels}"
             "(截至本期末的累计数,计量单位与目标值相同;比率、水平类指标填当前达到的数值)。"
         )
     if spec.form.unit_fields:
         labels = "、".join(f.label for f in spec.form.unit_fields)
-        steps.append(f"请在“{SHEET_UNIT}”工作表填写{labels}。")
+        steps.append(f"请在“{FORM_UNIT_SHEET}”工作表填写{labels}。")
     steps.append("请勿增删行列、调整顺序或重命名工作表,填写完成后保存为 xlsx 格式报送。")
     for number, step in enumerate(steps, start=1):
         row += 1
@@ -254,15 +268,15 @@ def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
 
 
 def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
-    ws = wb.add_worksheet(SHEET_TASKS)
+    ws = wb.add_worksheet(FORM_TASK_SHEET)
     render_rows(ws)  # a district's sheet has 2,000 rows; a round a million cells: see `xlsxrows`
     form = spec.form
-    fixed: list[tuple[str, float]] = [("编号", 8), ("角色", 6)]
+    fixed: list[tuple[str, float]] = [(ID, 8), (ROLE, 6)]
     hosted = bool(spec.hosted)
     if hosted:
-        fixed.append(("单位", 14))
+        fixed.append((UNIT, 14))
     # Narrow enough that a landscape A4 page, fitted to width, still prints at about 70 %.
-    fixed += [("牵头单位", 12), ("任务内容", 40)]
+    fixed += [(LEAD_UNITS, 12), (TEXT, 40)]
     columns = [*fixed, *((f.label, f.width) for f in form.task_fields)]
     _header_row(ws, fmt, columns, _height(columns, minimum=30))
     first_input = len(fixed)
@@ -319,13 +333,13 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
 
 
 def _target_sheet(wb, spec: BookSpec, fmt: dict) -> None:
-    ws = wb.add_worksheet(SHEET_TARGETS)
+    ws = wb.add_worksheet(FORM_TARGET_SHEET)
     render_rows(ws)
     hosted = any(t.unit != spec.recipient for t in spec.targets)
-    fixed: list[tuple[str, float]] = [("编号", 8)]
+    fixed: list[tuple[str, float]] = [(ID, 8)]
     if hosted:
-        fixed.append(("单位", 14))
-    fixed += [("指标", 40), ("目标值", 12), ("计量单位", 9), ("类型", 7), ("比较", 7)]
+        fixed.append((UNIT, 14))
+    fixed += [(PHRASE, 40), (TARGET_VALUE, 12), (MEASURE, 9), (KIND, 7), (COMPARISON, 7)]
     columns = [*fixed, *((f.label, f.width) for f in spec.form.target_fields)]
     _header_row(ws, fmt, columns, 30)
     previous = spec.previous.get("targets", {}) if spec.previous else {}
@@ -371,8 +385,8 @@ def _header_row(ws, fmt: dict, columns, height: float) -> None:
 
 
 def _unit_sheet(wb, spec: BookSpec, fmt: dict) -> None:
-    ws = wb.add_worksheet(SHEET_UNIT)
-    _header_row(ws, fmt, (("项目", 18), ("填写内容", 30), ("填写说明", 50)), 24)
+    ws = wb.add_worksheet(FORM_UNIT_SHEET)
+    _header_row(ws, fmt, ((ITEM, 18), ("填写内容", 30), ("填写说明", 50)), 24)
     answers = spec.previous.get("unit", {}) if spec.previous else {}
     for r, f in enumerate(spec.form.unit_fields, start=1):
         ws.write_string(r, 0, f.label + (" *" if f.required else ""), fmt["label"])
@@ -383,7 +397,7 @@ def _unit_sheet(wb, spec: BookSpec, fmt: dict) -> None:
         _validate(ws, r, 1, r, 1, f)
         _highlight(ws, r, 1, r, 1, f, {}, fmt)
     ws.protect("", _PROTECTION)
-    print_setup(ws, f"{spec.recipient} {spec.round_name}{SHEET_UNIT}", landscape=False)
+    print_setup(ws, f"{spec.recipient} {spec.round_name}{FORM_UNIT_SHEET}", landscape=False)
 
 
 def _blocks(rows) -> list[tuple[int, int, str]]:

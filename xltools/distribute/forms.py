@@ -14,6 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from xltools.core.contracts import (
+    ITEM,
+    LEAD,
+    LEAD_UNITS,
+    MERGED_TAIL,
+    MERGED_TASK_HEADERS,
+    PARTNER,
+    RESPONSIBLE_UNITS,
+    TARGET_HEADERS,
+)
 from xltools.core.errors import FormError
 from xltools.core.files import read_yaml
 from xltools.core.text import squash
@@ -22,13 +32,11 @@ TYPES = ("text", "longtext", "choice", "integer", "number", "percent", "date", "
 NUMERIC = ("integer", "number", "percent")
 TEXTUAL = ("text", "longtext", "person", "phone")
 FILLS = ("lead", "partner", "both")
-LEAD = "牵头"
-PARTNER = "配合"
-# Headers distribute writes itself; a field label equal to one would make two columns alike.
+# Headers distribute and collect write themselves; a field label equal to one would make two
+# columns alike.
 RESERVED_LABELS = frozenset(
-    {"编号", "板块", "方向", "类别", "序号", "任务内容", "单位", "角色", "牵头单位", "责任单位",
-     "数据状态", "文件", "sha256", "保存时间", "指标", "目标值", "计量单位", "类型", "比较", "项目"}
-)  # fmt: skip
+    {*MERGED_TASK_HEADERS, *MERGED_TAIL, *TARGET_HEADERS, LEAD_UNITS, RESPONSIBLE_UNITS, ITEM}
+)
 DEFAULT_WIDTH = {
     "text": 16, "longtext": 40, "choice": 12, "integer": 10, "number": 12, "percent": 10,
     "date": 12, "person": 10, "phone": 14,

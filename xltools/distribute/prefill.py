@@ -11,6 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from xltools.core.contracts import (
+    ADOPTED,
+    ID,
+    MERGED_TARGET_SHEET,
+    MERGED_TASK_SHEET,
+    MERGED_UNIT_SHEET,
+    PHRASE,
+    STATE,
+    UNIT,
+)
 from xltools.core.errors import WorkspaceError
 from xltools.core.excel import sheet_records
 from xltools.core.text import cell_text
@@ -49,14 +59,14 @@ def read_previous(path: Path, form: Form) -> dict:
     except Exception as exc:  # calamine raises its own types for damaged files
         raise WorkspaceError(f"{path.name}: cannot read last round's merged data ({exc})") from exc
     result: dict = {"tasks": {}, "targets": {}, "units": {}}
-    for (task, unit, status), values in _records(
-        sheets.get("任务填报"), ("编号", "单位", "数据状态")
-    ):
-        if status == "已采用":
+    for (task, unit, state), values in _records(sheets.get(MERGED_TASK_SHEET), (ID, UNIT, STATE)):
+        if state == ADOPTED:
             _keep(result["tasks"], (task, unit), _by_key(values, form.task_fields))
-    for (task, unit, phrase), values in _records(sheets.get("指标"), ("编号", "单位", "指标")):
+    for (task, unit, phrase), values in _records(
+        sheets.get(MERGED_TARGET_SHEET), (ID, UNIT, PHRASE)
+    ):
         _keep(result["targets"], (task, unit, phrase), _by_key(values, form.target_fields))
-    for (unit,), values in _records(sheets.get("单位信息"), ("单位",)):
+    for (unit,), values in _records(sheets.get(MERGED_UNIT_SHEET), (UNIT,)):
         # A date of the unit block (填报日期) belongs to that return, not to the next one.
         fields = [f for f in form.unit_fields if f.type != "date"]
         _keep(result["units"], unit, _by_key(values, fields))

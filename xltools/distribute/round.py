@@ -20,26 +20,30 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+from xltools.core.contracts import (
+    CONTACT,
+    FILE,
+    LEAD,
+    LEAD_COUNT,
+    MANIFEST_FILE,
+    MANIFEST_HEADERS,
+    MERGED_FILE,
+    PARTNER,
+    PARTNER_COUNT,
+    PHONE,
+    SHA256,
+    TARGET_COUNT,
+    UNIT,
+    UNIT_SHEET,
+)
 from xltools.core.errors import MasterError, WorkspaceError
 from xltools.core.excel import file_name
 from xltools.core.model import LIST_SEP, Master, Task
 from xltools.core.text import clean
 from xltools.distribute.fillable import BookSpec, Row, TargetRow, write_book
-from xltools.distribute.forms import LEAD, PARTNER, Form, load_form
+from xltools.distribute.forms import Form, load_form
 from xltools.distribute.prefill import previous_for, read_previous
 
-UNIT_SHEET = "单位名录"
-MANIFEST = "manifest.xlsx"
-MANIFEST_HEADERS = (
-    "单位",
-    "文件",
-    "牵头任务数",
-    "配合任务数",
-    "指标数",
-    "督办联系人",
-    "联系电话",
-    "sha256",
-)
 PARALLEL_FROM = 24  # below this many workbooks a process pool costs more than it saves
 
 Progress = Callable[[int, int, str], None]
@@ -66,12 +70,12 @@ class DistributeResult:
     @property
     def lead_rows(self) -> int:
         """牵头 rows in all workbooks."""
-        return sum(b["牵头任务数"] for b in self.books)
+        return sum(b[LEAD_COUNT] for b in self.books)
 
     @property
     def partner_rows(self) -> int:
         """配合 rows in all workbooks."""
-        return sum(b["配合任务数"] for b in self.books)
+        return sum(b[PARTNER_COUNT] for b in self.books)
 
 
 def assign(master: Master, source: str = "master.xlsx") -> list[Assignment]:
@@ -346,7 +350,7 @@ def _load_previous(ws, rnd, form: Form, prefill: bool | None) -> tuple[dict | No
         return None, []
     if before is None:
         return None, [f"{rnd.key} is the first round: there are no earlier answers to prefill"]
-    path = ws.reports(before.key) / "汇总数据.xlsx"
+    path = ws.reports(before.key) / MERGED_FILE
     if not path.is_file():
         return None, [
             f"{path.relative_to(ws.root).as_posix()} not found (run `xltools collect {before.key}` "
@@ -393,23 +397,23 @@ def write_round(
             unit = master.unit(spec.recipient) if master else None
             books.append(
                 {
-                    "单位": spec.recipient,
-                    "文件": spec.file,
-                    "牵头任务数": sum(r.role == LEAD for r in spec.rows),
-                    "配合任务数": sum(r.role == PARTNER for r in spec.rows),
-                    "指标数": len(spec.targets),
-                    "督办联系人": unit.contact if unit else spec.contact,
-                    "联系电话": unit.phone if unit else spec.phone,
-                    "sha256": digest,
+                    UNIT: spec.recipient,
+                    FILE: spec.file,
+                    LEAD_COUNT: sum(r.role == LEAD for r in spec.rows),
+                    PARTNER_COUNT: sum(r.role == PARTNER for r in spec.rows),
+                    TARGET_COUNT: len(spec.targets),
+                    CONTACT: unit.contact if unit else spec.contact,
+                    PHONE: unit.phone if unit else spec.phone,
+                    SHA256: digest,
                 }
             )
         created = specs[0].created if specs else datetime(2000, 1, 1)
-        _write_manifest(temp / MANIFEST, books, created)
+        _write_manifest(temp / MANIFEST_FILE, books, created)
         _move_into_place(temp, folder)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
-    result = DistributeResult(folder=folder, manifest=folder / MANIFEST, books=books)
+    result = DistributeResult(folder=folder, manifest=folder / MANIFEST_FILE, books=books)
     result.prefilled = sum(bool(s.previous) for s in specs)
     return result
 

@@ -8,13 +8,20 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from xltools.core.contracts import (
+    ALIASES,
+    CONTACT,
+    EMAIL,
+    GROUPS,
+    HOST,
+    PHONE,
+    UNIT_NAME,
+    UNIT_SHEET,
+)
 from xltools.core.errors import MasterError
 from xltools.core.model import LIST_SEP, Unit
 from xltools.core.problems import Problem, Report
 from xltools.core.text import cell_text, clean, squash
-
-UNIT_SHEET = "单位名录"
-UNIT_HEADERS = ("单位名称", "别名", "所属分组", "承办单位", "督办联系人", "联系电话", "邮箱")
 
 # Words that only say what kind of body a unit is; "江岸区" and "江岸区人民政府" name the same unit.
 _GENERIC_SUFFIXES = ("人民政府", "管理委员会", "管委会", "政府")
@@ -110,7 +117,7 @@ def units_from_rows(rows: Sequence[Sequence[object]], source: str) -> list[Unit]
 
 def units_with_rows(rows: Sequence[Sequence[object]], source: str) -> tuple[list[Unit], list[int]]:
     """Like `units_from_rows`, also giving each unit's 1-based row number in the sheet."""
-    header, cols = find_table(rows, ("单位名称",), UNIT_SHEET, source)
+    header, cols = find_table(rows, (UNIT_NAME,), UNIT_SHEET, source)
     units, numbers = [], []
     for r in range(header + 1, len(rows)):
         row = rows[r]
@@ -119,13 +126,13 @@ def units_with_rows(rows: Sequence[Sequence[object]], source: str) -> tuple[list
         get = row_getter(row, cols)
         units.append(
             Unit(
-                name=get("单位名称"),
-                aliases=tuple(split_list(get("别名"))),
-                groups=tuple(split_list(get("所属分组"))),
-                host=get("承办单位"),
-                contact=get("督办联系人"),
-                phone=get("联系电话"),
-                email=get("邮箱"),
+                name=get(UNIT_NAME),
+                aliases=tuple(split_list(get(ALIASES))),
+                groups=tuple(split_list(get(GROUPS))),
+                host=get(HOST),
+                contact=get(CONTACT),
+                phone=get(PHONE),
+                email=get(EMAIL),
             )
         )
         numbers.append(r + 1)
@@ -249,7 +256,7 @@ def check_units(
     report = Report()
     seen: dict[str, int] = {}
     for i, unit in enumerate(units):
-        row, cell = place(i, "单位名称")
+        row, cell = place(i, UNIT_NAME)
         where = {"file": file, "sheet": UNIT_SHEET, "unit": unit.name}
         if not unit.name:
             report.error(
@@ -273,7 +280,7 @@ def check_units(
                 seen[key] = row
     for i, unit in enumerate(units):
         if unit.host and squash(unit.host) not in seen:
-            row, cell = place(i, "承办单位")
+            row, cell = place(i, HOST)
             report.error(
                 "unknown-host",
                 f"单位名录第{row}行“{unit.name}”的承办单位“{unit.host}”不在单位名录中:"
@@ -284,7 +291,7 @@ def check_units(
                 unit=unit.name,
                 value=unit.host,
             )
-    rows = {u.name: place(i, "单位名称") for i, u in enumerate(units)}
+    rows = {u.name: place(i, UNIT_NAME) for i, u in enumerate(units)}
     spellings = {u.name: {squash(n) for n in (u.name, *u.aliases)} for u in units}
     for a, b, why in near_duplicates([u.name for u in units]):
         if spellings[a] & spellings[b]:

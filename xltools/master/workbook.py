@@ -8,14 +8,45 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from xltools.core.contracts import (
+    ALIASES,
+    CATEGORY,
+    COMPARISON,
+    CONTACT,
+    DIRECTION,
+    EMAIL,
+    GROUPS,
+    HOST,
+    ID,
+    KIND,
+    KINDS,
+    LABEL,
+    LEAD_UNITS,
+    MEASURE,
+    NOTE,
+    NOTES_SHEET,
+    PHONE,
+    PHRASE,
+    RESPONSIBLE_UNITS,
+    SECTION,
+    TARGET_HEADERS,
+    TARGET_REQUIRED,
+    TARGET_SHEET,
+    TARGET_VALUE,
+    TASK_HEADERS,
+    TASK_REQUIRED,
+    TASK_SHEET,
+    TEXT,
+    UNIT_HEADERS,
+    UNIT_NAME,
+    UNIT_SHEET,
+)
 from xltools.core.errors import MasterError
 from xltools.core.files import replacing
-from xltools.core.model import Master, Target, Task, is_group_word
+from xltools.core.model import LIST_SEP, Master, Target, Task, is_group_word
 from xltools.core.problems import Report
 from xltools.core.text import cell_text, squash
 from xltools.master.units import (
-    UNIT_HEADERS,
-    UNIT_SHEET,
     check_units,
     find_table,
     join_list,
@@ -29,49 +60,41 @@ from xltools.master.units import (
     units_with_rows,
 )
 
-TASK_SHEET = "任务清单"
-TARGET_SHEET = "指标"
-NOTES_SHEET = "说明"
-TASK_HEADERS = ("编号", "板块", "方向", "类别", "序号", "任务内容", "牵头单位", "责任单位", "备注")
-TARGET_HEADERS = ("编号", "指标", "目标值", "计量单位", "类型", "比较")
-TASK_REQUIRED = ("编号", "任务内容", "牵头单位", "责任单位")
-TARGET_REQUIRED = ("编号", "指标", "目标值", "计量单位", "类型")
-KINDS = ("累计", "水平")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}(T|$)")
 
 _NOTES = [
     (
         TASK_SHEET,
-        "编号",
+        ID,
         "任务的唯一编号,按方案的序号生成(如 2-49-1),后续各环节据此识别任务,请勿随意修改",
     ),
-    (TASK_SHEET, "板块、方向、类别", "方案中的各级标题,原文照录"),
-    (TASK_SHEET, "序号", "方案中任务的序号,原文照录,如“(一)”“49”"),
+    (TASK_SHEET, LIST_SEP.join((SECTION, DIRECTION, CATEGORY)), "方案中的各级标题,原文照录"),
+    (TASK_SHEET, LABEL, "方案中任务的序号,原文照录,如“(一)”“49”"),
     (
         TASK_SHEET,
-        "牵头单位、责任单位",
+        LIST_SEP.join((LEAD_UNITS, RESPONSIBLE_UNITS)),
         "多个单位用“、”分隔;“各区人民政府”等分组词照原文填写,其成员在单位名录中定义",
     ),
-    (UNIT_SHEET, "单位名称", "每个单位一行;任务中出现的每个单位都应在此列出"),
-    (UNIT_SHEET, "别名", "同一单位的其他写法(如“市发改委”的别名“市发展改革委”),用“、”分隔"),
+    (UNIT_SHEET, UNIT_NAME, "每个单位一行;任务中出现的每个单位都应在此列出"),
+    (UNIT_SHEET, ALIASES, "同一单位的其他写法(如“市发改委”的别名“市发展改革委”),用“、”分隔"),
     (
         UNIT_SHEET,
-        "所属分组",
+        GROUPS,
         "该单位属于哪些分组词(如“各区人民政府”),用“、”分隔;分组的成员即列出该分组的各行",
     ),
     (
         UNIT_SHEET,
-        "承办单位",
+        HOST,
         "接收该单位报表的单位(如领导小组办公室由市商务局承办);为空则发给单位本身",
     ),
-    (UNIT_SHEET, "督办联系人、联系电话、邮箱", "该单位的督办工作人员及联系方式"),
+    (UNIT_SHEET, LIST_SEP.join((CONTACT, PHONE, EMAIL)), "该单位的督办工作人员及联系方式"),
     (
         TARGET_SHEET,
-        "指标、目标值、计量单位",
+        LIST_SEP.join((PHRASE, TARGET_VALUE, MEASURE)),
         "任务内容中的量化目标,如“新增停车泊位12万个”:目标值120000,计量单位“个”",
     ),
-    (TARGET_SHEET, "类型", "累计:全年逐步累计完成的数量;水平:增速、占比、总量等按数值本身比较"),
-    (TARGET_SHEET, "比较", "以上、左右、以内、达到、突破、不低于等,为空表示按目标值"),
+    (TARGET_SHEET, KIND, "累计:全年逐步累计完成的数量;水平:增速、占比、总量等按数值本身比较"),
+    (TARGET_SHEET, COMPARISON, "以上、左右、以内、达到、突破、不低于等,为空表示按目标值"),
 ]
 
 
@@ -94,7 +117,7 @@ def write_master(master: Master, path: str | Path) -> Path:
                 (_task_row(t) for t in master.tasks),
                 widths=(9, 14, 22, 18, 6, 60, 24, 40, 14),
                 formats=fmt,
-                title="任务清单",
+                title=TASK_SHEET,
             )
             write_table(
                 wb,
@@ -114,7 +137,7 @@ def write_master(master: Master, path: str | Path) -> Path:
                 ),
                 widths=(30, 24, 28, 20, 12, 16, 24),
                 formats=fmt,
-                title="单位名录",
+                title=UNIT_SHEET,
             )
             write_table(
                 wb,
@@ -126,7 +149,7 @@ def write_master(master: Master, path: str | Path) -> Path:
                 ),
                 widths=(9, 50, 14, 10, 8, 8),
                 formats=fmt,
-                title="指标",
+                title=TARGET_SHEET,
             )
             write_table(
                 wb,
@@ -135,7 +158,7 @@ def write_master(master: Master, path: str | Path) -> Path:
                 _NOTES,
                 widths=(12, 24, 80),
                 formats=fmt,
-                title="说明",
+                title=NOTES_SHEET,
                 landscape=False,
             )
     except OSError as exc:
@@ -181,22 +204,22 @@ def read_master(path: str | Path) -> Master:
             continue
         tasks.append(
             Task(
-                id=get("编号"),
-                section=get("板块"),
-                direction=get("方向"),
-                category=get("类别"),
-                label=get("序号"),
-                text=get("任务内容"),
-                lead=tuple(split_list(get("牵头单位"))),
-                responsible=tuple(split_list(get("责任单位"))),
-                note=get("备注"),
+                id=get(ID),
+                section=get(SECTION),
+                direction=get(DIRECTION),
+                category=get(CATEGORY),
+                label=get(LABEL),
+                text=get(TEXT),
+                lead=tuple(split_list(get(LEAD_UNITS))),
+                responsible=tuple(split_list(get(RESPONSIBLE_UNITS))),
+                note=get(NOTE),
                 line=r + 1,
             )
         )
         task_rows.append(r + 1)
 
     units, unit_rows = units_with_rows(sheets[UNIT_SHEET], path.name)
-    _, unit_cols = find_table(sheets[UNIT_SHEET], ("单位名称",), UNIT_SHEET, path.name)
+    _, unit_cols = find_table(sheets[UNIT_SHEET], (UNIT_NAME,), UNIT_SHEET, path.name)
 
     rows = sheets[TARGET_SHEET]
     header, target_cols = find_table(rows, TARGET_REQUIRED, TARGET_SHEET, path.name)
@@ -205,7 +228,9 @@ def read_master(path: str | Path) -> Master:
         if not any(cell_text(v) for v in rows[r]):
             continue
         get = row_getter(rows[r], target_cols)
-        raw = rows[r][target_cols["目标值"]] if target_cols["目标值"] < len(rows[r]) else None
+        raw = (
+            rows[r][target_cols[TARGET_VALUE]] if target_cols[TARGET_VALUE] < len(rows[r]) else None
+        )
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             value = float(raw)
         else:
@@ -213,12 +238,12 @@ def read_master(path: str | Path) -> Master:
             value = parsed if parsed is not None else math.nan
         targets.append(
             Target(
-                task_id=get("编号"),
-                phrase=get("指标"),
+                task_id=get(ID),
+                phrase=get(PHRASE),
                 value=value,
-                unit=get("计量单位"),
-                kind=get("类型"),
-                comparison=get("比较"),
+                unit=get(MEASURE),
+                kind=get(KIND),
+                comparison=get(COMPARISON),
             )
         )
         target_rows.append(r + 1)
@@ -266,7 +291,7 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
     first_row: dict[str, int] = {}
     reported: set[str] = set()
     for i, task in enumerate(master.tasks):
-        row, cell = _place(master, TASK_SHEET, i, "编号")
+        row, cell = _place(master, TASK_SHEET, i, ID)
         where = {"file": file, "sheet": TASK_SHEET, "task": task.id}
         if not task.id:
             report.error(
@@ -292,7 +317,7 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
         else:
             first_row[task.id] = row
         if not task.text:
-            _, cell = _place(master, TASK_SHEET, i, "任务内容")
+            _, cell = _place(master, TASK_SHEET, i, TEXT)
             report.error(
                 "empty-text",
                 f"任务清单第{row}行的任务内容为空:请填写任务内容或删除该行。",
@@ -300,14 +325,14 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
                 **where,
             )
         if not task.lead and not task.responsible:
-            _, cell = _place(master, TASK_SHEET, i, "牵头单位")
+            _, cell = _place(master, TASK_SHEET, i, LEAD_UNITS)
             report.error(
                 "no-owner",
                 f"任务清单第{row}行没有牵头单位和责任单位:请至少填写一个责任单位。",
                 cell=cell,
                 **where,
             )
-        for header, owners in (("牵头单位", task.lead), ("责任单位", task.responsible)):
+        for header, owners in ((LEAD_UNITS, task.lead), (RESPONSIBLE_UNITS, task.responsible)):
             _, cell = _place(master, TASK_SHEET, i, header)
             for owner in owners:
                 key = squash(owner)
@@ -353,7 +378,7 @@ def _similar(a: str, b: str) -> bool:
 def _check_targets(master: Master, file: str, report: Report) -> None:
     ids = {t.id for t in master.tasks}
     for i, target in enumerate(master.targets):
-        row, cell = _place(master, TARGET_SHEET, i, "编号")
+        row, cell = _place(master, TARGET_SHEET, i, ID)
         where = {"file": file, "sheet": TARGET_SHEET, "task": target.task_id}
         if target.task_id not in ids:
             report.error(
@@ -364,7 +389,7 @@ def _check_targets(master: Master, file: str, report: Report) -> None:
                 **where,
             )
         if not isinstance(target.value, (int, float)) or math.isnan(target.value):
-            _, cell = _place(master, TARGET_SHEET, i, "目标值")
+            _, cell = _place(master, TARGET_SHEET, i, TARGET_VALUE)
             report.error(
                 "target-not-number",
                 f"指标第{row}行的目标值不是数字:请填写数字(如 120000)。",
@@ -372,7 +397,7 @@ def _check_targets(master: Master, file: str, report: Report) -> None:
                 **where,
             )
         if target.kind not in KINDS:
-            _, cell = _place(master, TARGET_SHEET, i, "类型")
+            _, cell = _place(master, TARGET_SHEET, i, KIND)
             report.error(
                 "bad-target-kind",
                 f"指标第{row}行的类型“{target.kind}”无效:请填写“累计”或“水平”。",

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from xltools.core.contracts import CUMULATIVE, LEVEL
 from xltools.core.model import Target, Task
 from xltools.core.text import halfwidth
 
@@ -130,7 +131,9 @@ def _in_clause(text: str, plain: str, start: int, end: int) -> list[tuple]:
             stop = len(clause)
         phrase = text[start + phrase_start : start + stop].strip(" 、")
         context = clause[phrase_start : match.start()]
-        kind = "水平" if unit in _LEVEL_UNITS or any(w in context for w in _LEVEL_WORDS) else "累计"
+        kind = (
+            LEVEL if unit in _LEVEL_UNITS or any(w in context for w in _LEVEL_WORDS) else CUMULATIVE
+        )
         out.append((phrase, float(value), unit, kind, comparison))
         phrase_start = stop
         sep = _BOUNDARY.match(clause, phrase_start)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from xltools.core.contracts import AHEAD, DONE, LAGGING, LATE, NOT_STARTED, ON_SCHEDULE, ON_TIME
 from xltools.core.excel import BODY_FONT, TITLE_FONT, print_setup, write_cell
 from xltools.summary.model import ALL_STATUSES, UNREPORTED, Summary
 
@@ -20,14 +21,14 @@ PAGE_ROWS = 34  # rows of 20 px on the printable height of A4 landscape at PRINT
 PRINT_SCALE = 85
 TREND_ROWS = 16
 STATUS_COLOURS = {
-    "已完成": "#2E7D32",
-    "超序时进度": "#66BB6A",
-    "序时推进": "#4F81BD",
-    "滞后": "#ED7D31",
-    "未启动": "#C00000",
+    DONE: "#2E7D32",
+    AHEAD: "#66BB6A",
+    ON_SCHEDULE: "#4F81BD",
+    LAGGING: "#ED7D31",
+    NOT_STARTED: "#C00000",
     UNREPORTED: "#A6A6A6",
 }
-REPORTING_COLOURS = {"按时": "#00B050", "逾期": "#FFC000", UNREPORTED: "#C00000"}
+REPORTING_COLOURS = {ON_TIME: "#00B050", LATE: "#FFC000", UNREPORTED: "#C00000"}
 _FONT = {"name": BODY_FONT, "size": 10}
 
 

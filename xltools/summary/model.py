@@ -10,20 +10,28 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
+from xltools.core.contracts import (  # noqa: F401 (the summary's modules take these from here)
+    ADOPTED,
+    BEHIND_STATUSES,
+    LEAD,
+    MERGED_FILE,
+    ON_TRACK_STATUSES,
+    PARTNER,
+    PROBLEMS_FILE,
+    STATUS_FILE,
+    STATUSES,
+    UNREPORTED,
+)
 from xltools.core.errors import WorkspaceError
 
-# The statuses of the quarterly form, best first, as the report lists them.
-STATUSES = ("已完成", "超序时进度", "序时推进", "滞后", "未启动")
-UNREPORTED = "未报送"
+# The statuses of the quarterly form, best first, as the report lists them (core.contracts).
 ALL_STATUSES = (*STATUSES, UNREPORTED)
-BEHIND = ("滞后", "未启动")
-ON_TRACK = ("已完成", "超序时进度", "序时推进")
+BEHIND = BEHIND_STATUSES
+ON_TRACK = ON_TRACK_STATUSES
 LIGHTS = ("红", "黄", "绿")
 # Worst first: a task with several lead units takes the worst status any of them reported.
-RANK = {"未启动": 0, "滞后": 1, "序时推进": 2, "超序时进度": 3, "已完成": 4}
+RANK = {status: len(STATUSES) - 1 - i for i, status in enumerate(STATUSES)}
 LIGHT_RANK = {"红": 0, "黄": 1, "绿": 2, "": 3}
-ADOPTED = "已采用"
-LEAD, PARTNER = "牵头", "配合"
 
 
 @dataclass
@@ -140,10 +148,6 @@ class Summary:
     def share(self, status: str) -> float:
         return self.counts.get(status, 0) / self.total if self.total else 0.0
 
-
-MERGED_FILE = "汇总数据.xlsx"
-STATUS_FILE = "报送情况.xlsx"
-PROBLEMS_FILE = "问题清单.xlsx"
 
 Rows = list[dict[str, object]]
 

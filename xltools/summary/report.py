@@ -14,6 +14,19 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from xltools.core.contracts import (
+    ID,
+    MERGED_TARGET_SHEET,
+    MERGED_TASK_SHEET,
+    MERGED_UNIT_SHEET,
+    PHRASE,
+    PROBLEMS_SHEET,
+    ROLE,
+    STATE,
+    STATE_COLUMN,
+    STATUS_SHEET,
+    UNIT,
+)
 from xltools.core.errors import WorkbookError, WorkspaceError
 from xltools.core.excel import sheet_records
 from xltools.core.files import replacing
@@ -38,9 +51,9 @@ __all__ = [
 ]
 
 _REQUIRED = {
-    "任务填报": ("编号", "单位", "角色", "数据状态"),
-    "指标": ("编号", "指标", "单位"),
-    "报送情况": ("单位", "状态"),
+    MERGED_TASK_SHEET: (ID, UNIT, ROLE, STATE),
+    MERGED_TARGET_SHEET: (ID, PHRASE, UNIT),
+    STATUS_SHEET: (UNIT, STATE_COLUMN),
 }
 
 
@@ -74,17 +87,17 @@ def read_merged(reports_dir: Path) -> MergedData:
     path = reports_dir / MERGED_FILE
     sheets = _read(path)
     data = MergedData(
-        tasks=_rows(sheets, path, "任务填报", _REQUIRED["任务填报"]),
-        targets=_rows(sheets, path, "指标", _REQUIRED["指标"]),
+        tasks=_rows(sheets, path, MERGED_TASK_SHEET, _REQUIRED[MERGED_TASK_SHEET]),
+        targets=_rows(sheets, path, MERGED_TARGET_SHEET, _REQUIRED[MERGED_TARGET_SHEET]),
         # 单位信息 is informative only; the summary does without it.
-        units=_rows(sheets, path, "单位信息") if "单位信息" in sheets else [],
+        units=_rows(sheets, path, MERGED_UNIT_SHEET) if MERGED_UNIT_SHEET in sheets else [],
     )
     path = reports_dir / STATUS_FILE
-    data.status = _rows(_read(path), path, "报送情况", _REQUIRED["报送情况"])
+    data.status = _rows(_read(path), path, STATUS_SHEET, _REQUIRED[STATUS_SHEET])
     # Collect writes 问题清单.xlsx; a folder without it has no problems to count.
     path = reports_dir / PROBLEMS_FILE
     if path.exists():
-        data.problems = _rows(_read(path), path, "问题清单")
+        data.problems = _rows(_read(path), path, PROBLEMS_SHEET)
     return data
 
 
