@@ -337,3 +337,47 @@ def test_check_finds_an_id_that_excel_made_a_date(tmp_path):
     report = check_master(read_master(path), path)
     assert codes(report) == [("任务清单", "A2", "id-is-date")]
     assert "编号被Excel当作日期" in report.problems[0].message
+
+
+def test_extra_columns_are_kept_by_header_after_the_contract(tmp_path):
+    from dataclasses import replace
+
+    tasks = [
+        replace(TASKS[0], extra={"完成时限": "6月底前", "责任领导": "张副市长"}),
+        replace(TASKS[1], extra={"完成时限": "2023-12-31"}),
+        TASKS[2],
+    ]
+    master = Master(tasks=tasks, units=list(UNITS), targets=list(TARGETS))
+    path = write_master(master, tmp_path / "master.xlsx")
+    sheet = read_sheets(path)["任务清单"]
+    assert tuple(sheet[0]) == (*TASK_HEADERS, "完成时限", "责任领导")
+    assert sheet[2][len(TASK_HEADERS) :] == ["2023-12-31", ""]
+    back = read_master(path)
+    assert [t.extra for t in back.tasks] == [
+        {"完成时限": "6月底前", "责任领导": "张副市长"},
+        {"完成时限": "2023-12-31", "责任领导": ""},
+        {"完成时限": "", "责任领导": ""},
+    ]
+    write_master(back, tmp_path / "again.xlsx")  # read_master -> write_master keeps them
+    assert read_sheets(tmp_path / "again.xlsx")["任务清单"] == sheet
+
+
+def test_a_column_the_office_adds_in_excel_survives_check(tmp_path):
+    rows = [
+        ["2023年任务清单"],
+        [*TASK_HEADERS, "督办科室", None, "责任领导"],
+        ["7", "", "", "", "1", "某任务", "", "市发改委", "", "一科", None, 42.0],
+    ]
+    path = write_book(
+        tmp_path / "m.xlsx",
+        {
+            "任务清单": rows,
+            "单位名录": [["单位名称"], ["市发改委"]],
+            "指标": [list(TARGET_HEADERS)],
+        },
+    )
+    master = read_master(path)
+    assert master.tasks[0].extra == {"督办科室": "一科", "责任领导": "42"}  # no header: not kept
+    assert check_master(master, path).problems == []
+    write_master(master, tmp_path / "out.xlsx")
+    assert read_sheets(tmp_path / "out.xlsx")["任务清单"][0][-2:] == ["督办科室", "责任领导"]

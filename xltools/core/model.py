@@ -28,6 +28,9 @@ class Task:
     responsible: tuple[str, ...] = ()  # 责任单位 (配合/协办 units too)
     note: str = ""  # 备注
     line: int = 0  # line in the source document; not stored in the master
+    # Columns the master contract does not name (完成时限, 责任领导, any an office adds after 备注),
+    # header -> text as written, in column order. Not hashed: a dict is not hashable.
+    extra: dict[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def leads(self) -> tuple[str, ...]:
@@ -38,6 +41,11 @@ class Task:
     def partners(self) -> tuple[str, ...]:
         """Who cooperates: responsible units when a lead is named, else nobody."""
         return self.responsible if self.lead else ()
+
+
+def extra_headers(tasks) -> list[str]:
+    """The extra columns of a task list, in the order they first appear."""
+    return list(dict.fromkeys(h for task in tasks for h in task.extra))
 
 
 @dataclass(frozen=True)

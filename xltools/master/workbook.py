@@ -43,7 +43,7 @@ from xltools.core.contracts import (
 )
 from xltools.core.errors import MasterError
 from xltools.core.files import replacing
-from xltools.core.model import LIST_SEP, Master, Target, Task, is_group_word
+from xltools.core.model import LIST_SEP, Master, Target, Task, extra_headers, is_group_word
 from xltools.core.problems import Report
 from xltools.core.text import cell_text, squash
 from xltools.master.units import (
@@ -69,6 +69,11 @@ _NOTES = [
         "任务的唯一编号,按方案的序号生成(如 2-49-1),后续各环节据此识别任务,请勿随意修改",
     ),
     (TASK_SHEET, LIST_SEP.join((SECTION, DIRECTION, CATEGORY)), "方案中的各级标题,原文照录"),
+    (
+        TASK_SHEET,
+        "备注之后的列",
+        "方案表格或本室增加的列(如完成时限、责任领导),按表头原样保留;完成时限在下发的填报表中只读显示",
+    ),
     (TASK_SHEET, LABEL, "方案中任务的序号,原文照录,如“(一)”“49”"),
     (
         TASK_SHEET,
@@ -107,15 +112,16 @@ def write_master(master: Master, path: str | Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    extras = extra_headers(master.tasks)
     try:
         with replacing(path) as tmp, xlsxwriter.Workbook(str(tmp)) as wb:
             fmt = office_formats(wb)
             write_table(
                 wb,
                 TASK_SHEET,
-                TASK_HEADERS,
-                (_task_row(t) for t in master.tasks),
-                widths=(9, 14, 22, 18, 6, 60, 24, 40, 14),
+                (*TASK_HEADERS, *extras),
+                (_task_row(t, extras) for t in master.tasks),
+                widths=(9, 14, 22, 18, 6, 60, 24, 40, 14, *(14 for _ in extras)),
                 formats=fmt,
                 title=TASK_SHEET,
             )
@@ -173,7 +179,7 @@ def _number(value: object) -> object:
     return value
 
 
-def _task_row(task: Task) -> tuple:
+def _task_row(task: Task, extras: Sequence[str] = ()) -> tuple:
     return (
         task.id,
         task.section,
@@ -184,6 +190,7 @@ def _task_row(task: Task) -> tuple:
         join_list(task.lead),
         join_list(task.responsible),
         task.note,
+        *(task.extra.get(h, "") for h in extras),
     )
 
 
@@ -197,11 +204,13 @@ def read_master(path: str | Path) -> Master:
 
     rows = sheets[TASK_SHEET]
     header, cols = find_table(rows, TASK_REQUIRED, TASK_SHEET, path.name)
+    extras = _extra_columns(rows[header])
     tasks, task_rows = [], []
     for r in range(header + 1, len(rows)):
         get = row_getter(rows[r], cols)
         if not any(cell_text(v) for v in rows[r]):
             continue
+        row = rows[r]
         tasks.append(
             Task(
                 id=get(ID),
@@ -214,6 +223,7 @@ def read_master(path: str | Path) -> Master:
                 responsible=tuple(split_list(get(RESPONSIBLE_UNITS))),
                 note=get(NOTE),
                 line=r + 1,
+                extra={h: cell_text(row[c]) if c < len(row) else "" for h, c in extras.items()},
             )
         )
         task_rows.append(r + 1)
@@ -259,17 +269,32 @@ def read_master(path: str | Path) -> Master:
     return master
 
 
+def _extra_columns(header_row: Sequence[object]) -> dict[str, int]:
+    """Columns of 任务清单 the contract does not name: header as written -> column, in order."""
+    known = {squash(h) for h in TASK_HEADERS}
+    extras: dict[str, int] = {}
+    for c, value in enumerate(header_row):
+        name = cell_text(value)
+        if name and squash(name) not in known and name not in extras:
+            extras[name] = c
+    return extras
+
+
 def _place(master: Master, sheet: str, index: int, header: str) -> tuple[int, str]:
     """The row number and cell (``G5``) of a record's column, as written or as read."""
     from xlsxwriter.utility import xl_rowcol_to_cell
 
     headers = {TASK_SHEET: TASK_HEADERS, UNIT_SHEET: UNIT_HEADERS, TARGET_SHEET: TARGET_HEADERS}
+    written = list(headers[sheet])
+    if sheet == TASK_SHEET:
+        written += extra_headers(master.tasks)  # as write_master places them, after 备注
     layout = getattr(master, "_layout", None)
     if layout:
         rows, cols = layout[sheet]
-        row, col = rows[index], cols.get(header, headers[sheet].index(header))
+        col = cols.get(header, cols.get(squash(header)))
+        row, col = rows[index], written.index(header) if col is None else col
     else:
-        row, col = index + 2, headers[sheet].index(header)
+        row, col = index + 2, written.index(header)
     return row, xl_rowcol_to_cell(row - 1, col)
 
 
