@@ -10,6 +10,7 @@ import click
 
 from xltools import __version__
 from xltools.core.errors import XltoolsError
+from xltools.core.i18n import _
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -423,6 +424,46 @@ def summary(round_key: str, pdf: bool, workspace: Path | None) -> None:
     if pdf:
         echo_err("Printing it to PDF with LibreOffice")
         click.echo(f"Wrote {summary_pdf(path)}")
+
+
+class RoundsType(click.ParamType):
+    """Rounds separated by commas: ``plan,2023Q1,2023Q2``."""
+
+    name = "rounds"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        keys = [k for k in str(value).replace("，", ",").split(",") if k.strip()]
+        if not keys:
+            self.fail(_("give at least one round, such as 2023Q1,2023Q2"), param, ctx)
+        return tuple(ROUND.convert(k, param, ctx) for k in keys)
+
+
+@main.command()
+@click.option(
+    "--rounds",
+    type=RoundsType(),
+    help=_("Rounds to score, separated by commas  [default: every collected round]"),
+)
+@workspace_option
+def score(rounds: tuple[str, ...] | None, workspace: Path | None) -> None:
+    """Write the year-end 考核 of every unit into reports/年度考核.xlsx.
+
+    Points for each on-time return; deductions per late day, per unreported round, per return
+    sent back and per lead task behind or not started at year end, as the `scoring` rules of
+    xltools.yaml say. Reads only what `xltools collect` wrote.
+
+    \b
+    Example:
+      xltools score
+      xltools score --rounds 2023Q1,2023Q2,2023Q3,2023Q4
+    """
+    from xltools.master.workspace import load
+    from xltools.score.report import make_score
+
+    path = make_score(load(workspace), rounds)
+    click.echo(_("Wrote {path}").format(path=path))
 
 
 @main.command()

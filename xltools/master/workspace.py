@@ -24,6 +24,20 @@ DEFAULT_LIGHTS = {
     "target_far_below": 0.5,
 }
 
+# The year-end 考核's rules (`xltools score`); each is explained, in Chinese, in the yaml we write.
+# A workspace written before these existed has no `scoring:` key and gets these values.
+DEFAULT_SCORING = {
+    "on_time": 20,
+    "late_day": 1,
+    "late_cap": 5,
+    "unreported": 10,
+    "sent_back": 2,
+    "sent_back_cap": 10,
+    "lead_behind": 2,
+    "lead_not_started": 3,
+    "lead_cap": 20,
+}
+
 _QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
 _QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -52,6 +66,7 @@ class Workspace:
     master_path: Path
     rounds: tuple[Round, ...]
     lights: dict = field(default_factory=lambda: dict(DEFAULT_LIGHTS))
+    scoring: dict = field(default_factory=lambda: dict(DEFAULT_SCORING))
 
     def round(self, key: str | Round) -> Round:
         """The round with this key; a `WorkspaceError` listing the known keys when unknown."""
@@ -196,6 +211,11 @@ def _parse(config: Path, data: dict, root: Path) -> Workspace:
         if not isinstance(data["lights"], dict):
             raise WorkspaceError(f"{config}: lights must be a set of key: value settings")
         lights.update(data["lights"])
+    scoring = dict(DEFAULT_SCORING)
+    if data.get("scoring") is not None:
+        if not isinstance(data["scoring"], dict):
+            raise WorkspaceError(f"{config}: scoring must be a set of key: value settings")
+        scoring.update(data["scoring"])
     return Workspace(
         root=root,
         id=str(data["id"]),
@@ -205,6 +225,7 @@ def _parse(config: Path, data: dict, root: Path) -> Workspace:
         master_path=(root / str(data["master"])).resolve(),
         rounds=tuple(rounds),
         lights=lights,
+        scoring=scoring,
     )
 
 
@@ -268,10 +289,43 @@ def dump_yaml(ws: Workspace) -> str:
     ]
     for key, value in lights.items():
         lines.append(f"  {key}: {_scalar(value)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + scoring_yaml(ws.scoring)) + "\n"
+
+
+_SCORING_COMMENTS = {
+    "on_time": "每轮按时报送（在截止日期当天或之前报送）得分",
+    "late_day": "逾期报送：每逾期一天扣分（不得按时报送分）",
+    "late_cap": "每轮逾期扣分的上限",
+    "unreported": "每轮未报送扣分",
+    "sent_back": "每次退回修改扣分：被更正件替代的报表、收集时仍有错误的报表，各算一次",
+    "sent_back_cap": "全年退回修改扣分的上限",
+    "lead_behind": "年底（所选最后一个季度）每项牵头任务“滞后”扣分",
+    "lead_not_started": "年底每项牵头任务“未启动”扣分",
+    "lead_cap": "全年牵头任务扣分（滞后与未启动合计）的上限",
+}
+
+
+def scoring_yaml(scoring: dict) -> list[str]:
+    """The ``scoring:`` block of ``xltools.yaml``, commented in Chinese for the office."""
+    values = {**DEFAULT_SCORING, **scoring}
+    lines = [
+        "",
+        "# 年度考核（xltools score）的计分规则。总分 = 按时报送得分 − 各项扣分；",
+        "# 各项分值即权重，可按本地考核办法修改；上限填 null 表示不设上限。",
+        "# 某一轮的报表是否按时、逾期几天，以报送情况.xlsx 中的保存时间和该轮截止日期为准。",
+        "scoring:",
+    ]
+    for key, value in values.items():
+        comment = _SCORING_COMMENTS.get(key)
+        if comment:
+            lines.append(f"  # {comment}")
+        lines.append(f"  {key}: {_scalar(value)}")
+    return lines
 
 
 def _scalar(value: object) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -327,6 +381,7 @@ def init_workspace(
         master_path=(root / MASTER).resolve(),
         rounds=default_rounds(year, plan_obj.due if _in_year(plan_obj.due, year) else None),
         lights=dict(DEFAULT_LIGHTS),
+        scoring=dict(DEFAULT_SCORING),
     )
     root.mkdir(parents=True, exist_ok=True)
     write_master(master, ws.master_path)
