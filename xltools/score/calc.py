@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from xltools.core import contracts as c
 from xltools.core.text import cell_text
 from xltools.score.model import (
     BEHIND,
@@ -74,16 +75,16 @@ def _n(value: float) -> str:
 
 def facts(rnd: RoundData, record: dict) -> RoundFacts:
     """What a unit's line of 报送情况 says about its return in round ``rnd``."""
-    if cell_text(record.get("状态")) != "已报送":
+    if cell_text(record.get(c.STATE_COLUMN)) != c.RECEIVED:
         return RoundFacts(rnd.key, rnd.name, rnd.due, UNREPORTED)
-    saved = _saved(record.get("保存时间"))
-    late = cell_text(record.get("是否按时")) == "逾期"
+    saved = _saved(record.get(c.SAVED))
+    late = cell_text(record.get(c.TIMELINESS)) == c.LATE
     days = max(1, (saved - rnd.due).days) if late and saved else (1 if late else 0)
-    superseded = [f for f in cell_text(record.get("被替代的文件")).split("、") if f]
-    errors = _count(record.get("错误数"))
+    superseded = [f for f in cell_text(record.get(c.STATUS_HEADERS[-1])).split("、") if f]
+    errors = _count(record.get(c.STATUS_HEADERS[5]))
     notes = [f"报表“{f}”被更正件替代" for f in superseded]
     if errors:
-        notes.append(f"报表“{cell_text(record.get('文件'))}”收集时仍有{errors}个错误")
+        notes.append(f"报表“{cell_text(record.get(c.FILE))}”收集时仍有{errors}个错误")
     return RoundFacts(
         rnd.key,
         rnd.name,
@@ -104,35 +105,35 @@ def year_end_leads(rounds: Sequence[RoundData]) -> dict[tuple[str, str], tuple[s
     latest: dict[tuple[str, str], tuple[str, str]] = {}
     for rnd in reporting:
         for row in rnd.tasks:
-            if cell_text(row.get("角色")) != "牵头" or cell_text(row.get("数据状态")) != "已采用":
+            if cell_text(row.get(c.ROLE)) != c.LEAD or cell_text(row.get(c.STATE)) != c.ADOPTED:
                 continue
             status = cell_text(row.get(rnd.status_label))
             if status:
-                latest[(cell_text(row.get("编号")), cell_text(row.get("单位")))] = (
+                latest[(cell_text(row.get(c.ID)), cell_text(row.get(c.UNIT)))] = (
                     status,
                     rnd.name,
                 )
     last = reporting[-1]
     keys = [
-        (cell_text(row.get("编号")), cell_text(row.get("单位")))
+        (cell_text(row.get(c.ID)), cell_text(row.get(c.UNIT)))
         for row in last.tasks
-        if cell_text(row.get("角色")) == "牵头"
+        if cell_text(row.get(c.ROLE)) == c.LEAD
     ]
     return {key: latest.get(key, ("", "")) for key in dict.fromkeys(keys)}
 
 
 def carriers(rounds: Sequence[RoundData]) -> dict[str, str]:
     """A hosted unit (no line of its own in 报送情况) -> the unit whose return carried its rows."""
-    own = {cell_text(s.get("单位")) for r in rounds for s in r.status}
+    own = {cell_text(s.get(c.UNIT)) for r in rounds for s in r.status}
     found: dict[str, str] = {}
     for rnd in rounds:
         by_file = {
-            cell_text(s.get("文件")): cell_text(s.get("单位"))
+            cell_text(s.get(c.FILE)): cell_text(s.get(c.UNIT))
             for s in rnd.status
-            if cell_text(s.get("状态")) == "已报送" and cell_text(s.get("文件"))
+            if cell_text(s.get(c.STATE_COLUMN)) == c.RECEIVED and cell_text(s.get(c.FILE))
         }
         for row in rnd.tasks:
-            unit, file = cell_text(row.get("单位")), cell_text(row.get("文件"))
+            unit, file = cell_text(row.get(c.UNIT)), cell_text(row.get(c.FILE))
             if unit not in own and unit not in found and file in by_file:
                 found[unit] = by_file[file]
     return found
@@ -163,7 +164,7 @@ def score(rounds: Sequence[RoundData], rules: Rules) -> list[UnitScore]:
 
     for rnd in rounds:
         for record in rnd.status:
-            name = cell_text(record.get("单位"))
+            name = cell_text(record.get(c.UNIT))
             if not name:
                 continue
             _reporting(unit(name), facts(rnd, record), record, rules)
@@ -207,7 +208,7 @@ def _task_order(item) -> tuple:
 
 def _reporting(score_: UnitScore, fact: RoundFacts, record: dict, rules: Rules) -> None:
     due = f"截止{fact.due:%Y-%m-%d}"
-    saved = cell_text(record.get("保存时间"))
+    saved = cell_text(record.get(c.SAVED))
     if fact.state == ON_TIME:
         score_.on_time += 1
         why = f"按时报送（{due}，保存于{saved}），得{_n(rules.on_time)}分"

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from xltools.core import contracts as c
 from xltools.core.errors import WorkspaceError
 
-ON_TIME, LATE, UNREPORTED = "按时", "逾期", "未报送"
-BEHIND, NOT_STARTED = "滞后", "未启动"
+ON_TIME, LATE, UNREPORTED = c.ON_TIME, c.LATE, c.UNREPORTED
+BEHIND, NOT_STARTED = c.LAGGING, c.NOT_STARTED
 
 
 @dataclass(frozen=True)

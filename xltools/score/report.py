@@ -10,14 +10,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from xltools.core import contracts as c
 from xltools.core.errors import MasterError, WorkbookError, WorkspaceError
 from xltools.core.i18n import _
 from xltools.score.calc import RoundData, score
 from xltools.score.model import Rules, UnitScore
 
 FILE = "年度考核.xlsx"
-STATUS_FILE = "报送情况.xlsx"
-MERGED_FILE = "汇总数据.xlsx"
+STATUS_FILE = c.STATUS_FILE
+MERGED_FILE = c.MERGED_FILE
 SHEETS = ("考核得分", "扣分明细", "排名图", "计分规则")
 HEADERS = (
     "排名",
@@ -96,9 +97,9 @@ def read_round(ws, rnd) -> RoundData:
     from xltools.distribute.forms import load_form
 
     folder = ws.reports(rnd)
-    status = _records(folder / STATUS_FILE, "报送情况", ("单位", "状态"))
+    status = _records(folder / STATUS_FILE, c.STATUS_SHEET, (c.UNIT, c.STATE_COLUMN))
     merged = folder / MERGED_FILE
-    tasks = _records(merged, "任务填报", ("编号", "单位", "角色", "数据状态"))
+    tasks = _records(merged, c.MERGED_TASK_SHEET, (c.ID, c.UNIT, c.ROLE, c.STATE))
     form = load_form(rnd.form, search=[ws.root / "templates"])
     label = next((f.label for f in form.task_fields if f.key == "status"), "")
     return RoundData(rnd.key, rnd.name, rnd.due, status, tasks, label)
