@@ -236,6 +236,7 @@ def test_counts_and_shares(summary):
         "序时推进": 3,
         "滞后": 2,
         "未启动": 1,
+        "退回修改": 0,
         "未报送": 1,
     }
     assert summary.share("序时推进") == pytest.approx(0.3)
@@ -301,7 +302,14 @@ def test_units_ranking_reporting_and_lists(summary):
         (A, 3, 1),
         (D, 3, 1),
     ]
-    assert summary.reporting == {"应报送": 5, "已报送": 4, "按时": 3, "逾期": 1, "未报送": 1}
+    assert summary.reporting == {
+        "应报送": 5,
+        "已报送": 4,
+        "按时": 3,
+        "逾期": 1,
+        "退回修改": 0,
+        "未报送": 1,
+    }
     assert summary.missing == [
         {
             "单位": E,
@@ -620,16 +628,94 @@ def test_pdf_pages(report, tmp_path):
     assert "需市财政局安排专项资金" in whole
 
 
-def test_lines_sent_back_count_as_not_reported(workspace):
+def sent_back_round(workspace):
+    """Q2 where 市商务局 (lead of 2-1 and 2-7) returned on time, but its file has an error: collect
+    marks its lines 退回修改 and keeps no answers of it; 报送情况 says 已报送, 按时, 1 错误."""
+    lines = [
+        line(*row[:1], row[6], row[7], state="退回修改") if row[6] == B else row for row in Q2_LINES
+    ]
+    status = [
+        [B, "已报送", "b.xlsx", "2023-07-11 09:00", "按时", 1, 1, ""] if r[0] == B else r
+        for r in Q2_STATUS
+    ]
+    problems = [
+        *Q2_PROBLEMS,
+        [
+            "missing-value",
+            "错误",
+            B,
+            "b.xlsx",
+            "任务",
+            "H5",
+            "2-7",
+            "存在问题",
+            "",
+            "请填写存在问题",
+        ],
+    ]
+    write_round(workspace.reports("2023Q2"), lines, Q2_TARGETS, status, problems)
+    return compute_summary(
+        MASTER,
+        Q2,
+        read_merged(workspace.reports("2023Q2")),
+        history=[(Q1, read_merged(workspace.reports("2023Q1")))],
+        title=TITLE,
+    )
+
+
+def test_a_lead_unit_whose_return_was_sent_back_is_not_unreported(workspace):
+    s = sent_back_round(workspace)
+    tasks = {t.id: t for t in s.tasks}
+    assert [(tasks[i].status, tasks[i].light, tasks[i].reasons) for i in ("2-1", "2-7")] == [
+        ("退回修改", "黄", ["牵头单位报表有错误，已退回修改"]),
+    ] * 2
+    assert (s.counts["退回修改"], s.counts["未报送"]) == (2, 1)  # 未报送: only 江汉区 (2-5)
+    assert s.trend[-1][1]["退回修改"] == 2 and "未报送" in s.trend[-1][1]
+    unit = next(u for u in s.units if u.name == B)
+    assert (unit.reporting, unit.sent_back, unit.statuses) == ("按时", True, {"退回修改": 2})
+    assert [m["单位"] for m in s.missing] == [E]
+    assert s.reporting == {
+        "应报送": 5,
+        "已报送": 4,
+        "按时": 3,
+        "逾期": 1,
+        "退回修改": 1,
+        "未报送": 1,
+    }
+    assert {"2-1", "2-7"} <= {t.id for t in s.behind}
+    # a partner's line sent back is the partner's affair, not the task's: 2-1's lead is 市商务局
+    # itself; 1-1, where it only cooperates, keeps its lead's status
+    assert tasks["1-1"].status == "已完成"
+    # several leads: one sent back, one reported: the one that reported counts
     lines = [list(row) for row in Q2_LINES]
-    lines[9] = line("2-6", D, state="退回修改")  # one of the two leads of 2-6
-    lines[2] = line("2-1", B, state="退回修改")  # the only lead of 2-1
+    lines[9] = line("2-6", D, state="退回修改")
     write_round(workspace.reports("2023Q2"), lines, Q2_TARGETS, Q2_STATUS, Q2_PROBLEMS)
     s = compute_summary(MASTER, Q2, read_merged(workspace.reports("2023Q2")), title=TITLE)
-    tasks = {t.id: t for t in s.tasks}
-    assert (tasks["2-6"].status, tasks["2-6"].progress) == ("滞后", 35)  # from the lead that counts
-    assert tasks["2-1"].status == "未报送" and tasks["2-1"].light == "红"
-    assert s.counts["未报送"] == 2 and s.counts["超序时进度"] == 0
+    assert next((t.status, t.progress) for t in s.tasks if t.id == "2-6") == ("滞后", 35)
+
+
+def test_sent_back_everywhere_in_the_workbook(workspace):
+    from openpyxl import load_workbook
+
+    sent_back_round(workspace)
+    wb = load_workbook(make_summary(workspace, "2023Q2"))
+
+    def texts(name):
+        return [[c.value for c in row] for row in wb[name].iter_rows()]
+
+    overview = {r[0]: r[3] for r in texts("总览") if r[0]}
+    assert (overview["退回修改"], overview["未报送"]) == (2, 1)
+    categories = texts("分类统计")
+    header = categories[1]
+    assert header.index("退回修改") == header.index("未报送") - 1
+    section = next(r for r in categories if r[0] == S2)
+    assert section[header.index("退回修改")] == 2
+    missing = [r[1] for r in texts("未报送单位")[2:]]
+    assert missing == [E]
+    details = {r[0]: r for r in texts("任务明细") if r[0] in ("2-1", "2-7")}
+    assert [details[i][3] for i in ("2-1", "2-7")] == ["退回修改", "退回修改"]
+    data = {r[0]: r[1] for r in texts("图表数据") if r[0]}
+    assert data["退回修改"] == 2
 
 
 def test_end_to_end_on_the_wuhan_sample(tmp_path):

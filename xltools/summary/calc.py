@@ -19,6 +19,7 @@ from xltools.summary.model import (
     LIGHTS,
     ON_TRACK,
     RANK,
+    SENT_BACK,
     STATUSES,
     UNREPORTED,
     Line,
@@ -73,7 +74,7 @@ def read_lines(rows, due: float, rules) -> list[Line]:
         state = text(row.get("数据状态")) or UNREPORTED
         adopted = state == ADOPTED
         # Cooperating units leave the status to the lead: their adopted lines may have none ("").
-        status = UNREPORTED
+        status = SENT_BACK if state == SENT_BACK else UNREPORTED
         if adopted:
             typed = row.get("完成状态")
             key = typed if type(typed) is str else (type(typed), typed)
@@ -116,11 +117,13 @@ def _check(line: Line, due: float, rules) -> None:
 
 
 def lead_status(lines: list[Line]) -> tuple[str, float | None, list[Line]]:
-    """A task's status is its lead unit's; with several leads, the worst any of them reported."""
+    """A task's status is its lead unit's; with several leads, the worst any of them reported.
+    With none reported: 退回修改 when a lead unit's return arrived but was sent back, else 未报送."""
     leads = [line for line in lines if line.role == LEAD] or lines
     reported = [line for line in leads if line.status in RANK]
     if not reported:
-        return UNREPORTED, None, leads
+        sent_back = any(line.state == SENT_BACK for line in leads)
+        return (SENT_BACK if sent_back else UNREPORTED), None, leads
     worst = min(reported, key=lambda line: RANK[line.status])
     values = [line.progress for line in reported if line.progress is not None]
     return worst.status, (min(values) if values else None), leads
@@ -142,6 +145,8 @@ def _status_light(status: str, due: float, rules) -> tuple[str, str]:
         if rules.red_after_first_quarter_not_started and due > 0.25 + 1e-9:
             return "红", f"序时进度已达{_pct(due)}仍未启动"
         return "黄", ""
+    if status == SENT_BACK:
+        return rules.sent_back_light, "牵头单位报表有错误，已退回修改"
     return rules.unreported_light, "牵头单位未报送"
 
 
@@ -336,16 +341,22 @@ def _units(master, lines, tasks, targets, status_rows, problem_rows) -> list[Uni
                 name=name,
                 led=len(led),
                 shared=len(own) - len(led),
-                statuses=dict(
-                    Counter(line.status if line.status in RANK else UNREPORTED for line in led)
-                ),
+                statuses=dict(Counter(_lead_state(line) for line in led)),
                 targets_behind=len(behind),
                 reporting=_reporting_of(master, name, own, reporting),
+                sent_back=any(line.state == SENT_BACK for line in own),
                 errors=errors[name],
                 warnings=warnings[name],
             )
         )
     return result
+
+
+def _lead_state(line: Line) -> str:
+    """A lead line's category: its status, else 退回修改 or 未报送."""
+    if line.status in RANK:
+        return line.status
+    return SENT_BACK if line.state == SENT_BACK else UNREPORTED
 
 
 def _reporting_of(master: Master, name: str, own: list[Line], reporting: dict) -> str:
@@ -421,6 +432,7 @@ def calculate(
         "已报送": expected - reporting[UNREPORTED],
         "按时": reporting["按时"],
         "逾期": reporting["逾期"],
+        SENT_BACK: sum(1 for u in units if u.sent_back and (u.name in listed or not status)),
         UNREPORTED: reporting[UNREPORTED],
     }
     by_task = {t.id: t for t in task_rows}

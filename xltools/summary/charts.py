@@ -10,7 +10,7 @@ import math
 
 from xltools.core.contracts import AHEAD, DONE, LAGGING, LATE, NOT_STARTED, ON_SCHEDULE, ON_TIME
 from xltools.core.excel import BODY_FONT, TITLE_FONT, print_setup, write_cell
-from xltools.summary.model import ALL_STATUSES, UNREPORTED, Summary
+from xltools.summary.model import ALL_STATUSES, SENT_BACK, UNREPORTED, Summary
 
 DATA_SHEET = "图表数据"
 COLUMNS = 10
@@ -26,6 +26,7 @@ STATUS_COLOURS = {
     ON_SCHEDULE: "#4F81BD",
     LAGGING: "#ED7D31",
     NOT_STARTED: "#C00000",
+    SENT_BACK: "#8064A2",
     UNREPORTED: "#A6A6A6",
 }
 REPORTING_COLOURS = {ON_TIME: "#00B050", LATE: "#FFC000", UNREPORTED: "#C00000"}
@@ -126,6 +127,8 @@ def _by_status(
     first, last = data.table([label, *ALL_STATUSES], rows)
     chart = wb.add_chart({"type": kind, "subtype": "stacked"})
     for col, status in enumerate(ALL_STATUSES, start=1):
+        if not any(r[col] for r in rows):
+            continue  # no empty series in the legend (退回修改 and 未报送 are usually none)
         chart.add_series(
             {
                 "name": [DATA_SHEET, first - 1, col],

@@ -18,14 +18,20 @@ from xltools.core.contracts import (  # noqa: F401 (the summary's modules take t
     ON_TRACK_STATUSES,
     PARTNER,
     PROBLEMS_FILE,
+    RETURNED,
     STATUS_FILE,
     STATUSES,
     UNREPORTED,
 )
 from xltools.core.errors import WorkspaceError
 
-# The statuses of the quarterly form, best first, as the report lists them (core.contracts).
-ALL_STATUSES = (*STATUSES, UNREPORTED)
+# The statuses of the quarterly form, best first, as the report lists them (core.contracts), then
+# the two a task takes when its lead units' data is not usable:
+# 退回修改: a lead unit's return arrived but was sent back for correction. The unit *did* report
+# (naming it 未报送 in a 通报 would be a public error); only its data is not usable yet.
+# 未报送: no usable return arrived from the task's lead units.
+SENT_BACK = RETURNED
+ALL_STATUSES = (*STATUSES, SENT_BACK, UNREPORTED)
 BEHIND = BEHIND_STATUSES
 ON_TRACK = ON_TRACK_STATUSES
 LIGHTS = ("红", "黄", "绿")
@@ -42,7 +48,9 @@ class Line:
     unit: str
     role: str
     state: str  # 数据状态: 已采用 / 退回修改 / 未报送
-    status: str  # 完成状态; 未报送 when the data was not adopted; "" when a partner gave none
+    # 完成状态; 退回修改 or 未报送 (the state) when the data was not adopted; "" when a partner
+    # gave none
+    status: str
     progress: float | None
     note: str = ""
     issues: str = ""
@@ -103,6 +111,7 @@ class UnitRow:
     reporting: str  # 按时 / 逾期 / 未报送
     errors: int
     warnings: int
+    sent_back: bool = False  # its return arrived but was sent back for correction (退回修改)
 
 
 @dataclass
@@ -123,8 +132,8 @@ class Summary:
     by_category: list[tuple[str, dict[str, int]]]
     units: list[UnitRow]
     ranking: list[tuple[str, int, int, float]]  # unit, tasks led, behind, share behind
-    reporting: dict[str, int]  # 应报送, 已报送, 按时, 逾期, 未报送
-    missing: list[dict[str, object]]
+    reporting: dict[str, int]  # 应报送, 已报送, 按时, 逾期, 退回修改, 未报送
+    missing: list[dict[str, object]]  # units with no usable return (未报送单位)
     coordination: list[tuple[TaskRow, Line]]
     trend: list[tuple[str, dict[str, int]]]
     problems: dict[str, int]  # 错误, 警告
@@ -175,6 +184,8 @@ class Rules:
     level_far_below: float = 0.2
     # the light of a task whose lead units did not report (红/黄)
     unreported_light: str = "红"
+    # the light of a task whose lead unit's return was sent back for correction (红/黄)
+    sent_back_light: str = "黄"
     # how many lead units the "ranked by share behind" chart shows
     rank_top: int = 15
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from xltools.core.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup, row_height
 from xltools.core.xlsxrows import render_rows, write_row
-from xltools.summary.model import ALL_STATUSES, LEAD, STATUSES, UNREPORTED, Summary
+from xltools.summary.model import ALL_STATUSES, LEAD, SENT_BACK, STATUSES, UNREPORTED, Summary
 
 SHEETS = (
     "总览",
@@ -181,9 +181,11 @@ def _units(wb, fmt, summary: Summary) -> None:
     for row, unit in enumerate(summary.units, start=3):
         values = [unit.name, unit.led, unit.shared]
         values += [unit.statuses.get(s, 0) for s in ALL_STATUSES]
-        values += [unit.targets_behind, unit.reporting, unit.errors, unit.warnings]
-        # Late is yellow, missing red, so the eye finds them in a long list.
-        styles[-3] = {"逾期": "黄", UNREPORTED: "红"}.get(unit.reporting, "center")
+        reporting = f"{unit.reporting}，{SENT_BACK}" if unit.sent_back else unit.reporting
+        values += [unit.targets_behind, reporting, unit.errors, unit.warnings]
+        # Late or sent back is yellow, missing red, so the eye finds them in a long list.
+        late = unit.reporting == "逾期" or unit.sent_back
+        styles[-3] = "红" if unit.reporting == UNREPORTED else ("黄" if late else "center")
         _row(ws, row, values, styles, widths, fmt)
     if not summary.units:
         _nothing(ws, 3, len(heads) - 1, "无", fmt)
