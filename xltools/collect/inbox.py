@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
-from xltools.core.problems import ERROR, WARNING, Problem
+from xltools.core.problems import WARNING, Problem, new_problem
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 ARCHIVES = (".zip",)
@@ -131,8 +131,8 @@ def _skip(rel: str) -> bool:
     return any(part.startswith(("~$", ".")) for part in rel.split("/"))
 
 
-def _problem(code: str, message: str, name: str, severity: str = ERROR) -> Problem:
-    return Problem(code, severity, message, file=name)
+def _problem(code: str, message: str, name: str, severity: str | None = None) -> Problem:
+    return new_problem(code, message, severity, file=name)
 
 
 def _read_one(

@@ -25,7 +25,7 @@ from xltools.collect.inbox import Inbox, Limits, Returned, inbox_files, read_fil
 from xltools.collect.validate import Context, Sent, Submission, _find_table, check
 from xltools.core.contracts import LATE, MANIFEST_FILE, ON_TIME, RECEIVED, UNREPORTED
 from xltools.core.errors import XltoolsError
-from xltools.core.problems import ERROR, WARNING, Problem, Report
+from xltools.core.problems import ERROR, WARNING, Problem, Report, new_problem
 from xltools.core.text import squash
 from xltools.distribute.identity import Identity, read_identity, read_properties
 
@@ -349,14 +349,13 @@ def identify(returned: Returned, ctx: Context) -> tuple[str | None, Identity | N
     return who, identity, []
 
 
-def _p(code: str, message: str, unit: str, severity: str = ERROR, **where) -> Problem:
-    return Problem(code, severity, message, unit=unit, **where)
+def _p(code: str, message: str, unit: str, severity: str | None = None, **where) -> Problem:
+    return new_problem(code, message, severity, unit=unit, **where)
 
 
 def _unknown(returned: Returned) -> Problem:
-    return Problem(
+    return new_problem(
         "unknown-file",
-        ERROR,
         f"无法识别“{returned.file_name}”是哪个单位的报表(没有下发时的标识,文件名中也没有单位名称),请核实后重新报送",
         file=returned.name,
     )

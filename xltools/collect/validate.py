@@ -33,7 +33,7 @@ from xltools.core.contracts import (
     UNIT,
 )
 from xltools.core.excel import cell_name
-from xltools.core.problems import ERROR, WARNING, Problem
+from xltools.core.problems import ERROR, WARNING, Problem, new_problem
 from xltools.core.text import squash
 from xltools.distribute.forms import Form
 from xltools.distribute.identity import Identity, fingerprint
@@ -152,9 +152,9 @@ def _add(sub: Submission, problem: Problem, **where) -> None:
     sub.problems.append(replace(problem, unit=sub.unit, file=sub.file.name, **where))
 
 
-def _new(sub: Submission, code: str, message: str, severity: str = ERROR, **where) -> None:
+def _new(sub: Submission, code: str, message: str, severity: str | None = None, **where) -> None:
     sub.problems.append(
-        Problem(code, severity, message, unit=sub.unit, file=sub.file.name, **where)
+        new_problem(code, message, severity, unit=sub.unit, file=sub.file.name, **where)
     )
 
 

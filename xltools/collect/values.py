@@ -32,7 +32,7 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 
-from xltools.core.problems import ERROR, WARNING, Problem
+from xltools.core.problems import WARNING, Problem, new_problem
 from xltools.core.text import clean, halfwidth, squash
 
 _CN_DIGITS = {
@@ -53,8 +53,8 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
-def _problem(code: str, message: str, value: object, severity: str = ERROR) -> Problem:
-    return Problem(code, severity, message, value="" if value is None else str(value))
+def _problem(code: str, message: str, value: object, severity: str | None = None) -> Problem:
+    return new_problem(code, message, severity, value="" if value is None else str(value))
 
 
 def is_empty(raw: object) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from xltools.core.errors import PlanError
 from xltools.core.model import Task, Unit
-from xltools.core.problems import WARNING, Problem
+from xltools.core.problems import WARNING, Problem, new_problem
 from xltools.core.text import clean, halfwidth
 from xltools.plan import names
 from xltools.plan.documents import read_text
@@ -239,7 +239,7 @@ class _Warnings(list):
         if self.source.lower().endswith(".docx"):  # a Word file counts paragraphs, not lines
             message = message.replace(f"第{line}行", f"第{line}段", 1)
         self.append(
-            Problem(code, WARNING, message, file=self.source, line=line, task=task, value=value)
+            new_problem(code, message, WARNING, file=self.source, line=line, task=task, value=value)
         )
 
 
