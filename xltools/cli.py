@@ -254,10 +254,17 @@ def distribute(round_key: str, prefill: bool | None, force: bool, workspace: Pat
       xltools distribute plan
       xltools distribute 2023Q2 --no-prefill
     """
+    from xltools.distribute.diff import changes_since_last_round
     from xltools.distribute.round import distribute as run
     from xltools.master.workspace import load
 
     ws = load(workspace)
+    since, changes = changes_since_last_round(ws, round_key)
+    if changes is not None:
+        _echo_diff(
+            changes,
+            _("Changes to the master since {round} was distributed").format(round=since.key),
+        )
     progress, close = _progress_bar("Writing workbooks")
     try:
         result = run(ws, round_key, prefill=prefill, force=force, progress=progress)
@@ -271,6 +278,73 @@ def distribute(round_key: str, prefill: bool | None, force: bool, workspace: Pat
     )
     if result.prefilled:
         click.echo(f"Prefilled {result.prefilled} workbooks with last round's accepted answers")
+
+
+def _echo_diff(diff, title: str) -> None:
+    """The changes of a master and the workbooks they change, one line each."""
+    if diff.empty:
+        click.echo(_("{title}: none").format(title=title))
+        return
+    click.echo(f"{title}:")
+    labels = {
+        "added": _("added"),
+        "removed": _("removed"),
+        "reworded": _("reworded"),
+        "reowned": _("re-owned"),
+        "split": _("split"),
+        "merged": _("merged"),
+    }
+    for change in diff.changes:
+        if change.kind in ("split", "merged"):
+            ids = f"{', '.join(change.old)} -> {', '.join(change.new)}"
+        else:
+            ids = ", ".join(change.new or change.old)
+        click.echo(f"  {labels[change.kind]:<9} {ids}  {change.detail}")
+    if diff.forms:
+        click.echo(_("Workbooks that change ({count}):").format(count=len(diff.forms)))
+    for form in diff.forms:
+        parts = [f"+{x}" for x in form.added] + [f"-{x}" for x in form.removed]
+        parts += [f"~{x}" for x in form.changed]
+        click.echo(f"  {form.recipient}\t{' '.join(parts)}")
+    if diff.new_recipients:
+        click.echo(_("New recipients: {units}").format(units="、".join(diff.new_recipients)))
+    if diff.gone_recipients:
+        click.echo(_("No workbook any more: {units}").format(units="、".join(diff.gone_recipients)))
+
+
+@main.command()
+@click.argument("old", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@workspace_option
+def diff(old: Path | None, new: Path | None, workspace: Path | None) -> None:
+    """Show what changed in the master list between two versions, and whose workbooks change.
+
+    Without OLD: the master as the last round was distributed (kept in outbox/ROUND/留底/);
+    without NEW: the workspace's master. Lists tasks added, removed, re-worded, re-owned, split
+    (2-49 -> 2-49-1, 2-49-2) or merged, then each unit whose next workbook gains (+), loses (-)
+    or changes (~) rows.
+
+    \b
+    Example:
+      xltools diff
+      xltools diff outbox/2023Q1/留底/master.xlsx master.xlsx
+    """
+    from xltools.distribute.diff import diff_files, kept_master, last_distributed
+
+    ws = None
+    if old is None or new is None:
+        from xltools.master.workspace import load
+
+        ws = load(workspace)
+    if old is None:
+        rnd = last_distributed(ws)
+        if rnd is None:
+            raise XltoolsError(
+                _("no round was distributed with a copy of its master yet; give OLD and NEW")
+            )
+        old = kept_master(ws, rnd)
+    new = new or ws.master_path
+    _echo_diff(diff_files(old, new), _("Changes from {old} to {new}").format(old=old, new=new))
 
 
 def _progress_bar(label: str):

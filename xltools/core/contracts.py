@@ -118,3 +118,8 @@ PROBLEM_HEADERS = ("代码", "严重程度", UNIT, FILE, "工作表", "单元格
 
 RETURN_FOLDER = "退回修改"  # reports/<round>/退回修改/<unit>.xlsx: a unit's workbook sent back
 RETURN_SHEET = "问题"  # the sheet listing the problems in a workbook sent back
+
+# outbox/<round>/留底/master.xlsx: the master as the round was distributed (what `xltools diff`
+# compares the current master with); a sub-folder, apart from the workbooks mailed to units.
+KEPT_FOLDER = "留底"
+KEPT_MASTER = MASTER_FILE

@@ -23,6 +23,8 @@ from pathlib import Path
 from xltools.core.contracts import (
     CONTACT,
     FILE,
+    KEPT_FOLDER,
+    KEPT_MASTER,
     LEAD,
     LEAD_COUNT,
     MANIFEST_FILE,
@@ -303,7 +305,9 @@ def distribute(
     previous, warnings = _load_previous(ws, rnd, form, prefill)
     specs = round_specs(ws, rnd, form, master, previous)  # names every owner it cannot route
     refuse_broken_master(master, ws.master_path)
-    result = write_round(specs, folder, master=master, force=force, progress=progress)
+    result = write_round(
+        specs, folder, master=master, force=force, progress=progress, keep=ws.master_path
+    )
     result.warnings[:0] = warnings
     return result
 
@@ -383,8 +387,12 @@ def write_round(
     master: Master | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    keep: Path | None = None,
 ) -> DistributeResult:
-    """Write the workbooks and ``manifest.xlsx`` into a temporary folder, then move it to ``folder``."""
+    """Write the workbooks and ``manifest.xlsx`` into a temporary folder, then move it to ``folder``.
+
+    ``keep``: the master workbook distributed, copied to ``留底/master.xlsx`` so that `xltools diff`
+    can later tell what changed since (the sub-folder keeps it apart from the units' workbooks)."""
     refuse_overwrite(folder, force)
     folder.parent.mkdir(parents=True, exist_ok=True)
     # mkdir (unlike mkdtemp) honours the umask: the round's folder is shared with colleagues.
@@ -409,6 +417,9 @@ def write_round(
             )
         created = specs[0].created if specs else datetime(2000, 1, 1)
         _write_manifest(temp / MANIFEST_FILE, books, created)
+        if keep is not None:
+            (temp / KEPT_FOLDER).mkdir()
+            shutil.copyfile(keep, temp / KEPT_FOLDER / KEPT_MASTER)
         _move_into_place(temp, folder)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)

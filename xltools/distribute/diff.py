@@ -1,0 +1,215 @@
+"""What changed in the master list between two rounds, and whose next workbook it changes.
+
+Tasks are followed by 编号 (as prefill and the summary's trend follow them):
+
+- ``added`` / ``removed``: an 编号 only in the new / the old master;
+- ``split``: an old 编号 gone and new ones below it (2-49 → 2-49-1, 2-49-2);
+- ``merged``: old parts gone and their parent 编号 new (2-49-1, 2-49-2 → 2-49), or an old task gone
+  whose text now stands, for the most part, in a kept task whose text changed;
+- ``reworded``: the same 编号 with another 任务内容 (spaces and full-width forms aside);
+- ``reowned``: the same 编号 with other 牵头单位 or 责任单位.
+
+The workbooks each recipient would receive (`xltools.distribute.round.assign`: groups expanded,
+hosted units routed) are compared row by row, so a change of 单位名录 (a new group member, another
+承办单位) shows too. The diff lives in distribute rather than master because of that routing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from xltools.core.contracts import KEPT_FOLDER, KEPT_MASTER
+from xltools.core.model import LIST_SEP, Master, Task
+from xltools.core.text import squash
+from xltools.distribute.round import assign, targets_by_task
+
+KINDS = ("added", "removed", "reworded", "reowned", "split", "merged")
+MERGED_SHARE = 0.6  # this much of a removed task's text found in a kept task: merged into it
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of 任务清单: its kind, the 编号 before and after, and what changed (Chinese)."""
+
+    kind: str
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class FormChange:
+    """How one recipient's next workbook differs: 编号 of rows gained, lost and changed."""
+
+    recipient: str
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+
+
+@dataclass
+class MasterDiff:
+    """Every change of the task list, and the recipients whose workbooks change, in order."""
+
+    changes: list[Change] = field(default_factory=list)
+    forms: list[FormChange] = field(default_factory=list)
+    new_recipients: list[str] = field(default_factory=list)  # receive a workbook for the first time
+    gone_recipients: list[str] = field(default_factory=list)  # receive none any more
+
+    def of(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.changes or self.forms)
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(self.of(kind)) for kind in KINDS}
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _owners(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({squash(n) for n in names}))
+
+
+def _mostly_in(part: str, whole: str) -> bool:
+    part, whole = squash(part), squash(whole)
+    if not part:
+        return False
+    if part in whole:
+        return True
+    blocks = SequenceMatcher(None, part, whole, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks if b.size >= 4) >= MERGED_SHARE * len(part)
+
+
+def _id_key(task_id: str) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in task_id.split("-"))
+
+
+def task_changes(old: Master, new: Master) -> list[Change]:
+    """The changes of 任务清单 from ``old`` to ``new``, by kind then 编号."""
+    before = {t.id: t for t in old.tasks if t.id}
+    after = {t.id: t for t in new.tasks if t.id}
+    gone = [i for i in before if i not in after]
+    came = [i for i in after if i not in before]
+    used: set[str] = set()
+    changes: list[Change] = []
+    for x in gone:
+        parts = [i for i in came if i.startswith(x + "-") and i not in used]
+        if parts:
+            used.update([x, *parts])
+            changes.append(Change("split", (x,), tuple(parts), f"拆分为{len(parts)}项"))
+    for x in came:
+        parts = [i for i in gone if i.startswith(x + "-") and i not in used]
+        if parts and x not in used:
+            used.update([x, *parts])
+            changes.append(Change("merged", tuple(parts), (x,), f"{len(parts)}项合并为一项"))
+    kept = [i for i in after if i in before]
+    rewritten = [i for i in kept if squash(before[i].text) != squash(after[i].text)]
+    absorbed: set[str] = set()
+    for x in gone:
+        if x in used:
+            continue
+        into = next((k for k in rewritten if _mostly_in(before[x].text, after[k].text)), None)
+        if into:
+            used.add(x)
+            absorbed.add(into)
+            changes.append(Change("merged", (x, into), (into,), f"并入{into}"))
+    changes += [Change("added", (), (i,), _short(after[i].text)) for i in came if i not in used]
+    changes += [Change("removed", (i,), (), _short(before[i].text)) for i in gone if i not in used]
+    for i in rewritten:
+        if i not in absorbed:
+            detail = f"{_short(before[i].text)} → {_short(after[i].text)}"
+            changes.append(Change("reworded", (i,), (i,), detail))
+    for i in kept:
+        detail = _owner_change(before[i], after[i])
+        if detail:
+            changes.append(Change("reowned", (i,), (i,), detail))
+    order = {k: n for n, k in enumerate(KINDS)}
+    return sorted(changes, key=lambda c: (order[c.kind], _id_key((c.new or c.old)[0])))
+
+
+def _owner_change(old: Task, new: Task) -> str:
+    parts = []
+    for label, a, b in (
+        ("牵头单位", old.lead, new.lead),
+        ("责任单位", old.responsible, new.responsible),
+    ):
+        if _owners(a) != _owners(b):
+            parts.append(f"{label}：{LIST_SEP.join(a) or '无'} → {LIST_SEP.join(b) or '无'}")
+    return "；".join(parts)
+
+
+def _rows(master: Master, source: str) -> dict[str, dict[tuple[str, str], tuple]]:
+    """Each recipient's rows: (编号, 单位) -> what the row shows (role, text, leads, targets)."""
+    targets = targets_by_task(master)
+    books = {}
+    for item in assign(master, source):
+        books[item.recipient] = {
+            (r.task, r.unit): (
+                r.role,
+                squash(r.text),
+                _owners(tuple(r.leads.split(LIST_SEP))),
+                tuple((t.phrase, t.value) for t in targets.get(r.task, ())),
+            )
+            for r in item.rows
+        }
+    return books
+
+
+def diff_masters(
+    old: Master, new: Master, *, old_source: str = "old", new_source: str = "new"
+) -> MasterDiff:
+    """The changes from ``old`` to ``new`` and the recipients whose next workbook changes.
+
+    A master whose owners cannot be routed raises the `MasterError` distribute would."""
+    result = MasterDiff(changes=task_changes(old, new))
+    before, after = _rows(old, old_source), _rows(new, new_source)
+    for recipient in sorted(set(before) | set(after)):
+        a, b = before.get(recipient, {}), after.get(recipient, {})
+        gained = tuple(dict.fromkeys(k[0] for k in b if k not in a))
+        lost = tuple(dict.fromkeys(k[0] for k in a if k not in b))
+        changed = tuple(dict.fromkeys(k[0] for k in b if k in a and a[k] != b[k]))
+        if gained or lost or changed:
+            result.forms.append(FormChange(recipient, gained, lost, changed))
+        if recipient not in before:
+            result.new_recipients.append(recipient)
+        elif recipient not in after:
+            result.gone_recipients.append(recipient)
+    return result
+
+
+def kept_master(ws, round_key) -> Path:
+    """Where `distribute` keeps the master as it was when the round was distributed."""
+    return ws.outbox(round_key) / KEPT_FOLDER / KEPT_MASTER
+
+
+def last_distributed(ws, before: str | None = None):
+    """The latest round (before round ``before``, when given) whose master copy was kept."""
+    rounds = list(ws.rounds)
+    if before is not None:
+        rounds = rounds[: rounds.index(ws.round(before))]
+    return next((r for r in reversed(rounds) if kept_master(ws, r).is_file()), None)
+
+
+def diff_files(old: Path, new: Path) -> MasterDiff:
+    """`diff_masters` of two master workbooks."""
+    from xltools.master.workbook import read_master
+
+    return diff_masters(
+        read_master(old), read_master(new), old_source=old.name, new_source=new.name
+    )
+
+
+def changes_since_last_round(ws, round_key: str | None = None):
+    """The round last distributed (before ``round_key``) and the changes of the workspace's master
+    since then; ``(None, None)`` when no earlier round kept its master."""
+    rnd = last_distributed(ws, round_key)
+    if rnd is None:
+        return None, None
+    return rnd, diff_files(kept_master(ws, rnd), ws.master_path)
