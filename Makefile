@@ -1,4 +1,4 @@
-.PHONY: install test lint format bench demo
+.PHONY: install test lint format bench demo i18n
 
 install:
 	pip install -e '.[test]'
@@ -19,3 +19,14 @@ bench:
 
 demo:
 	xltools demo
+
+# The Chinese interface: extract the messages of xltools and click into xltools.pot, merge them
+# into the zh_CN catalog (translate the new empty msgstr there, then run it again), compile the .mo.
+LOCALE := xltools/locale
+CLICK_DIR = $(shell python -c "import click, os; print(os.path.dirname(click.__file__))")
+i18n:  # needs Babel (pip install -e .[test])
+	pybabel extract -F babel.cfg --sort-output --no-location --no-wrap \
+		--project xltools -o $(LOCALE)/xltools.pot xltools $(CLICK_DIR)
+	pybabel update -i $(LOCALE)/xltools.pot -d $(LOCALE) -D xltools -l zh_CN \
+		--no-fuzzy-matching --no-wrap --ignore-obsolete
+	pybabel compile -d $(LOCALE) -D xltools -l zh_CN --statistics

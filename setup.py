@@ -17,7 +17,11 @@ setup(
         "xltools.templates": "templates",
         "xltools.samples": "samples",
     },
-    package_data={"xltools.templates": ["*.yaml", "*.md"], "xltools.samples": ["*/*"]},
+    package_data={
+        "xltools": ["locale/*/LC_MESSAGES/xltools.mo"],  # the compiled catalogs (`make i18n`)
+        "xltools.templates": ["*.yaml", "*.md"],
+        "xltools.samples": ["*/*"],
+    },
     install_requires=[
         "click>=8.1",
         "openpyxl>=3.1",
@@ -28,6 +32,8 @@ setup(
         "PyYAML>=6.0",
         "python-docx>=1.0",
     ],
-    extras_require={"test": ["pytest>=7", "ruff>=0.4"]},
+    # Babel extracts and compiles the catalogs (`make i18n`) and the tests check them; at run time
+    # the standard library's gettext reads the compiled .mo, so users do not need it.
+    extras_require={"test": ["pytest>=7", "ruff>=0.4", "Babel>=2.15"]},
     entry_points={"console_scripts": ["xltools=xltools.cli:main"]},
 )

@@ -29,6 +29,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """Tests read the command line's English whatever the machine's language; tests of the Chinese
+    interface choose theirs (tests/test_i18n.py)."""
+    monkeypatch.setenv("XLTOOLS_LANG", "en")
+
+
 @pytest.fixture
 def sample_dir() -> Path:
     return SAMPLE

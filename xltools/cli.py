@@ -10,13 +10,72 @@ import click
 
 from xltools import __version__
 from xltools.core.errors import XltoolsError
-from xltools.core.i18n import _
+from xltools.core.i18n import _, help_text, stdlib_catalog
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class _Group(click.Group):
-    """Turns library failures into ``Error: …`` and exit code 1 (``--debug`` shows the traceback)."""
+class _Formatter(click.HelpFormatter):
+    """Section headings (选项, 命令) end with the colon of the language: full-width in Chinese."""
+
+    def write_heading(self, heading: str) -> None:
+        line = _("{heading}:").format(heading=heading)
+        self.write(f"{'':>{self.current_indent}}{line}\n")
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _TranslatedHelp:
+    """``help`` read in the command line's language: the English text written here is the msgid.
+
+    Click reads docstrings and ``help=`` when the module is imported, before the language is known
+    (and tests switch it per run), so the translation happens each time click reads ``help``.
+    """
+
+    @property
+    def help(self) -> str | None:
+        return help_text(self._english_help)
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._english_help = value
+
+
+class _TranslatedCommand(_TranslatedHelp):
+    """A command or group whose help, and its -h/--help option's, is read in the language."""
+
+    context_class = _Context
+
+    def get_help_option(self, ctx):
+        # click makes the help option once per command, in the language of that moment.
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+
+class _Option(_TranslatedHelp, click.Option):
+    """An option whose help is translated."""
+
+
+class _Command(_TranslatedCommand, click.Command):
+    """A command whose help is translated."""
+
+
+option = functools.partial(click.option, cls=_Option)
+
+
+class _Group(_TranslatedCommand, click.Group):
+    """Turns library failures into ``Error: …`` and exit code 1 (``--debug`` shows the traceback);
+    speaks the command line's language, click's own words included."""
+
+    command_class = _Command
+
+    def main(self, *args, **kwargs):
+        with stdlib_catalog():
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx):
         try:
@@ -28,8 +87,8 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
-@click.version_option(__version__, "--version", prog_name="xltools")
-@click.option("--debug", is_flag=True, help="Show the traceback of a failure")
+@click.version_option(__version__, "--version", prog_name="xltools", cls=_Option)
+@option("--debug", is_flag=True, help="Show the traceback of a failure")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """Distribute a task list to units, collect their Excel returns, report progress.
@@ -48,7 +107,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 def workspace_option(command):
     """``-w/--workspace DIR``: where xltools.yaml is (default: this folder or a parent)."""
 
-    @click.option(
+    @option(
         "-w",
         "--workspace",
         type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -68,48 +127,51 @@ def echo_err(message: str) -> None:
 def _echo_problems(report, source: str = "") -> None:
     """Warnings and errors of an import on stderr, with the plan's line numbers."""
     for p in report.problems:
-        label = "Warning" if p.severity == "警告" else "Error"
-        where = (
-            f"{source}:{p.line}: " if p.line and source else (f"line {p.line}: " if p.line else "")
-        )
-        echo_err(f"{label}: {where}{p.message} [{p.code}]")
+        label = _("Warning: {message}") if p.severity == "警告" else _("Error: {message}")
+        if p.line and source:
+            where = f"{source}:{p.line}: "
+        else:
+            where = _("line {line}: ").format(line=p.line) if p.line else ""
+        echo_err(label.format(message=f"{where}{p.message} [{p.code}]"))
 
 
 def _count_line(master, report) -> str:
     from xltools.master.workbook import counts
 
     n = counts(master, report)
-    return (
-        f"{n['tasks']} tasks, {n['units']} units, {n['groups']} groups, "
-        f"{n['targets']} targets, {n['warnings']} warnings"
-    )
+    return _(
+        "{tasks} tasks, {units} units, {groups} groups, {targets} targets, {warnings} warnings"
+    ).format(**n)
 
 
-_LEAD_HELP = "Who leads when an annotation names no lead: nobody named (explicit) or the first unit"
 # Options that `import` and `init` share: both read a plan into a master workbook.
-units_option = click.option(
+units_option = option(
     "--units",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Unit directory to carry over (a workbook with a 单位名录 sheet)",
 )
-lead_option = click.option(
+lead_option = option(
     "--lead",
     type=click.Choice(["explicit", "first"]),
     default="explicit",
     show_default=True,
-    help=_LEAD_HELP,
+    help="Who leads when an annotation names no lead: nobody named (explicit) or the first unit",
 )
 
 
-def _echo_import(master, report, plan: Path, suffix: str = "") -> None:
+def _echo_import(master, report, plan: Path, suffix: Path | None = None) -> None:
     """What an import found: its problems on stderr, then the counts on stdout."""
     _echo_problems(report, plan.name)
-    click.echo(f"Imported {_count_line(master, report)}{suffix}")
+    counts = _count_line(master, report)
+    if suffix:
+        click.echo(_("Imported {counts} into {path}").format(counts=counts, path=suffix))
+    else:
+        click.echo(_("Imported {counts}").format(counts=counts))
 
 
 @main.command("import")
 @click.argument("plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
+@option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -119,7 +181,7 @@ def _echo_import(master, report, plan: Path, suffix: str = "") -> None:
 )
 @units_option
 @lead_option
-@click.option("--force", is_flag=True, help="Overwrite an existing output workbook")
+@option("--force", is_flag=True, help="Overwrite an existing output workbook")
 def import_(plan: Path, output: Path, units: Path | None, lead: str, force: bool) -> None:
     """Import a published plan (.txt or .docx) into a master workbook.
 
@@ -134,23 +196,23 @@ def import_(plan: Path, output: Path, units: Path | None, lead: str, force: bool
     from xltools.master.workbook import import_plan, write_master
 
     if output.exists() and not force:
-        raise XltoolsError(f"{output}: exists; pass --force to overwrite it")
+        raise XltoolsError(_("{path}: exists; pass --force to overwrite it").format(path=output))
     master, report = import_plan(plan, units, lead=lead)
     write_master(master, output)
-    _echo_import(master, report, plan, f" into {output}")
+    _echo_import(master, report, plan, output)
 
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
+@option(
     "--plan",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The published plan (.txt or .docx)",
 )
 @units_option
-@click.option("--title", help="Title on workbooks and reports (default: the plan's title)")
-@click.option(
+@option("--title", help="Title on workbooks and reports (default: the plan's title)")
+@option(
     "--year",
     type=click.IntRange(2000, 2100),
     help="Year of the rounds (default: the year in the plan's title, else this year)",
@@ -176,8 +238,9 @@ def init(
     ws = init_workspace(directory, plan, units, title=title, year=year, lead=lead, report=report)
     _echo_import(ws.master(), report, plan)
     click.echo(
-        f"Workspace {ws.title} ({ws.year}) ready in {directory}; rounds: "
-        + ", ".join(r.key for r in ws.rounds)
+        _("Workspace {title} ({year}) ready in {path}; rounds: {rounds}").format(
+            title=ws.title, year=ws.year, path=directory, rounds=", ".join(r.key for r in ws.rounds)
+        )
     )
 
 
@@ -208,8 +271,14 @@ def check(master: Path | None, workspace: Path | None) -> None:
         place = f"{p.sheet}!{p.cell}" if p.cell else p.sheet
         click.echo(f"{p.severity}\t{place}\t{p.code}\t{p.message}")
     errors, warnings = len(report.errors), len(report.warnings)
-    summary = f"{master.name}: {errors} errors, {warnings} warnings"
-    click.echo(summary if report.problems else f"{master.name}: no problems")
+    if report.problems:
+        click.echo(
+            _("{name}: {errors} errors, {warnings} warnings").format(
+                name=master.name, errors=errors, warnings=warnings
+            )
+        )
+    else:
+        click.echo(_("{name}: no problems").format(name=master.name))
     if errors:
         raise SystemExit(1)
 
@@ -228,7 +297,11 @@ class RoundType(click.ParamType):
         found = re.fullmatch(r"((?:19|20)\d\d)\s*[Qq]([1-4])", text)
         if found:
             return f"{found[1]}Q{found[2]}"
-        self.fail(f"{value!r} is not a round: use plan or a quarter such as 2023Q2", param, ctx)
+        self.fail(
+            _("{value!r} is not a round: use plan or a quarter such as 2023Q2").format(value=value),
+            param,
+            ctx,
+        )
 
 
 ROUND = RoundType()
@@ -236,12 +309,12 @@ ROUND = RoundType()
 
 @main.command()
 @click.argument("round_key", metavar="ROUND", type=ROUND)
-@click.option(
+@option(
     "--prefill/--no-prefill",
     default=None,
     help="Write last round's accepted answers into the workbooks  [default: on for quarters after the first]",
 )
-@click.option("--force", is_flag=True, help="Write a round again that was already distributed")
+@option("--force", is_flag=True, help="Write a round again that was already distributed")
 @workspace_option
 def distribute(round_key: str, prefill: bool | None, force: bool, workspace: Path | None) -> None:
     """Write one fillable workbook per unit for a round into outbox/ROUND/.
@@ -265,19 +338,30 @@ def distribute(round_key: str, prefill: bool | None, force: bool, workspace: Pat
             changes,
             _("Changes to the master since {round} was distributed").format(round=since.key),
         )
-    progress, close = _progress_bar("Writing workbooks")
+    progress, close = _progress_bar(_("Writing workbooks"))
     try:
         result = run(ws, round_key, prefill=prefill, force=force, progress=progress)
     finally:
         close()
     for warning in result.warnings:
-        echo_err(f"Warning: {warning}")
+        echo_err(_("Warning: {message}").format(message=warning))
     click.echo(
-        f"Wrote {len(result.books)} workbooks ({result.lead_rows} lead rows, {result.partner_rows} "
-        f"partner rows) and {result.manifest.name} to {result.folder}"
+        _(
+            "Wrote {books} workbooks ({lead} lead rows, {partner} partner rows) and {manifest} to {folder}"
+        ).format(
+            books=len(result.books),
+            lead=result.lead_rows,
+            partner=result.partner_rows,
+            manifest=result.manifest.name,
+            folder=result.folder,
+        )
     )
     if result.prefilled:
-        click.echo(f"Prefilled {result.prefilled} workbooks with last round's accepted answers")
+        click.echo(
+            _("Prefilled {count} workbooks with last round's accepted answers").format(
+                count=result.prefilled
+            )
+        )
 
 
 def _echo_diff(diff, title: str) -> None:
@@ -285,7 +369,7 @@ def _echo_diff(diff, title: str) -> None:
     if diff.empty:
         click.echo(_("{title}: none").format(title=title))
         return
-    click.echo(f"{title}:")
+    click.echo(_("{heading}:").format(heading=title))
     labels = {
         "added": _("added"),
         "removed": _("removed"),
@@ -366,8 +450,8 @@ def _progress_bar(label: str):
 
 @main.command()
 @click.argument("round_key", metavar="ROUND", type=ROUND)
-@click.option("--json", "as_json", is_flag=True, help="Print the problems and status as JSON")
-@click.option(
+@option("--json", "as_json", is_flag=True, help="Print the problems and status as JSON")
+@option(
     "--update-contacts",
     is_flag=True,
     help="Write the liaisons units reported into 单位名录 (plan round; keeps a dated copy)",
@@ -392,7 +476,7 @@ def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Pat
     from xltools.master.workspace import load
 
     ws = load(workspace)
-    progress, close = _progress_bar("Reading returns")
+    progress, close = _progress_bar(_("Reading returns"))
     try:
         report = run(ws, round_key, progress=progress, update_contacts=update_contacts)
     finally:
@@ -425,16 +509,28 @@ def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Pat
                 "\t".join((p.severity, p.unit or "-", p.file, place or "-", p.code, p.message))
             )
         click.echo(
-            f"{received} of {len(report.status)} units returned; {len(report.errors)} errors, "
-            f"{len(report.warnings)} warnings; reports in {report.output}"
+            _(
+                "{received} of {expected} units returned; {errors} errors, {warnings} warnings; "
+                "reports in {folder}"
+            ).format(
+                received=received,
+                expected=len(report.status),
+                errors=len(report.errors),
+                warnings=len(report.warnings),
+                folder=report.output,
+            )
         )
         if update_contacts:  # say whether master.xlsx changed, and where its old version is
             backup = report.contacts_backup
+            master = ws.master_path.name
             click.echo(
-                f"Wrote the reported liaisons into {ws.master_path.name}; "
-                f"the previous version is kept as {backup.name}"
+                _(
+                    "Wrote the reported liaisons into {master}; the previous version is kept as {backup}"
+                ).format(master=master, backup=backup.name)
                 if backup
-                else f"{ws.master_path.name} unchanged: no accepted return reported a new liaison"
+                else _("{master} unchanged: no accepted return reported a new liaison").format(
+                    master=master
+                )
             )
     if not report.valid:
         raise SystemExit(1)
@@ -458,26 +554,37 @@ def status(round_key: str, workspace: Path | None) -> None:
 
     found = run(load(workspace), round_key)
     days = found["days_left"]
-    when = (
-        f"{days} days left" if days > 0 else ("due today" if days == 0 else f"{-days} days overdue")
-    )
+    if days > 0:
+        when = _("{days} days left").format(days=days)
+    elif days == 0:
+        when = _("due today")
+    else:
+        when = _("{days} days overdue").format(days=-days)
     click.echo(
-        f"{found['round']} {found['name']}: due {found['due'].isoformat()} ({when}); "
-        f"{len(found['returned'])} of {found['expected']} units returned"
+        _("{round} {name}: due {due} ({when}); {returned} of {expected} units returned").format(
+            round=found["round"],
+            name=found["name"],
+            due=found["due"].isoformat(),
+            when=when,
+            returned=len(found["returned"]),
+            expected=found["expected"],
+        )
     )
     for unit, (name, saved) in found["returned"].items():
-        click.echo(f"  returned\t{unit}\t{name}\t{saved:%Y-%m-%d %H:%M}")
+        click.echo(f"  {_('returned')}\t{unit}\t{name}\t{saved:%Y-%m-%d %H:%M}")
     for p in found["problems"]:  # files that cannot be used: the unit must send another
-        click.echo(f"  unusable\t{p.unit or '-'}\t{p.file}\t{p.code}: {p.message}")
+        click.echo(f"  {_('unusable')}\t{p.unit or '-'}\t{p.file}\t{p.code}: {p.message}")
     if found["missing"]:
-        click.echo(f"催报名单 ({found['name']}, 截止 {found['due']:%Y年%m月%d日}):")
+        click.echo(f"催报名单（{found['name']}，截止{found['due']:%Y年%m月%d日}）：")
         for m in found["missing"]:
-            click.echo(f"  {m['unit']}\t{m['contact'] or '(无联系人)'}\t{m['phone'] or '(无电话)'}")
+            click.echo(
+                f"  {m['unit']}\t{m['contact'] or '（无联系人）'}\t{m['phone'] or '（无电话）'}"
+            )
 
 
 @main.command()
 @click.argument("round_key", metavar="ROUND", type=ROUND)
-@click.option("--pdf", is_flag=True, help="Also print it to PDF with LibreOffice")
+@option("--pdf", is_flag=True, help="Also print it to PDF with LibreOffice")
 @workspace_option
 def summary(round_key: str, pdf: bool, workspace: Path | None) -> None:
     """Write the leaders' summary of a quarter, with charts, into reports/ROUND/.
@@ -494,10 +601,10 @@ def summary(round_key: str, pdf: bool, workspace: Path | None) -> None:
     from xltools.summary.report import make_summary, summary_pdf
 
     path = make_summary(workspaces.load(workspace), round_key, progress=echo_err)
-    click.echo(f"Wrote {path}")
+    click.echo(_("Wrote {path}").format(path=path))
     if pdf:
-        echo_err("Printing it to PDF with LibreOffice")
-        click.echo(f"Wrote {summary_pdf(path)}")
+        echo_err(_("Printing it to PDF with LibreOffice"))
+        click.echo(_("Wrote {path}").format(path=summary_pdf(path)))
 
 
 class RoundsType(click.ParamType):
@@ -515,10 +622,10 @@ class RoundsType(click.ParamType):
 
 
 @main.command()
-@click.option(
+@option(
     "--rounds",
     type=RoundsType(),
-    help=_("Rounds to score, separated by commas  [default: every collected round]"),
+    help="Rounds to score, separated by commas  [default: every collected round]",
 )
 @workspace_option
 def score(rounds: tuple[str, ...] | None, workspace: Path | None) -> None:
@@ -544,11 +651,9 @@ def score(rounds: tuple[str, ...] | None, workspace: Path | None) -> None:
 @click.argument(
     "directory", required=False, default="xltools-demo", type=click.Path(path_type=Path)
 )
-@click.option(
-    "--seed", type=int, default=0, show_default=True, help="Seed of the simulated returns"
-)
-@click.option("--pdf", is_flag=True, help="Also print each summary to PDF with LibreOffice")
-@click.option(
+@option("--seed", type=int, default=0, show_default=True, help="Seed of the simulated returns")
+@option("--pdf", is_flag=True, help="Also print each summary to PDF with LibreOffice")
+@option(
     "--libreoffice/--no-libreoffice",
     default=True,
     show_default=True,

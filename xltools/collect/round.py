@@ -25,6 +25,7 @@ from xltools.collect.inbox import Inbox, Limits, Returned, inbox_files, read_fil
 from xltools.collect.validate import Context, Sent, Submission, _find_table, check
 from xltools.core.contracts import LATE, MANIFEST_FILE, ON_TIME, RECEIVED, UNREPORTED
 from xltools.core.errors import XltoolsError
+from xltools.core.i18n import _
 from xltools.core.problems import ERROR, WARNING, Problem, Report, new_problem
 from xltools.core.text import squash
 from xltools.distribute.identity import Identity, read_identity, read_properties
@@ -77,7 +78,9 @@ def read_sent(outbox: Path) -> dict[str, Sent]:
 
     if not outbox.is_dir():
         raise XltoolsError(
-            f"{outbox}: nothing was distributed for this round; run `xltools distribute` first"
+            _(
+                "{outbox}: nothing was distributed for this round; run `xltools distribute` first"
+            ).format(outbox=outbox)
         )
     sent: dict[str, Sent] = {}
     for path in sorted(outbox.glob("*.xlsx")):
@@ -90,7 +93,9 @@ def read_sent(outbox: Path) -> dict[str, Sent]:
             sent[identity.unit] = Sent(identity.unit, path.name, identity, path)
     if not sent:
         raise XltoolsError(
-            f"{outbox}: no distributed workbooks found; run `xltools distribute` first"
+            _("{outbox}: no distributed workbooks found; run `xltools distribute` first").format(
+                outbox=outbox
+            )
         )
     return sent
 
@@ -114,12 +119,16 @@ def collect_inbox(
     result = Collection(round=ctx.round, due=due)
     candidates: dict[str, list[Submission]] = {}
     refused = []
-    for found, _, _ in done:  # the reading problems first, in file order, as a scan gives them
+    for (
+        found,
+        _subs,
+        _refusals,
+    ) in done:  # the reading problems first, in file order, as a scan gives them
         result.skipped.extend(found.skipped)
         for problem in found.problems:
             unit = _unit_in_name(problem.file.rsplit("/", 1)[-1], ctx.sent) or ""
             result.problems.append(replace(problem, unit=unit))
-    for _, subs, refusals in done:
+    for _found, subs, refusals in done:
         refused.extend(refusals)
         for sub in subs:
             candidates.setdefault(sub.unit, []).append(sub)

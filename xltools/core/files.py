@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from xltools.core.errors import XltoolsError
+from xltools.core.i18n import _
 
 
 @contextmanager
@@ -35,6 +36,6 @@ def read_yaml(path: Path, error: type[XltoolsError], name: str) -> object:
         # utf-8-sig: Notepad may save the file with a byte-order mark.
         return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{name}: cannot read it ({exc})") from exc
+        raise error(_("{name}: cannot read it ({exc})").format(name=name, exc=exc)) from exc
     except yaml.YAMLError as exc:
-        raise error(f"{name}: not valid YAML ({exc})") from exc
+        raise error(_("{name}: not valid YAML ({exc})").format(name=name, exc=exc)) from exc

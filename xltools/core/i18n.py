@@ -5,13 +5,20 @@ written (``_("Wrote {path}").format(path=path)``: format after translating, so t
 entry). The language is ``XLTOOLS_LANG`` (``zh`` or ``en``) if set, else the system's (``LANGUAGE``,
 ``LC_ALL``, ``LC_MESSAGES``, ``LANG``): Chinese when it starts with ``zh``, English otherwise.
 What units and leaders see (workbooks, problem messages) is Chinese whatever the language.
+
+Click's own words (Usage, Options, Error, "Show this message and exit.") come from the standard
+library's global gettext functions under click's msgids; our catalog holds them too, and
+`stdlib_catalog` points the global domain at it while a command runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gettext as _gettext
+import inspect
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 DOMAIN = "xltools"
@@ -49,3 +56,38 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 _ = gettext
+
+
+def help_text(text: str | None) -> str | None:
+    """A command's docstring or an option's help in the command line's language.
+
+    The msgid is the text as `inspect.cleandoc` leaves it (Python 3.13 dedents docstrings itself,
+    older versions do not), so both give the same catalog entry.
+    """
+    return gettext(inspect.cleandoc(text)) if text else text
+
+
+@contextlib.contextmanager
+def stdlib_catalog() -> Iterator[None]:
+    """While it lasts, the standard library's ``gettext.gettext`` (which click calls for its own
+    words) translates through our catalog in the command line's language.
+
+    The stdlib looks the language up in ``LANGUAGE``/``LC_ALL``/``LC_MESSAGES``/``LANG``; when
+    ``XLTOOLS_LANG=zh`` chooses Chinese on a system that is not, ``LANGUAGE`` says so for the
+    duration (GNU gettext's documented way to choose a message language). Both are restored after.
+    """
+    domain = _gettext.textdomain()
+    saved = os.environ.get("LANGUAGE")
+    chinese = language() == "zh"
+    _gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    _gettext.textdomain(DOMAIN if chinese else "messages")
+    if chinese:
+        os.environ["LANGUAGE"] = "zh_CN"
+    try:
+        yield
+    finally:
+        _gettext.textdomain(domain)
+        if saved is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = saved

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from xltools.core.errors import OfficeError
+from xltools.core.i18n import _
 
 _FILTERS = {
     "pdf": "pdf:calc_pdf_Export",
@@ -34,11 +35,16 @@ def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float 
     soffice = find_soffice()
     if soffice is None:
         raise OfficeError(
-            "LibreOffice is not installed; install it (Debian: apt-get install libreoffice-calc-nogui) "
-            "or open the workbook in Excel and print it to PDF"
+            _(
+                "LibreOffice is not installed; install it (Debian: apt-get install libreoffice-calc-nogui) or open the workbook in Excel and print it to PDF"
+            )
         )
     if fmt not in _FILTERS:
-        raise OfficeError(f"cannot convert to {fmt!r}; choose one of {', '.join(_FILTERS)}")
+        raise OfficeError(
+            _("cannot convert to {fmt!r}; choose one of {names}").format(
+                fmt=fmt, names=", ".join(_FILTERS)
+            )
+        )
     outdir.mkdir(parents=True, exist_ok=True)
     # A private profile per call: two conversions at once must not share (and lock) one profile.
     with tempfile.TemporaryDirectory(prefix="xltools-lo-") as profile:
@@ -63,12 +69,16 @@ def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float 
             )
         except subprocess.TimeoutExpired as exc:
             raise OfficeError(
-                f"{source.name}: LibreOffice did not finish in {timeout:.0f} s"
+                _("{name}: LibreOffice did not finish in {timeout:.0f} s").format(
+                    name=source.name, timeout=timeout
+                )
             ) from exc
     target = outdir / f"{source.stem}.{fmt}"
     if done.returncode != 0 or not target.exists():
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise OfficeError(
-            f"{source.name}: LibreOffice could not convert it to {fmt}: {detail[-1] if detail else 'no output'}"
+            _("{name}: LibreOffice could not convert it to {fmt}: {value}").format(
+                name=source.name, fmt=fmt, value=detail[-1] if detail else _("no output")
+            )
         )
     return target

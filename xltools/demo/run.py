@@ -11,6 +11,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from xltools.core.errors import XltoolsError
+from xltools.core.i18n import _
 
 ROUNDS = ("2023Q1", "2023Q2")
 
@@ -39,7 +40,7 @@ def sample_files() -> tuple[Path, Path]:
     folder = files("xltools.samples") / "wuhan-2023"
     plan, units = folder / "plan.txt", folder / "units.xlsx"
     if not (plan.is_file() and units.is_file()):
-        raise XltoolsError("the bundled sample samples/wuhan-2023 is missing; reinstall xltools")
+        raise XltoolsError(_("the bundled sample samples/wuhan-2023 is missing; reinstall xltools"))
     return Path(str(plan)), Path(str(units))
 
 
@@ -78,28 +79,36 @@ def run_demo(
 
     say = progress or (lambda _message: None)
     if target.exists() and any(target.iterdir()):
-        raise XltoolsError(f"{target}: the folder is not empty; choose another or delete it")
+        raise XltoolsError(
+            _("{target}: the folder is not empty; choose another or delete it").format(
+                target=target
+            )
+        )
     plan, units = sample_files()
     with as_file(plan) as plan_path, as_file(units) as units_path:
-        say(f"Creating the workspace from {plan_path.name} and {units_path.name}")
+        say(
+            _("Creating the workspace from {plan} and {units}").format(
+                plan=plan_path.name, units=units_path.name
+            )
+        )
         ws = workspace.init_workspace(target, plan_path, units_path, workspace_id=f"demo-{seed}")
     result = DemoResult(ws.root)
     with tempfile.TemporaryDirectory(prefix="xltools-demo-") as scratch:
         resave = libreoffice_resaver(Path(scratch)) if libreoffice else None
         for key in rounds:
             rnd = ws.round(key)
-            say(f"{key}: distributing the workbooks")
+            say(_("{key}: distributing the workbooks").format(key=key))
             sent = distribute(ws, key)
-            say(f"{key}: units fill in and send back their workbooks")
+            say(_("{key}: units fill in and send back their workbooks").format(key=key))
             sim = simulate.simulate_returns(ws, key, seed=seed, resave=resave)
-            say(f"{key}: collecting the returns")
+            say(_("{key}: collecting the returns").format(key=key))
             collection = collect(ws, key)
-            say(f"{key}: writing the summary")
+            say(_("{key}: writing the summary").format(key=key))
             # The office writes its summary a few days after the due date.
             report = make_summary(ws, key, today=rnd.due + timedelta(days=3))
             made = DemoRound(key, rnd.name, len(sent.books), sim, collection, report)
             if pdf:
-                say(f"{key}: printing the summary to PDF")
+                say(_("{key}: printing the summary to PDF").format(key=key))
                 made.pdf = summary_pdf(report)
             result.rounds.append(made)
     return result
@@ -108,7 +117,10 @@ def run_demo(
 def account(result: DemoResult) -> list[str]:
     """A short account of the demo for the terminal: what happened and where each file is."""
     root = result.root
-    lines = [f"Workspace: {root}", "  xltools.yaml, master.xlsx (任务清单, 单位名录, 指标)"]
+    lines = [
+        _("Workspace: {path}").format(path=root),
+        "  xltools.yaml, master.xlsx (任务清单、单位名录、指标)",
+    ]
     for r in result.rounds:
         sim, col = r.simulation, r.collection
         late = [x.unit for x in sim.by_fate("late")]
@@ -117,13 +129,19 @@ def account(result: DemoResult) -> list[str]:
         lines += [
             "",
             f"{r.key} {r.name}",
-            f"  sent {r.sent} workbooks            outbox/{r.key}/",
-            f"  {len(sim.returns) - len(missing)} units answered, {len(late)} late: {'、'.join(late) or '-'}",
-            f"  missing: {'、'.join(missing) or '-'}",
-            f"  typical mistakes: {'; '.join(mistakes) or '-'}",
-            f"  collect: {len(col.errors)} errors, {len(col.warnings)} warnings   reports/{r.key}/问题清单.xlsx, 报送情况.xlsx, 汇总数据.xlsx",
-            f"  sent back for correction: reports/{r.key}/退回修改/",
-            f"  summary: reports/{r.key}/{r.summary.name}",
+            _("  sent {count} workbooks            outbox/{key}/").format(count=r.sent, key=r.key),
+            _("  {answered} units answered, {late} late: {units}").format(
+                answered=len(sim.returns) - len(missing),
+                late=len(late),
+                units="、".join(late) or "-",
+            ),
+            _("  missing: {units}").format(units="、".join(missing) or "-"),
+            _("  typical mistakes: {mistakes}").format(mistakes="; ".join(mistakes) or "-"),
+            _(
+                "  collect: {errors} errors, {warnings} warnings   reports/{key}/问题清单.xlsx, 报送情况.xlsx, 汇总数据.xlsx"
+            ).format(errors=len(col.errors), warnings=len(col.warnings), key=r.key),
+            _("  sent back for correction: reports/{key}/退回修改/").format(key=r.key),
+            _("  summary: reports/{key}/{name}").format(key=r.key, name=r.summary.name),
         ]
         if r.pdf:
             lines.append(f"           reports/{r.key}/{r.pdf.name}")

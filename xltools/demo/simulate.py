@@ -42,6 +42,7 @@ from xltools.core.contracts import (
     TEXT,
 )
 from xltools.core.errors import XltoolsError
+from xltools.core.i18n import _
 
 # What goes wrong, one kind per unit that makes a mistake (DOMAIN.md, "What comes back").
 MISTAKES = (
@@ -186,7 +187,9 @@ def simulate_returns(
     books = sorted(p for p in outbox.glob("*.xlsx") if p.name != MANIFEST_FILE)
     if not books:
         raise XltoolsError(
-            f"{outbox}: no workbooks to fill; run `xltools distribute {rnd.key}` first"
+            _("{outbox}: no workbooks to fill; run `xltools distribute {key}` first").format(
+                outbox=outbox, key=rnd.key
+            )
         )
     inbox.mkdir(parents=True, exist_ok=True)
     rng = random.Random(f"{seed}:{rnd.key}")
@@ -306,7 +309,7 @@ def _header(ws_) -> tuple[int, dict[str, int]]:
         labels = {str(c.value).strip(): c.column for c in row if c.value is not None}
         if ID in labels:
             return row[0].row, labels
-    raise XltoolsError(f"{ws_.title}: no header row with {ID}")
+    raise XltoolsError(_("{title}: no header row with {id}").format(title=ws_.title, id=ID))
 
 
 def _fill(wb, record: UnitReturn, rng: random.Random, seed: int, elapsed: float, rnd) -> None:

@@ -26,6 +26,7 @@ from xltools.core.contracts import (
 )
 from xltools.core.errors import FormError
 from xltools.core.files import read_yaml
+from xltools.core.i18n import _
 from xltools.core.text import squash
 
 TYPES = ("text", "longtext", "choice", "integer", "number", "percent", "date", "person", "phone")
@@ -143,7 +144,11 @@ def find_form(name: str, search: Sequence[Path] = ()) -> Path:
             if candidate.is_file():
                 return candidate
     where = ", ".join(str(d) for d in dirs)
-    raise FormError(f"{name}.yaml: no form definition named {name!r} in {where}")
+    raise FormError(
+        _("{name}.yaml: no form definition named {name!r} in {where}").format(
+            name=name, where=where
+        )
+    )
 
 
 def load_form(name: str, search: Sequence[Path] = ()) -> Form:
@@ -157,23 +162,37 @@ def parse_form(data: object, source: str = "form", expected_name: str | None = N
     """Check a parsed definition and build the `Form`; raise `FormError` listing every mistake."""
     mistakes: list[str] = []
     if not isinstance(data, dict):
-        raise FormError(f"{source}: a form definition must be a mapping with name, version, title")
+        raise FormError(
+            _("{source}: a form definition must be a mapping with name, version, title").format(
+                source=source
+            )
+        )
     for key in sorted(set(data) - _FORM_KEYS, key=str):
-        mistakes.append(f"unknown key {key!r} (allowed: {', '.join(sorted(_FORM_KEYS))})")
+        mistakes.append(
+            _("unknown key {key!r} (allowed: {names})").format(
+                key=key, names=", ".join(sorted(_FORM_KEYS))
+            )
+        )
     name = data.get("name")
     if not isinstance(name, str) or not _KEY.match(name):
-        mistakes.append(f"name must be a lowercase ASCII word, got {name!r}")
+        mistakes.append(_("name must be a lowercase ASCII word, got {name!r}").format(name=name))
     elif expected_name is not None and name != expected_name:
-        mistakes.append(f"name {name!r} differs from the file name {expected_name!r}")
+        mistakes.append(
+            _("name {name!r} differs from the file name {expected_name!r}").format(
+                name=name, expected_name=expected_name
+            )
+        )
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        mistakes.append(f"version must be a whole number from 1, got {version!r}")
+        mistakes.append(
+            _("version must be a whole number from 1, got {version!r}").format(version=version)
+        )
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
-        mistakes.append("title is missing")
+        mistakes.append(_("title is missing"))
     instructions = data.get("instructions") or []
     if not isinstance(instructions, list) or not all(isinstance(i, str) for i in instructions):
-        mistakes.append("instructions must be a list of sentences")
+        mistakes.append(_("instructions must be a list of sentences"))
         instructions = []
 
     sections: dict[str, list[Field]] = {}
@@ -181,15 +200,19 @@ def parse_form(data: object, source: str = "form", expected_name: str | None = N
     for section in _SECTIONS:
         raw = data.get(section) or []
         if not isinstance(raw, list):
-            mistakes.append(f"{section} must be a list of fields")
+            mistakes.append(_("{section} must be a list of fields").format(section=section))
             raw = []
         sections[section] = _parse_fields(section, raw, keys_seen, mistakes)
     if not data.get("task_fields"):
-        mistakes.append("task_fields is empty: a form needs at least one field per task")
+        mistakes.append(_("task_fields is empty: a form needs at least one field per task"))
 
     if mistakes:
         listed = "\n".join(f"  - {m}" for m in mistakes)
-        raise FormError(f"{source}: {len(mistakes)} mistake(s) in the form definition:\n{listed}")
+        raise FormError(
+            _("{source}: {count} mistake(s) in the form definition:\n{listed}").format(
+                source=source, count=len(mistakes), listed=listed
+            )
+        )
     return Form(
         name=name,
         version=version,
@@ -208,17 +231,27 @@ def _parse_fields(section: str, raw: list, keys_seen: dict[str, str], mistakes: 
     for index, item in enumerate(raw):
         where = f"{section}[{index + 1}]"
         if not isinstance(item, dict):
-            mistakes.append(f"{where}: a field must be a mapping with key, label, type")
+            mistakes.append(
+                _("{where}: a field must be a mapping with key, label, type").format(where=where)
+            )
             continue
         where = f"{where} ({item.get('label') or item.get('key') or '?'})"
         key, label = item.get("key"), str(item.get("label") or "").strip()
         if isinstance(key, str) and key:
             if key in keys_seen:
-                mistakes.append(f"{where}: duplicate key {key!r} (also in {keys_seen[key]})")
+                mistakes.append(
+                    _("{where}: duplicate key {key!r} (also in {value})").format(
+                        where=where, key=key, value=keys_seen[key]
+                    )
+                )
             keys_seen.setdefault(key, where)
             raw_keys.add(key)
         if label and label in labels:
-            mistakes.append(f"{where}: duplicate label {label!r} in {section}")
+            mistakes.append(
+                _("{where}: duplicate label {label!r} in {section}").format(
+                    where=where, label=label, section=section
+                )
+            )
         labels.add(label)
         built = _parse_field(where, section, item, mistakes)
         if built is not None:
@@ -229,81 +262,138 @@ def _parse_fields(section: str, raw: list, keys_seen: dict[str, str], mistakes: 
         for other, values in f.required_when.items():
             target = by_key.get(other)
             if other not in raw_keys:
-                mistakes.append(f"{section} {f.label}: required_when names unknown field {other!r}")
+                mistakes.append(
+                    _("{section} {label}: required_when names unknown field {other!r}").format(
+                        section=section, label=f.label, other=other
+                    )
+                )
             elif target is not None and target.type == "choice":
                 for value in values:
                     if value not in target.choices:
                         mistakes.append(
-                            f"{section} {f.label}: required_when value {value!r} "
-                            f"is not a choice of {other!r} ({'/'.join(target.choices)})"
+                            _(
+                                "{section} {label}: required_when value {value!r} is not a choice of {other!r} ({names})"
+                            ).format(
+                                section=section,
+                                label=f.label,
+                                value=value,
+                                other=other,
+                                names="/".join(target.choices),
+                            )
                         )
             if other == f.key:
-                mistakes.append(f"{section} {f.label}: required_when names the field itself")
+                mistakes.append(
+                    _("{section} {label}: required_when names the field itself").format(
+                        section=section, label=f.label
+                    )
+                )
     return fields
 
 
 def _parse_field(where: str, section: str, item: dict, mistakes: list[str]) -> Field | None:
     before = len(mistakes)
     for key in sorted(set(item) - _FIELD_KEYS, key=str):
-        mistakes.append(f"{where}: unknown attribute {key!r}")
+        mistakes.append(_("{where}: unknown attribute {key!r}").format(where=where, key=key))
     key = item.get("key")
     if not isinstance(key, str) or not _KEY.match(key):
-        mistakes.append(f"{where}: key must be a lowercase ASCII word, got {key!r}")
+        mistakes.append(
+            _("{where}: key must be a lowercase ASCII word, got {key!r}").format(
+                where=where, key=key
+            )
+        )
     label = item.get("label")
     if not isinstance(label, str) or not label.strip():
-        mistakes.append(f"{where}: label is missing")
+        mistakes.append(_("{where}: label is missing").format(where=where))
         label = ""
     elif label.strip() in RESERVED_LABELS:
-        mistakes.append(f"{where}: label {label!r} is a column xltools writes itself")
+        mistakes.append(
+            _("{where}: label {label!r} is a column xltools writes itself").format(
+                where=where, label=label
+            )
+        )
     kind = item.get("type", "text")
     if kind not in TYPES:
-        mistakes.append(f"{where}: unknown type {kind!r} (allowed: {', '.join(TYPES)})")
+        mistakes.append(
+            _("{where}: unknown type {kind!r} (allowed: {names})").format(
+                where=where, kind=kind, names=", ".join(TYPES)
+            )
+        )
     required = item.get("required", False)
     if not isinstance(required, bool):
-        mistakes.append(f"{where}: required must be true or false, got {required!r}")
+        mistakes.append(
+            _("{where}: required must be true or false, got {required!r}").format(
+                where=where, required=required
+            )
+        )
     required_when = _parse_required_when(where, item.get("required_when"), mistakes)
     if required is True and required_when:
-        mistakes.append(f"{where}: required_when is pointless on a field that is always required")
+        mistakes.append(
+            _("{where}: required_when is pointless on a field that is always required").format(
+                where=where
+            )
+        )
     choices = item.get("choices") or []
     if not isinstance(choices, list) or not all(isinstance(c, (str, int, float)) for c in choices):
-        mistakes.append(f"{where}: choices must be a list of words")
+        mistakes.append(_("{where}: choices must be a list of words").format(where=where))
         choices = []
     choices = [str(c).strip() for c in choices]
     if kind == "choice" and not choices:
-        mistakes.append(f"{where}: a choice field needs choices")
+        mistakes.append(_("{where}: a choice field needs choices").format(where=where))
     if kind != "choice" and choices:
-        mistakes.append(f"{where}: choices given but the type is {kind!r}, not 'choice'")
+        mistakes.append(
+            _("{where}: choices given but the type is {kind!r}, not 'choice'").format(
+                where=where, kind=kind
+            )
+        )
     if len(set(choices)) != len(choices):
-        mistakes.append(f"{where}: duplicate choices")
+        mistakes.append(_("{where}: duplicate choices").format(where=where))
     if any(not c for c in choices):
-        mistakes.append(f"{where}: an empty choice")
+        mistakes.append(_("{where}: an empty choice").format(where=where))
     # Excel keeps a literal dropdown list in at most 255 characters.
     if len(",".join(choices)) > 255:
-        mistakes.append(f"{where}: choices are longer than Excel's 255-character list")
+        mistakes.append(
+            _("{where}: choices are longer than Excel's 255-character list").format(where=where)
+        )
     low, high = _parse_bounds(where, kind, item, mistakes)
     max_length = item.get("max_length")
     if max_length is not None:
         if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
             mistakes.append(
-                f"{where}: max_length must be a whole number from 1, got {max_length!r}"
+                _("{where}: max_length must be a whole number from 1, got {max_length!r}").format(
+                    where=where, max_length=max_length
+                )
             )
         elif kind not in TEXTUAL:
-            mistakes.append(f"{where}: max_length applies to text fields, not {kind!r}")
+            mistakes.append(
+                _("{where}: max_length applies to text fields, not {kind!r}").format(
+                    where=where, kind=kind
+                )
+            )
     width = item.get("width", DEFAULT_WIDTH.get(kind, 12))
     if isinstance(width, bool) or not isinstance(width, (int, float)) or not 2 <= width <= 120:
-        mistakes.append(f"{where}: width must be a number from 2 to 120, got {width!r}")
+        mistakes.append(
+            _("{where}: width must be a number from 2 to 120, got {width!r}").format(
+                where=where, width=width
+            )
+        )
     help_text = item.get("help", "")
     if not isinstance(help_text, str):
-        mistakes.append(f"{where}: help must be a sentence")
+        mistakes.append(_("{where}: help must be a sentence").format(where=where))
         help_text = ""
     # Excel's input prompt holds at most 255 characters.
     if len(help_text) > 255:
-        mistakes.append(f"{where}: help is longer than Excel's 255-character input prompt")
+        mistakes.append(
+            _("{where}: help is longer than Excel's 255-character input prompt").format(where=where)
+        )
     fill = item.get("fill", "both")
     if fill not in FILLS:
-        mistakes.append(f"{where}: fill must be one of {', '.join(FILLS)}, got {fill!r}")
+        mistakes.append(
+            _("{where}: fill must be one of {names}, got {fill!r}").format(
+                where=where, names=", ".join(FILLS), fill=fill
+            )
+        )
     elif section != "task_fields" and "fill" in item:
-        mistakes.append(f"{where}: fill applies to task fields only")
+        mistakes.append(_("{where}: fill applies to task fields only").format(where=where))
     if len(mistakes) > before:
         return None
     return Field(
@@ -326,14 +416,20 @@ def _parse_required_when(where: str, raw: object, mistakes: list[str]) -> dict:
     if raw is None:
         return {}
     if not isinstance(raw, dict) or not raw:
-        mistakes.append(f"{where}: required_when must map a field key to a list of values")
+        mistakes.append(
+            _("{where}: required_when must map a field key to a list of values").format(where=where)
+        )
         return {}
     result: dict[str, tuple[str, ...]] = {}
     for other, values in raw.items():
         if isinstance(values, (str, int, float)):
             values = [values]
         if not isinstance(values, list) or not values:
-            mistakes.append(f"{where}: required_when {other!r} needs a list of values")
+            mistakes.append(
+                _("{where}: required_when {other!r} needs a list of values").format(
+                    where=where, other=other
+                )
+            )
             continue
         result[str(other)] = tuple(str(v).strip() for v in values)
     return result
@@ -351,21 +447,39 @@ def _parse_bounds(where: str, kind: str, item: dict, mistakes: list[str]):
     elif kind == "date":
         allowed = (date,)
     else:
-        mistakes.append(f"{where}: min/max apply to numbers and dates, not {kind!r}")
+        mistakes.append(
+            _("{where}: min/max apply to numbers and dates, not {kind!r}").format(
+                where=where, kind=kind
+            )
+        )
         return None, None
     ok = True
     for name, value in (("min", low), ("max", high)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, allowed)):
             expect = "a date (2023-12-31)" if kind == "date" else "a number"
-            mistakes.append(f"{where}: {name} must be {expect}, got {value!r}")
+            mistakes.append(
+                _("{where}: {name} must be {expect}, got {value!r}").format(
+                    where=where, name=name, expect=expect, value=value
+                )
+            )
             ok = False
     if isinstance(low, datetime) or isinstance(high, datetime):
-        mistakes.append(f"{where}: min/max of a date are dates without a time")
+        mistakes.append(
+            _("{where}: min/max of a date are dates without a time").format(where=where)
+        )
         ok = False
     if ok and low is not None and high is not None and low > high:
-        mistakes.append(f"{where}: min {low} is greater than max {high}")
+        mistakes.append(
+            _("{where}: min {low} is greater than max {high}").format(
+                where=where, low=low, high=high
+            )
+        )
     if kind == "integer" and ok:
         for name, value in (("min", low), ("max", high)):
             if isinstance(value, float) and not value.is_integer():
-                mistakes.append(f"{where}: {name} of an integer field must be whole, got {value}")
+                mistakes.append(
+                    _("{where}: {name} of an integer field must be whole, got {value}").format(
+                        where=where, name=name, value=value
+                    )
+                )
     return low, high

@@ -23,6 +23,7 @@ from xltools.core.contracts import (
 )
 from xltools.core.errors import WorkspaceError
 from xltools.core.excel import sheet_records
+from xltools.core.i18n import _
 from xltools.core.text import cell_text
 from xltools.distribute.forms import Form
 
@@ -57,7 +58,11 @@ def read_previous(path: Path, form: Form) -> dict:
     try:
         sheets = read_sheets(path)
     except Exception as exc:  # calamine raises its own types for damaged files
-        raise WorkspaceError(f"{path.name}: cannot read last round's merged data ({exc})") from exc
+        raise WorkspaceError(
+            _("{name}: cannot read last round's merged data ({exc})").format(
+                name=path.name, exc=exc
+            )
+        ) from exc
     result: dict = {"tasks": {}, "targets": {}, "units": {}}
     for (task, unit, state), values in _records(sheets.get(MERGED_TASK_SHEET), (ID, UNIT, STATE)):
         if state == ADOPTED:

@@ -40,6 +40,7 @@ from xltools.core.contracts import (
 )
 from xltools.core.errors import MasterError, WorkspaceError
 from xltools.core.excel import file_name
+from xltools.core.i18n import _
 from xltools.core.model import LIST_SEP, Master, Task
 from xltools.core.text import clean
 from xltools.distribute.fillable import BookSpec, Row, TargetRow, write_book
@@ -118,11 +119,17 @@ def assign(master: Master, source: str = "master.xlsx") -> list[Assignment]:
     problems += host_problems
     if ownerless:
         problems.append(
-            f"task(s) {', '.join(ownerless)} name no unit: fill 牵头单位 or 责任单位 in sheet 任务清单"
+            _("task(s) {names} name no unit: fill 牵头单位 or 责任单位 in sheet 任务清单").format(
+                names=", ".join(ownerless)
+            )
         )
     if problems:
         listed = "\n".join(f"  - {p}" for p in problems)
-        raise MasterError(f"{source}: cannot route every task to a unit:\n{listed}")
+        raise MasterError(
+            _("{source}: cannot route every task to a unit:\n{listed}").format(
+                source=source, listed=listed
+            )
+        )
 
     order = {task.id: index for index, task in enumerate(master.tasks)}
     books: dict[str, list[Row]] = {}
@@ -151,16 +158,14 @@ def assign(master: Master, source: str = "master.xlsx") -> list[Assignment]:
 
 
 def _missing_message(owner: str, tasks: list[str]) -> str:
-    where = f"task(s) {', '.join(dict.fromkeys(tasks))}"
+    where = _("task(s) {ids}").format(ids=", ".join(dict.fromkeys(tasks)))
     if owner.startswith("各"):
-        return (
-            f"group word {owner} ({where}) has no members: in sheet {UNIT_SHEET}, write it in "
-            "所属分组 of each unit it stands for"
-        )
-    return (
-        f"{owner} ({where}) is neither a unit nor a group word of sheet {UNIT_SHEET}: add it "
-        "there, or as an 别名 of the unit it means"
-    )
+        return _(
+            "group word {owner} ({where}) has no members: in sheet {sheet}, write it in 所属分组 of each unit it stands for"
+        ).format(owner=owner, where=where, sheet=UNIT_SHEET)
+    return _(
+        "{owner} ({where}) is neither a unit nor a group word of sheet {sheet}: add it there, or as an 别名 of the unit it means"
+    ).format(owner=owner, where=where, sheet=UNIT_SHEET)
 
 
 def _route(master: Master, units: Sequence[str]) -> tuple[dict[str, str], list[str]]:
@@ -174,15 +179,17 @@ def _route(master: Master, units: Sequence[str]) -> tuple[dict[str, str], list[s
             host = master.unit(clean(current.host))
             if host is None:
                 problems.append(
-                    f"{name}: its 承办单位 {clean(current.host)} is not a unit of sheet {UNIT_SHEET}; "
-                    "add that unit or correct 承办单位"
+                    _(
+                        "{name}: its 承办单位 {value} is not a unit of sheet {UNIT_SHEET}; add that unit or correct 承办单位"
+                    ).format(name=name, value=clean(current.host), UNIT_SHEET=UNIT_SHEET)
                 )
                 break
             if host.name in chain:
                 loop = " → ".join([*chain[chain.index(host.name) :], host.name])
                 problems.append(
-                    f"{name}: 承办单位 go round in a cycle ({loop}) in sheet {UNIT_SHEET}; "
-                    "clear 承办单位 of the unit that receives the workbook"
+                    _(
+                        "{name}: 承办单位 go round in a cycle ({loop}) in sheet {UNIT_SHEET}; clear 承办单位 of the unit that receives the workbook"
+                    ).format(name=name, loop=loop, UNIT_SHEET=UNIT_SHEET)
                 )
                 break
             chain.append(host.name)
@@ -245,7 +252,9 @@ def build_specs(
     assignments = assign(master, source)
     if not assignments:
         raise MasterError(
-            f"{source}: sheet 任务清单 holds no tasks with owners; nothing to distribute"
+            _("{source}: sheet 任务清单 holds no tasks with owners; nothing to distribute").format(
+                source=source
+            )
         )
     taken: set[str] = set()
     by_task = targets_by_task(master)
@@ -320,10 +329,11 @@ def refuse_broken_master(master: Master, path: Path) -> None:
     errors = check_master(master, path).errors
     if errors:
         shown = "; ".join(f"{p.sheet}!{p.cell} {p.code}" for p in errors[:5])
-        more = f" and {len(errors) - 5} more" if len(errors) > 5 else ""
+        more = _(" and {count} more").format(count=len(errors) - 5) if len(errors) > 5 else ""
         raise MasterError(
-            f"{path.name}: {len(errors)} error(s) to fix before distributing ({shown}{more}); "
-            "run `xltools check` to see them"
+            _(
+                "{name}: {count} error(s) to fix before distributing ({shown}{more}); run `xltools check` to see them"
+            ).format(name=path.name, count=len(errors), shown=shown, more=more)
         )
 
 
@@ -353,18 +363,24 @@ def _load_previous(ws, rnd, form: Form, prefill: bool | None) -> tuple[dict | No
     if not prefill:
         return None, []
     if before is None:
-        return None, [f"{rnd.key} is the first round: there are no earlier answers to prefill"]
+        return None, [
+            _("{key} is the first round: there are no earlier answers to prefill").format(
+                key=rnd.key
+            )
+        ]
     path = ws.reports(before.key) / MERGED_FILE
     if not path.is_file():
         return None, [
-            f"{path.relative_to(ws.root).as_posix()} not found (run `xltools collect {before.key}` "
-            "first): the workbooks are not prefilled"
+            _(
+                "{path} not found (run `xltools collect {key}` first): the workbooks are not prefilled"
+            ).format(path=path.relative_to(ws.root).as_posix(), key=before.key)
         ]
     warnings = []
     if before.form != rnd.form:
         warnings.append(
-            f"{before.key} used the form {before.form}, {rnd.key} uses {rnd.form}: only answers "
-            "under the same column names are prefilled"
+            _(
+                "{key} used the form {form}, {key2} uses {form2}: only answers under the same column names are prefilled"
+            ).format(key=before.key, form=before.form, key2=rnd.key, form2=rnd.form)
         )
     return read_previous(path, form), warnings
 
@@ -375,8 +391,9 @@ def refuse_overwrite(folder: Path, force: bool) -> None:
         return
     if any(not p.name.startswith(".") for p in folder.iterdir()):
         raise WorkspaceError(
-            f"{folder}: the round was already distributed; use --force to write its workbooks "
-            "again (units may already be filling the old ones)"
+            _(
+                "{folder}: the round was already distributed; use --force to write its workbooks again (units may already be filling the old ones)"
+            ).format(folder=folder)
         )
 
 

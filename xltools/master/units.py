@@ -19,6 +19,7 @@ from xltools.core.contracts import (
     UNIT_SHEET,
 )
 from xltools.core.errors import MasterError
+from xltools.core.i18n import _
 from xltools.core.model import LIST_SEP, Unit
 from xltools.core.problems import Problem, Report
 from xltools.core.text import cell_text, clean, squash
@@ -74,7 +75,11 @@ def find_table(
             return r, columns
     found = best[1] if best else {}
     missing = [h for h in required if h not in found]
-    raise MasterError(f"{source}: sheet {sheet} lacks the column(s) {', '.join(missing)}")
+    raise MasterError(
+        _("{source}: sheet {sheet} lacks the column(s) {names}").format(
+            source=source, sheet=sheet, names=", ".join(missing)
+        )
+    )
 
 
 def _hits(columns: dict[str, int], required: Sequence[str]) -> int:
@@ -97,15 +102,21 @@ def read_book(path: Path, sheets: Sequence[str], what: str = "file") -> dict[str
     from xltools.core.excel import read_sheets
 
     if not path.is_file():
-        raise MasterError(f"{path}: no such {what}")
+        raise MasterError(_("{path}: no such {what}").format(path=path, what=what))
     try:
         book = read_sheets(path)
     except Exception as exc:  # calamine raises several private error types
-        raise MasterError(f"{path.name}: cannot read it as a workbook ({exc})") from exc
+        raise MasterError(
+            _("{name}: cannot read it as a workbook ({exc})").format(name=path.name, exc=exc)
+        ) from exc
     for sheet in sheets:
         if sheet not in book:
             names = ", ".join(book) or "none"
-            raise MasterError(f"{path.name}: no sheet named {sheet} (sheets: {names})")
+            raise MasterError(
+                _("{name}: no sheet named {sheet} (sheets: {names})").format(
+                    name=path.name, sheet=sheet, names=names
+                )
+            )
     return book
 
 

@@ -43,6 +43,7 @@ from xltools.core.contracts import (
 )
 from xltools.core.errors import MasterError
 from xltools.core.files import replacing
+from xltools.core.i18n import _
 from xltools.core.model import LIST_SEP, Master, Target, Task, extra_headers, is_group_word
 from xltools.core.problems import Report
 from xltools.core.text import cell_text, squash
@@ -168,7 +169,9 @@ def write_master(master: Master, path: str | Path) -> Path:
                 landscape=False,
             )
     except OSError as exc:
-        raise MasterError(f"{path.name}: cannot write it ({exc})") from exc
+        raise MasterError(
+            _("{name}: cannot write it ({exc})").format(name=path.name, exc=exc)
+        ) from exc
     return path
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xltools.core.errors import WorkspaceError
 from xltools.core.files import read_yaml, replacing
+from xltools.core.i18n import _
 
 CONFIG = "xltools.yaml"
 MASTER = "master.xlsx"
@@ -75,7 +76,11 @@ class Workspace:
             if item.key.lower() == key.lower():
                 return item
         known = ", ".join(r.key for r in self.rounds)
-        raise WorkspaceError(f"{CONFIG}: no round {key!r} (known rounds: {known})")
+        raise WorkspaceError(
+            _("{CONFIG}: no round {key!r} (known rounds: {known})").format(
+                CONFIG=CONFIG, key=key, known=known
+            )
+        )
 
     def previous(self, key: str | Round) -> Round | None:
         """The round before this one in ``rounds``, or None for the first."""
@@ -129,8 +134,9 @@ def find_root(start: Path | None = None) -> Path:
         if (folder / CONFIG).is_file():
             return folder
     raise WorkspaceError(
-        f"no {CONFIG} in {here} or any parent folder: run `xltools init DIR --plan PLAN` "
-        "to create a workspace, or pass -w DIR"
+        _(
+            "no {CONFIG} in {here} or any parent folder: run `xltools init DIR --plan PLAN` to create a workspace, or pass -w DIR"
+        ).format(CONFIG=CONFIG, here=here)
     )
 
 
@@ -146,11 +152,13 @@ def load(path: str | Path | None = None) -> Workspace:
             config = path.resolve()
             return _parse(config, _read_yaml(config), root)
         if not path.is_dir():
-            raise WorkspaceError(f"{path}: no such workspace folder")
+            raise WorkspaceError(_("{path}: no such workspace folder").format(path=path))
         root = path.resolve()
         if not (root / CONFIG).is_file():
             raise WorkspaceError(
-                f"{root}: not a workspace (no {CONFIG}); run `xltools init {path} --plan PLAN`"
+                _(
+                    "{root}: not a workspace (no {CONFIG}); run `xltools init {path} --plan PLAN`"
+                ).format(root=root, CONFIG=CONFIG, path=path)
             )
     config = root / CONFIG
     return _parse(config, _read_yaml(config), root)
@@ -159,7 +167,9 @@ def load(path: str | Path | None = None) -> Workspace:
 def _read_yaml(config: Path) -> dict:
     data = read_yaml(config, WorkspaceError, str(config))
     if not isinstance(data, dict):
-        raise WorkspaceError(f"{config}: expected keys such as id, title, year, rounds")
+        raise WorkspaceError(
+            _("{config}: expected keys such as id, title, year, rounds").format(config=config)
+        )
     return data
 
 
@@ -170,27 +180,43 @@ def _as_date(value: object, config: Path, where: str) -> date:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise WorkspaceError(
-            f"{config}: {where} must be a date like 2023-04-20, not {value!r}"
+            _("{config}: {where} must be a date like 2023-04-20, not {value!r}").format(
+                config=config, where=where, value=value
+            )
         ) from None
 
 
 def _parse(config: Path, data: dict, root: Path) -> Workspace:
     missing = [k for k in ("id", "year", "master", "rounds") if not data.get(k)]
     if missing:
-        raise WorkspaceError(f"{config}: missing key(s) {', '.join(missing)}")
+        raise WorkspaceError(
+            _("{config}: missing key(s) {names}").format(config=config, names=", ".join(missing))
+        )
     try:
         year = int(data["year"])
     except (TypeError, ValueError):
-        raise WorkspaceError(f"{config}: year must be a number, not {data['year']!r}") from None
+        raise WorkspaceError(
+            _("{config}: year must be a number, not {year!r}").format(
+                config=config, year=data["year"]
+            )
+        ) from None
     if not isinstance(data["rounds"], list):
-        raise WorkspaceError(f"{config}: rounds must be a list of rounds")
+        raise WorkspaceError(_("{config}: rounds must be a list of rounds").format(config=config))
     rounds = []
     for i, item in enumerate(data["rounds"], start=1):
         if not isinstance(item, dict):
-            raise WorkspaceError(f"{config}: round {i} must have key, name, form and due")
+            raise WorkspaceError(
+                _("{config}: round {i} must have key, name, form and due").format(
+                    config=config, i=i
+                )
+            )
         lacking = [k for k in ("key", "name", "form", "due") if not item.get(k)]
         if lacking:
-            raise WorkspaceError(f"{config}: round {i} lacks {', '.join(lacking)}")
+            raise WorkspaceError(
+                _("{config}: round {i} lacks {names}").format(
+                    config=config, i=i, names=", ".join(lacking)
+                )
+            )
         key = str(item["key"])
         end = item.get("period_end")
         rounds.append(
@@ -205,16 +231,24 @@ def _parse(config: Path, data: dict, root: Path) -> Workspace:
     keys = [r.key for r in rounds]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
-        raise WorkspaceError(f"{config}: round key(s) listed twice: {', '.join(repeated)}")
+        raise WorkspaceError(
+            _("{config}: round key(s) listed twice: {names}").format(
+                config=config, names=", ".join(repeated)
+            )
+        )
     lights = dict(DEFAULT_LIGHTS)
     if data.get("lights") is not None:
         if not isinstance(data["lights"], dict):
-            raise WorkspaceError(f"{config}: lights must be a set of key: value settings")
+            raise WorkspaceError(
+                _("{config}: lights must be a set of key: value settings").format(config=config)
+            )
         lights.update(data["lights"])
     scoring = dict(DEFAULT_SCORING)
     if data.get("scoring") is not None:
         if not isinstance(data["scoring"], dict):
-            raise WorkspaceError(f"{config}: scoring must be a set of key: value settings")
+            raise WorkspaceError(
+                _("{config}: scoring must be a set of key: value settings").format(config=config)
+            )
         scoring.update(data["scoring"])
     return Workspace(
         root=root,
@@ -398,7 +432,7 @@ def _in_year(day: date | None, year: int) -> bool:
 
 def _refuse_existing(root: Path) -> None:
     if root.exists() and not root.is_dir():
-        raise WorkspaceError(f"{root}: exists and is not a folder")
+        raise WorkspaceError(_("{root}: exists and is not a folder").format(root=root))
     if not root.exists():
         return
     taken = [name for name in (CONFIG, MASTER) if (root / name).exists()]
@@ -407,5 +441,7 @@ def _refuse_existing(root: Path) -> None:
     ]
     if taken:
         raise WorkspaceError(
-            f"{root}: already holds a workspace ({', '.join(taken)}); choose an empty or new folder"
+            _("{root}: already holds a workspace ({names}); choose an empty or new folder").format(
+                root=root, names=", ".join(taken)
+            )
         )

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from xltools.core.errors import PlanError
+from xltools.core.i18n import _
 from xltools.core.text import clean
 
 _COLUMNS = {
@@ -31,14 +32,22 @@ def read_text(path: Path) -> str:
         return _docx_text(path)
     hint = "; save it as .docx in Word" if suffix == ".doc" else ""
     what = suffix or "file without extension"
-    raise PlanError(f"{path.name}: cannot read a plan from a {what}: use .txt or .docx{hint}")
+    raise PlanError(
+        _("{name}: cannot read a plan from a {what}: use .txt or .docx{hint}").format(
+            name=path.name, what=what, hint=hint
+        )
+    )
 
 
 def _decode(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise PlanError(f"{path.name}: cannot read the file ({exc.strerror})") from exc
+        raise PlanError(
+            _("{name}: cannot read the file ({strerror})").format(
+                name=path.name, strerror=exc.strerror
+            )
+        ) from exc
     encodings = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "gb18030")
     for encoding in encodings:
         try:
@@ -46,7 +55,9 @@ def _decode(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise PlanError(
-        f"{path.name}: the text is neither UTF-8 nor GB18030; save it as UTF-8 and retry"
+        _("{name}: the text is neither UTF-8 nor GB18030; save it as UTF-8 and retry").format(
+            name=path.name
+        )
     )
 
 
@@ -61,7 +72,9 @@ def _docx_text(path: Path) -> str:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise PlanError(f"{path.name}: not a readable Word .docx file ({exc})") from exc
+        raise PlanError(
+            _("{name}: not a readable Word .docx file ({exc})").format(name=path.name, exc=exc)
+        ) from exc
     numbering = _Numbering(document)
     lines: list[str] = []
     for block in document.iter_inner_content():

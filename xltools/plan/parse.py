@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from xltools.core.errors import PlanError
+from xltools.core.i18n import _
 from xltools.core.model import Task, Unit
 from xltools.core.problems import WARNING, Problem, new_problem
 from xltools.core.text import clean, halfwidth
@@ -184,7 +185,7 @@ def _due(items: list[_Item], before: int) -> datetime.date | None:
         for m in _DUE.finditer(item.text):
             around = item.text[max(0, m.start() - 60) : m.end() + 60]
             found.append(("方案" not in around, m))
-    for _, m in sorted(found, key=lambda f: f[0]):
+    for _late, m in sorted(found, key=lambda f: f[0]):
         try:
             return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
@@ -340,7 +341,7 @@ def _walk(body: list[_Item], items: list[_Item], start: int, warnings: _Warnings
             warnings.add("task-without-label", item.line, msg, value=item.text)
     # a task labelled only "——" has no number of its own: its place among its siblings stands in
     ordinal: dict[tuple, int] = {}
-    for item, _ in found:
+    for item, _match in found:
         if number(item.label) is None:
             ordinal[item.parent] = ordinal.get(item.parent, 0) + 1
             item.label = str(ordinal[item.parent])
@@ -401,7 +402,9 @@ def parse_plan(text: str, lead: str = "explicit", source: str = "") -> Plan:
     owned = [it for it in labelled if it.owners is not None]
     if not owned:
         raise PlanError(
-            f"{source or 'the plan'}: no task with owners (牵头单位/责任单位) found; is this the plan document?"
+            _(
+                "{value}: no task with owners (牵头单位/责任单位) found; is this the plan document?"
+            ).format(value=source or "the plan")
         )
     start, title, due = _locate(items, labelled, owned)
     body = [it for it in labelled if it.line >= start]

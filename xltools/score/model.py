@@ -9,6 +9,7 @@ from datetime import date
 
 from xltools.core import contracts as c
 from xltools.core.errors import WorkspaceError
+from xltools.core.i18n import _
 
 ON_TIME, LATE, UNREPORTED = c.ON_TIME, c.LATE, c.UNREPORTED
 BEHIND, NOT_STARTED = c.LAGGING, c.NOT_STARTED
@@ -51,8 +52,12 @@ class Rules:
             ):
                 taken[name] = value
             else:
-                kind = "a number ≥ 0 or null" if name.endswith("_cap") else "a number ≥ 0"
-                mistakes.append(f"scoring.{name} must be {kind}, not {value!r}")
+                kind = _("a number ≥ 0 or null") if name.endswith("_cap") else _("a number ≥ 0")
+                mistakes.append(
+                    _("scoring.{name} must be {kind}, not {value!r}").format(
+                        name=name, kind=kind, value=value
+                    )
+                )
         if mistakes:
             raise WorkspaceError(f"{source}: " + "; ".join(sorted(mistakes)))
         return cls(**taken)

@@ -24,6 +24,7 @@ from xltools.core.contracts import (  # noqa: F401 (the summary's modules take t
     UNREPORTED,
 )
 from xltools.core.errors import WorkspaceError
+from xltools.core.i18n import _
 
 # The statuses of the quarterly form, best first, as the report lists them (core.contracts), then
 # the two a task takes when its lead units' data is not usable:
@@ -214,9 +215,17 @@ class Rules:
                 else:
                     values[key] = float(value)
             except (TypeError, ValueError):
-                mistakes.append(f"{key}: {value!r} is not a valid {type(default).__name__}")
+                mistakes.append(
+                    _("{key}: {value!r} is not a valid {name}").format(
+                        key=key, value=value, name=type(default).__name__
+                    )
+                )
         if mistakes:
-            raise WorkspaceError(f"{source}: lights: " + "; ".join(mistakes))
+            raise WorkspaceError(
+                _("{source}: lights: {mistakes}").format(
+                    source=source, mistakes="; ".join(mistakes)
+                )
+            )
         return cls(**values)
 
 

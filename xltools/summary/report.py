@@ -30,6 +30,7 @@ from xltools.core.contracts import (
 from xltools.core.errors import WorkbookError, WorkspaceError
 from xltools.core.excel import sheet_records
 from xltools.core.files import replacing
+from xltools.core.i18n import _
 from xltools.core.model import Master
 from xltools.summary.model import (
     MERGED_FILE,
@@ -62,22 +63,34 @@ def _read(path: Path) -> dict[str, list[list]]:
 
     if not path.exists():
         raise WorkbookError(
-            f"{path.name}: not found in {path.parent}; run `xltools collect` for this round first"
+            _("{name}: not found in {parent}; run `xltools collect` for this round first").format(
+                name=path.name, parent=path.parent
+            )
         )
     try:
         return read_sheets(path)
     except Exception as exc:  # calamine raises its own types for damaged files
-        raise WorkbookError(f"{path.name}: cannot be read: {exc}") from exc
+        raise WorkbookError(
+            _("{name}: cannot be read: {exc}").format(name=path.name, exc=exc)
+        ) from exc
 
 
 def _rows(sheets: dict, path: Path, sheet: str, required: tuple[str, ...] = ()) -> Rows:
     """A sheet's rows as dicts by header (read by header name, never by position)."""
     if sheet not in sheets:
-        raise WorkbookError(f"{path.name}: has no sheet {sheet!r}; run `xltools collect` again")
+        raise WorkbookError(
+            _("{name}: has no sheet {sheet!r}; run `xltools collect` again").format(
+                name=path.name, sheet=sheet
+            )
+        )
     headers, rows = sheet_records(sheets[sheet])
     missing = [name for name in required if name not in headers]
     if missing:
-        raise WorkbookError(f"{path.name}: sheet {sheet!r} lacks the columns {', '.join(missing)}")
+        raise WorkbookError(
+            _("{name}: sheet {sheet!r} lacks the columns {names}").format(
+                name=path.name, sheet=sheet, names=", ".join(missing)
+            )
+        )
     return rows
 
 
@@ -118,7 +131,11 @@ def progress_due(period_end) -> float:
     """序时进度 at a period's end: the share of the year passed (03-31 → 0.25, 06-30 → 0.5)."""
     end = _as_date(period_end)
     if end is None:
-        raise WorkspaceError(f"a quarterly round needs a period_end date, not {period_end!r}")
+        raise WorkspaceError(
+            _("a quarterly round needs a period_end date, not {period_end!r}").format(
+                period_end=period_end
+            )
+        )
     days = calendar.monthrange(end.year, end.month)[1]
     return round((end.month - 1 + end.day / days) / 12, 4)
 
@@ -199,17 +216,19 @@ def make_summary(
     current = workspace.round(round_key)
     if _as_date(getattr(current, "period_end", None)) is None:
         raise WorkspaceError(
-            f"xltools.yaml: round {round_key!r} has no period_end; the summary is for quarterly rounds"
+            _(
+                "xltools.yaml: round {round_key!r} has no period_end; the summary is for quarterly rounds"
+            ).format(round_key=round_key)
         )
     reports = Path(workspace.reports(round_key))
-    say("reading the merged data")
+    say(_("reading the merged data"))
     merged = read_merged(reports)
     history = []
     for r in _earlier_rounds(workspace, current):
-        say(f"reading {r.key} for the trend")
+        say(_("reading {key} for the trend").format(key=r.key))
         history.append((r, read_merged(Path(workspace.reports(r.key)))))
     rules = Rules.from_mapping(getattr(workspace, "lights", None))
-    say("computing")
+    say(_("computing"))
     summary = compute_summary(
         workspace.master(),
         current,
@@ -221,7 +240,7 @@ def make_summary(
         today=today,
     )
     target = reports / summary_name(workspace.title, summary.period)
-    say(f"writing {target.name}")
+    say(_("writing {name}").format(name=target.name))
     # Written beside the target and moved into place: a failure never leaves half a report.
     with replacing(target) as tmp:
         write_summary(summary, tmp)
