@@ -6,11 +6,10 @@ Layouts follow ARCHITECTURE.md exactly. Every value a unit typed is written thro
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 
-from xltools.collect.validate import Context, _find_table, _header_key
+from xltools.collect.validate import Context, find_form_table
 from xltools.collect.values import display
 from xltools.core.contracts import (
     ADOPTED,
@@ -37,12 +36,18 @@ from xltools.core.contracts import (
     UNIT,
     UNREPORTED,
 )
-from xltools.core.excel import BODY_FONT, TITLE_FONT, cell_name, file_name, set_text, write_table
+from xltools.core.excel import (
+    BODY_FONT,
+    TITLE_FONT,
+    cell_name,
+    file_name,
+    header_key,
+    set_text,
+    write_table,
+)
 from xltools.core.model import Master
 from xltools.core.sheetml import write_tables
-from xltools.core.text import cell_text, squash
 from xltools.distribute.identity import fingerprint
-from xltools.master.units import find_table
 
 ROLES = {"lead": LEAD, "partner": PARTNER}
 _FIXED = datetime(2000, 1, 1)  # document properties' time: same inbox -> same bytes
@@ -260,7 +265,7 @@ def _place(places, p) -> tuple[str, str]:
 def _fill_answers(wb, sub, ctx: Context, sent) -> dict[tuple[str, str], tuple[str, str]]:
     """Write the answers into the sent layout; return (task, field label) -> (sheet, cell)."""
     places: dict[tuple[str, str], tuple[str, str]] = {}
-    found = _find_table(sent.sheets, ctx.form)
+    found = find_form_table(sent.sheets, ctx.form)
     if found:
         sheet, header, heads = found
         ws = wb[sheet]
@@ -276,7 +281,7 @@ def _fill_answers(wb, sub, ctx: Context, sent) -> dict[tuple[str, str], tuple[st
             if answers is None:
                 continue
             for f in ctx.form.task_fields:
-                col = heads.get(_header_key(f.label))
+                col = heads.get(header_key(f.label))
                 if col is None:
                     continue
                 places[(task, f.label)] = (sheet, cell_name(r, col))
@@ -291,52 +296,3 @@ def _fill_answers(wb, sub, ctx: Context, sent) -> dict[tuple[str, str], tuple[st
             if value is not None:
                 set_text(wb[where[0]][where[1]], value)
     return places
-
-
-def update_contacts(ws, result, ctx: Context) -> Path | None:
-    """Write the liaisons units reported (plan round) into 单位名录 of the master, after keeping a
-    dated copy of the old master next to it. Returns the copy's path, or None when nothing changed."""
-    from openpyxl import load_workbook
-
-    reported = {}
-    for unit, sub in result.submissions.items():
-        if sub.errors:
-            continue
-        values = sub.unit_values
-        # plan.yaml's unit fields: 督办工作人员姓名 (liaison), 手机 (mobile), 办公电话 (office_phone)
-        name = values.get("liaison")
-        phone = values.get("mobile") or values.get("office_phone")
-        if name or phone:
-            reported[unit] = (name, phone)
-    if not reported:
-        return None
-    path = ws.master_path
-    wb = load_workbook(path)
-    sheet = wb["单位名录"]
-    # Columns by header name, below any title row the office added (as read_master reads them).
-    top = [[c.value for c in row] for row in sheet.iter_rows(max_row=10)]
-    header, col = find_table(top, ("单位名称", "督办联系人", "联系电话"), "单位名录", path.name)
-    reported = {squash(unit): answer for unit, answer in reported.items()}
-    changed = False
-    for row in sheet.iter_rows(min_row=header + 2):
-        if len(row) <= max(col.values()):
-            continue
-        answer = reported.get(squash(row[col["单位名称"]].value))
-        if answer is None:
-            continue
-        for value, cell in zip(answer, (row[col["督办联系人"]], row[col["联系电话"]]), strict=True):
-            if value and cell_text(cell.value) != value:
-                set_text(cell, value)
-                changed = True
-    if not changed:  # a rerun with the same liaisons keeps no copy and leaves the master alone
-        return None
-    backup = path.with_name(f"{path.stem}-{date.today():%Y%m%d}{path.suffix}")
-    n = 1
-    while backup.exists():  # a second run the same day must not overwrite the first copy
-        n += 1
-        backup = path.with_name(f"{path.stem}-{date.today():%Y%m%d}-{n}{path.suffix}")
-    shutil.copy2(path, backup)
-    temp = path.with_name(f".{path.stem}-updating{path.suffix}")
-    wb.save(temp)
-    temp.replace(path)
-    return backup

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from xltools.collect.inbox import Inbox, Limits, Returned, inbox_files, read_files, scan
-from xltools.collect.validate import Context, Sent, Submission, _find_table, check
+from xltools.collect.validate import Context, Sent, Submission, check, find_form_table
 from xltools.core.contracts import LATE, MANIFEST_FILE, ON_TIME, RECEIVED, UNREPORTED
 from xltools.core.errors import XltoolsError
 from xltools.core.i18n import _
@@ -270,7 +270,7 @@ def identify(returned: Returned, ctx: Context) -> tuple[str | None, Identity | N
     identity = read_identity(returned.sheets, {}) or read_identity({}, returned.properties)
     named = _unit_in_name(returned.file_name, ctx.sent)
     if identity is None:
-        if named and _find_table(returned.sheets, ctx.form) is not None:
+        if named and find_form_table(returned.sheets, ctx.form) is not None:
             return (
                 named,
                 None,
@@ -456,9 +456,10 @@ def collect(
             shutil.rmtree(temp, ignore_errors=True)
     result.output = target
     if update_contacts:
-        from xltools.collect.reports import update_contacts as write_contacts
+        from xltools.master.contacts import update_contacts as write_contacts
 
-        result.contacts_backup = write_contacts(ws, result, ctx)
+        accepted = {u: s.unit_values for u, s in result.submissions.items() if not s.errors}
+        result.contacts_backup = write_contacts(ws.master_path, accepted)
     return result
 
 

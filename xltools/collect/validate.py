@@ -32,9 +32,8 @@ from xltools.core.contracts import (
     TEXT,
     UNIT,
 )
-from xltools.core.excel import cell_name
+from xltools.core.excel import cell_name, find_header, header_key
 from xltools.core.problems import ERROR, WARNING, Problem, new_problem
-from xltools.core.text import squash
 from xltools.distribute.forms import Form
 from xltools.distribute.identity import Identity, fingerprint
 
@@ -105,31 +104,13 @@ def _read_sent_sheets(path: Path) -> dict[str, list[list]]:
     return read_sheets(path)
 
 
-@functools.lru_cache(maxsize=4096, typed=True)
-def _header_key(text: object) -> str:
-    # Required-field markers and line breaks a unit or the writer may add around a label.
-    # Cached: every file repeats the same few dozen headers (and typed, so 1, 1.0 and True differ).
-    return squash(text).strip("*＊").replace("(必填)", "")
-
-
-def _find_table(
+def find_form_table(
     sheets: dict[str, list[list]], form: Form, wanted: str = FORM_TASK_SHEET, labels=None
-):
-    """(sheet name, header row, {header key: col}) of the table holding 编号 and the labels."""
+) -> tuple[str, int, dict[str, int]] | None:
+    """(sheet name, header row, {header key: col}) of the form's table holding 编号 and one of
+    ``labels`` (default: the task fields' labels), looking in sheet ``wanted`` first."""
     labels = labels if labels is not None else [f.label for f in form.task_fields]
-    keys = {_header_key(x) for x in labels}
-    order = [wanted] + [s for s in sheets if s != wanted]
-    for name in order:
-        rows = sheets.get(name)
-        if not rows:
-            continue
-        for r, row in enumerate(rows[:_HEADER_ROWS]):
-            heads = {
-                _header_key(v): c for c, v in reversed(list(enumerate(row))) if not is_empty(v)
-            }
-            if ID in heads and (not keys or keys & set(heads)):
-                return name, r, heads
-    return None
+    return find_header(sheets, ID, labels, wanted, _HEADER_ROWS)
 
 
 def check(
@@ -160,7 +141,7 @@ def _new(sub: Submission, code: str, message: str, severity: str | None = None, 
 
 def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
     form = ctx.form
-    found = _find_table(sub.file.sheets, form)
+    found = find_form_table(sub.file.sheets, form)
     if found is None:
         _new(
             sub,
@@ -243,7 +224,7 @@ def _get(row: list, col: int | None) -> object:
 def _check_columns(
     sub: Submission, sheet: str, header: int, heads: dict[str, int], wanted: list[str]
 ) -> None:
-    wanted_keys = [_header_key(w) for w in wanted]
+    wanted_keys = [header_key(w) for w in wanted]
     missing = [w for w, k in zip(wanted, wanted_keys, strict=True) if k not in heads]
     for label in missing:
         _new(
@@ -254,7 +235,7 @@ def _check_columns(
             field=label,
         )
     known = set(wanted_keys) | {
-        _header_key(x) for x in (UNIT, ROLE, LEAD_UNITS, RESPONSIBLE_UNITS, LABEL, NOTE)
+        header_key(x) for x in (UNIT, ROLE, LEAD_UNITS, RESPONSIBLE_UNITS, LABEL, NOTE)
     }
     added = [h for h in heads if h not in known]
     if added:
@@ -296,7 +277,7 @@ def _check_row(sub, sheet, r, row, heads, sent_row, form: Form, year: int) -> No
     values: dict[str, object] = {}
     cells: dict[str, str] = {}
     for f in form.task_fields:
-        col = heads.get(_header_key(f.label))
+        col = heads.get(header_key(f.label))
         if col is None:
             continue
         raw = _get(row, col)
@@ -368,7 +349,7 @@ def _check_contradictions(sub, values, cells, form: Form, where) -> None:
 
 def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
     labels = [f.label for f in ctx.form.target_fields]
-    found = _find_table(sub.file.sheets, ctx.form, FORM_TARGET_SHEET, labels + [PHRASE])
+    found = find_form_table(sub.file.sheets, ctx.form, FORM_TARGET_SHEET, labels + [PHRASE])
     if found is None or found[0] == sub.layout.get("tasks", ("",))[0]:
         _new(
             sub,
@@ -388,7 +369,7 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
     for r in range(header + 1, len(rows)):
         row = rows[r]
         task_id = display(_get(row, heads.get(ID)))
-        phrase = _get(row, heads.get(_header_key(PHRASE)))
+        phrase = _get(row, heads.get(header_key(PHRASE)))
         target = by_fp.get((task_id, fingerprint(phrase)))
         where = {"sheet": sheet, "task": task_id}
         if target is None and len(per_task.get(task_id, ())) == 1:
@@ -398,7 +379,7 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
                 "locked-cell-changed",
                 f"任务 {task_id} 的指标名称被修改了,已按下发的原文采用",
                 WARNING,
-                cell=cell_name(r, heads.get(_header_key(PHRASE), 0)),
+                cell=cell_name(r, heads.get(header_key(PHRASE), 0)),
                 value=display(phrase)[:50],
                 **where,
             )
@@ -425,7 +406,7 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
             continue
         seen.add(key)
         for f in ctx.form.target_fields:
-            col = heads.get(_header_key(f.label))
+            col = heads.get(header_key(f.label))
             if col is None:
                 continue
             fraction = cell_name(r, col) in sub.file.percents.get(sheet, ())
@@ -447,7 +428,7 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
 
 def _check_unit_fields(sub: Submission, ctx: Context) -> None:
     """Unit-level cells: a label cell with the answer to its right, on any sheet but the tables."""
-    wanted = {_header_key(f.label): f for f in ctx.form.unit_fields}
+    wanted = {header_key(f.label): f for f in ctx.form.unit_fields}
     order = [FORM_UNIT_SHEET] + [
         s for s in sub.file.sheets if s not in (FORM_UNIT_SHEET, FORM_TASK_SHEET, FORM_TARGET_SHEET)
     ]
@@ -459,7 +440,7 @@ def _check_unit_fields(sub: Submission, ctx: Context) -> None:
             for c, v in enumerate(row):
                 if not isinstance(v, str) or len(v) > 40:  # a label is short text
                     continue
-                k = _header_key(v).rstrip(":")
+                k = header_key(v).rstrip(":")
                 if k in wanted and wanted[k].key not in found:
                     found[wanted[k].key] = (name, r, c + 1)
     for f in ctx.form.unit_fields:

@@ -33,7 +33,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from xltools.core.problems import WARNING, Problem, new_problem
-from xltools.core.text import clean, halfwidth, squash
+from xltools.core.text import clean, halfwidth, is_empty, squash  # noqa: F401 (is_empty: also for callers)
 
 _CN_DIGITS = {
     "零": 0,
@@ -55,19 +55,6 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 
 def _problem(code: str, message: str, value: object, severity: str | None = None) -> Problem:
     return new_problem(code, message, severity, value="" if value is None else str(value))
-
-
-def is_empty(raw: object) -> bool:
-    """True for a cell with nothing a person typed (None, "", spaces)."""
-    if raw is None:
-        return True
-    if not isinstance(raw, str):
-        return False
-    if not raw or raw.isspace():
-        return True
-    # Past whitespace, only the zero-width spaces `clean` drops can leave nothing (rare: a full
-    # clean of every typed cell is most of the checking time).
-    return ("\u200b" in raw or "\ufeff" in raw) and clean(raw) == ""
 
 
 def display(raw: object) -> str:

@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from xltools.core.text import is_empty, squash
+
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
 A4 = 9  # xlsxwriter / Excel paper code
@@ -220,6 +222,38 @@ def read_sheets(source: str | Path | bytes) -> dict[str, list[list]]:
         name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         for name in book.sheet_names
     }
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def header_key(text: object) -> str:
+    """A header cell as compared: squashed, without the required-field markers and line breaks a
+    unit or the writer may add around a label. Cached: every file repeats the same few dozen
+    headers (and typed, so 1, 1.0 and True differ)."""
+    return squash(text).strip("*＊").replace("(必填)", "")
+
+
+def find_header(
+    sheets: dict[str, list[list]],
+    anchor: str,
+    labels: Iterable[str] = (),
+    wanted: str | None = None,
+    max_rows: int = 15,
+) -> tuple[str, int, dict[str, int]] | None:
+    """(sheet name, header row, {header key: column}) of the first table whose header row (in the
+    first ``max_rows``) holds ``anchor`` and, when ``labels`` are given, at least one of them.
+    Sheet ``wanted`` is tried first, then the others (a renamed sheet is still found)."""
+    keys = {header_key(x) for x in labels}
+    anchor = header_key(anchor)
+    order = [wanted, *(s for s in sheets if s != wanted)] if wanted else list(sheets)
+    for name in order:
+        rows = sheets.get(name)
+        if not rows:
+            continue
+        for r, row in enumerate(rows[:max_rows]):
+            heads = {header_key(v): c for c, v in reversed(list(enumerate(row))) if not is_empty(v)}
+            if anchor in heads and (not keys or keys & set(heads)):
+                return name, r, heads
+    return None
 
 
 def sheet_records(grid: Sequence[Sequence[object]]) -> tuple[list[str], list[dict[str, object]]]:

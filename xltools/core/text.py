@@ -23,6 +23,19 @@ def clean(text: object) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def is_empty(raw: object) -> bool:
+    """True for a cell with nothing a person typed (None, "", spaces)."""
+    if raw is None:
+        return True
+    if not isinstance(raw, str):
+        return False
+    if not raw or raw.isspace():
+        return True
+    # Past whitespace, only the zero-width spaces `clean` drops can leave nothing (rare: a full
+    # clean of every typed cell is most of the checking time).
+    return ("\u200b" in raw or "\ufeff" in raw) and clean(raw) == ""
+
+
 def squash(text: object) -> str:
     """For comparing what a person typed: half-width, no spaces at all."""
     return re.sub(r"\s+", "", halfwidth(clean(text)))
