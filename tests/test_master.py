@@ -366,7 +366,7 @@ def test_a_column_the_office_adds_in_excel_survives_check(tmp_path):
     rows = [
         ["2023年任务清单"],
         [*TASK_HEADERS, "督办科室", None, "责任领导"],
-        ["7", "", "", "", "1", "某任务", "", "市发改委", "", "一科", None, 42.0],
+        ["7", "", "", "", "1", "某任务", "", "市发改委", "", "", "", "一科", None, 42.0],
     ]
     path = write_book(
         tmp_path / "m.xlsx",

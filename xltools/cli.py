@@ -377,6 +377,8 @@ def _echo_diff(diff, title: str) -> None:
         "reowned": _("re-owned"),
         "split": _("split"),
         "merged": _("merged"),
+        "closed": _("closed"),
+        "reopened": _("reopened"),
     }
     for change in diff.changes:
         if change.kind in ("split", "merged"):
@@ -405,30 +407,35 @@ def diff(old: Path | None, new: Path | None, workspace: Path | None) -> None:
 
     Without OLD: the master as the last round was distributed (kept in outbox/ROUND/留底/);
     without NEW: the workspace's master. Lists tasks added, removed, re-worded, re-owned, split
-    (2-49 -> 2-49-1, 2-49-2) or merged, then each unit whose next workbook gains (+), loses (-)
-    or changes (~) rows.
+    (2-49 -> 2-49-1, 2-49-2), merged, closed (销号) or reopened, then each unit whose next
+    workbook gains (+), loses (-) or changes (~) rows.
 
     \b
     Example:
       xltools diff
       xltools diff outbox/2023Q1/留底/master.xlsx master.xlsx
     """
-    from xltools.distribute.diff import diff_files, kept_master, last_distributed
+    from xltools.distribute.diff import changes_since_last_round, diff_files, kept_master
 
-    ws = None
-    if old is None or new is None:
-        from xltools.master.workspace import load
+    title = _("Changes from {old} to {new}")
+    if old is not None and new is not None:
+        _echo_diff(diff_files(old, new), title.format(old=old, new=new))
+        return
+    from xltools.master.workspace import load
 
-        ws = load(workspace)
+    ws = load(workspace)
+    new = new or ws.master_path
     if old is None:
-        rnd = last_distributed(ws)
+        rnd, changes = changes_since_last_round(ws)
         if rnd is None:
             raise XltoolsError(
                 _("no round was distributed with a copy of its master yet; give OLD and NEW")
             )
+        if new == ws.master_path:
+            _echo_diff(changes, title.format(old=kept_master(ws, rnd), new=new))
+            return
         old = kept_master(ws, rnd)
-    new = new or ws.master_path
-    _echo_diff(diff_files(old, new), _("Changes from {old} to {new}").format(old=old, new=new))
+    _echo_diff(diff_files(old, new), title.format(old=old, new=new))
 
 
 def _progress_bar(label: str):

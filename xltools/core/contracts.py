@@ -25,7 +25,21 @@ TEXT = "任务内容"
 LEAD_UNITS = "牵头单位"
 RESPONSIBLE_UNITS = "责任单位"
 NOTE = "备注"
-TASK_HEADERS = (ID, SECTION, DIRECTION, CATEGORY, LABEL, TEXT, LEAD_UNITS, RESPONSIBLE_UNITS, NOTE)
+CLOSED_DATE = "销号日期"  # the day the office closed (销号) the task; empty while it is open
+CLOSED_BASIS = "销号依据"  # why: the acceptance, the leader's instruction
+TASK_HEADERS = (
+    ID,
+    SECTION,
+    DIRECTION,
+    CATEGORY,
+    LABEL,
+    TEXT,
+    LEAD_UNITS,
+    RESPONSIBLE_UNITS,
+    NOTE,
+    CLOSED_DATE,
+    CLOSED_BASIS,
+)
 TASK_REQUIRED = (ID, TEXT, LEAD_UNITS, RESPONSIBLE_UNITS)
 
 # 单位名录's headers.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from xltools.core.text import clean, squash
+from xltools.core.text import clean, halfwidth, squash
 
 LIST_SEP = "、"
 
@@ -28,6 +30,8 @@ class Task:
     responsible: tuple[str, ...] = ()  # 责任单位 (配合/协办 units too)
     note: str = ""  # 备注
     line: int = 0  # line in the source document; not stored in the master
+    closed: str = ""  # 销号日期 as written (ISO when Excel kept it as a date); "" while open
+    closed_basis: str = ""  # 销号依据
     # Columns the master contract does not name (完成时限, 责任领导, any an office adds after 备注),
     # header -> text as written, in column order. Not hashed: a dict is not hashable.
     extra: dict[str, str] = field(default_factory=dict, hash=False)
@@ -41,6 +45,34 @@ class Task:
     def partners(self) -> tuple[str, ...]:
         """Who cooperates: responsible units when a lead is named, else nobody."""
         return self.responsible if self.lead else ()
+
+    @property
+    def closed_on(self) -> date | None:
+        """The day the task was closed (销号), or None while it is open or the date is unreadable."""
+        return parse_day(self.closed)
+
+    def closed_by(self, day: date | None) -> bool:
+        """Closed on or before ``day``: a round whose period ends on ``day`` no longer asks for it."""
+        closed = self.closed_on
+        return closed is not None and day is not None and closed <= day
+
+
+_DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T ]\d.*)?$")
+
+
+def parse_day(text: object) -> date | None:
+    """A day as offices write it: 2023-06-30, 2023/6/30, 2023.6.30, 2023年6月30日 (or a date)."""
+    if isinstance(text, datetime):
+        return text.date()
+    if isinstance(text, date):
+        return text
+    found = _DAY.match(halfwidth(clean(text)))
+    if not found:
+        return None
+    try:
+        return date(*(int(g) for g in found.groups()))
+    except ValueError:
+        return None
 
 
 def extra_headers(tasks) -> list[str]:

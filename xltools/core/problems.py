@@ -46,6 +46,9 @@ CODES: dict[str, Code] = _codes(
     ("unknown-task", ERROR, "a row of 指标 names a 编号 that 任务清单 lacks"),
     ("target-not-number", ERROR, "a 目标值 of 指标 is not a number"),
     ("bad-target-kind", ERROR, "a 类型 of 指标 is neither 累计 nor 水平"),
+    ("bad-closed-date", ERROR, "a 销号日期 of 任务清单 is not a date"),
+    ("closed-without-basis", WARNING, "a task has a 销号日期 but no 销号依据"),
+    ("basis-without-closed-date", WARNING, "a task has a 销号依据 but no 销号日期 (still open)"),
     # collect: typed values
     ("missing-value", ERROR, "a required cell is empty"),
     ("not-in-list", ERROR, "a choice cell holds a value its list does not offer"),

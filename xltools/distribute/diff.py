@@ -7,7 +7,8 @@ Tasks are followed by 编号 (as prefill and the summary's trend follow them):
 - ``merged``: old parts gone and their parent 编号 new (2-49-1, 2-49-2 → 2-49), or an old task gone
   whose text now stands, for the most part, in a kept task whose text changed;
 - ``reworded``: the same 编号 with another 任务内容 (spaces and full-width forms aside);
-- ``reowned``: the same 编号 with other 牵头单位 or 责任单位.
+- ``reowned``: the same 编号 with other 牵头单位 or 责任单位;
+- ``closed`` / ``reopened``: a 销号日期 filled in / cleared.
 
 The workbooks each recipient would receive (`xltools.distribute.round.assign`: groups expanded,
 hosted units routed) are compared row by row, so a change of 单位名录 (a new group member, another
@@ -17,15 +18,16 @@ hosted units routed) are compared row by row, so a change of 单位名录 (a new
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from difflib import SequenceMatcher
 from pathlib import Path
 
 from xltools.core.contracts import KEPT_FOLDER, KEPT_MASTER
 from xltools.core.model import LIST_SEP, Master, Task
 from xltools.core.text import squash
-from xltools.distribute.round import assign, targets_by_task
+from xltools.distribute.round import assign, open_tasks, targets_by_task
 
-KINDS = ("added", "removed", "reworded", "reowned", "split", "merged")
+KINDS = ("added", "removed", "reworded", "reowned", "split", "merged", "closed", "reopened")
 MERGED_SHARE = 0.6  # this much of a removed task's text found in a kept task: merged into it
 
 
@@ -130,6 +132,13 @@ def task_changes(old: Master, new: Master) -> list[Change]:
         detail = _owner_change(before[i], after[i])
         if detail:
             changes.append(Change("reowned", (i,), (i,), detail))
+        if after[i].closed and not before[i].closed:
+            why = f"{after[i].closed}销号" + (
+                f"：{after[i].closed_basis}" if after[i].closed_basis else ""
+            )
+            changes.append(Change("closed", (i,), (i,), why))
+        elif before[i].closed and not after[i].closed:
+            changes.append(Change("reopened", (i,), (i,), f"撤销{before[i].closed}的销号"))
     order = {k: n for n, k in enumerate(KINDS)}
     return sorted(changes, key=lambda c: (order[c.kind], _id_key((c.new or c.old)[0])))
 
@@ -145,8 +154,10 @@ def _owner_change(old: Task, new: Task) -> str:
     return "；".join(parts)
 
 
-def _rows(master: Master, source: str) -> dict[str, dict[tuple[str, str], tuple]]:
-    """Each recipient's rows: (编号, 单位) -> what the row shows (role, text, leads, targets)."""
+def _rows(master: Master, source: str, day) -> dict[str, dict[tuple[str, str], tuple]]:
+    """Each recipient's rows in a round ending on ``day`` (tasks closed by then left out):
+    (编号, 单位) -> what the row shows (role, text, leads, targets)."""
+    master = open_tasks(master, day)
     targets = targets_by_task(master)
     books = {}
     for item in assign(master, source):
@@ -163,13 +174,21 @@ def _rows(master: Master, source: str) -> dict[str, dict[tuple[str, str], tuple]
 
 
 def diff_masters(
-    old: Master, new: Master, *, old_source: str = "old", new_source: str = "new"
+    old: Master,
+    new: Master,
+    *,
+    old_source: str = "old",
+    new_source: str = "new",
+    old_day: date | None = None,
+    new_day: date | None = None,
 ) -> MasterDiff:
     """The changes from ``old`` to ``new`` and the recipients whose next workbook changes.
 
-    A master whose owners cannot be routed raises the `MasterError` distribute would."""
+    The workbooks are those of rounds ending on ``old_day`` and ``new_day`` (a task closed by
+    then is not sent; None: every task). A master whose owners cannot be routed raises the
+    `MasterError` distribute would."""
     result = MasterDiff(changes=task_changes(old, new))
-    before, after = _rows(old, old_source), _rows(new, new_source)
+    before, after = _rows(old, old_source, old_day), _rows(new, new_source, new_day)
     for recipient in sorted(set(before) | set(after)):
         a, b = before.get(recipient, {}), after.get(recipient, {})
         gained = tuple(dict.fromkeys(k[0] for k in b if k not in a))
@@ -197,19 +216,42 @@ def last_distributed(ws, before: str | None = None):
     return next((r for r in reversed(rounds) if kept_master(ws, r).is_file()), None)
 
 
-def diff_files(old: Path, new: Path) -> MasterDiff:
+def diff_files(
+    old: Path, new: Path, old_day: date | None = None, new_day: date | None = None
+) -> MasterDiff:
     """`diff_masters` of two master workbooks."""
     from xltools.master.workbook import read_master
 
     return diff_masters(
-        read_master(old), read_master(new), old_source=old.name, new_source=new.name
+        read_master(old),
+        read_master(new),
+        old_source=old.name,
+        new_source=new.name,
+        old_day=old_day,
+        new_day=new_day,
     )
+
+
+def round_day(rnd) -> date | None:
+    """The day a round's tasks are taken as of: its period end, else (plan round) its due date."""
+    return None if rnd is None else (rnd.period_end or rnd.due)
+
+
+def next_round(ws, rnd):
+    """The round after ``rnd`` in the year, or None."""
+    rounds = list(ws.rounds)
+    index = rounds.index(ws.round(rnd))
+    return rounds[index + 1] if index + 1 < len(rounds) else None
 
 
 def changes_since_last_round(ws, round_key: str | None = None):
     """The round last distributed (before ``round_key``) and the changes of the workspace's master
-    since then; ``(None, None)`` when no earlier round kept its master."""
+    since then, with the workbooks of ``round_key`` (default: the round after the last
+    distributed); ``(None, None)`` when no earlier round kept its master."""
     rnd = last_distributed(ws, round_key)
     if rnd is None:
         return None, None
-    return rnd, diff_files(kept_master(ws, rnd), ws.master_path)
+    upcoming = ws.round(round_key) if round_key else next_round(ws, rnd)
+    return rnd, diff_files(
+        kept_master(ws, rnd), ws.master_path, round_day(rnd), round_day(upcoming)
+    )

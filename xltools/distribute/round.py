@@ -198,6 +198,18 @@ def _route(master: Master, units: Sequence[str]) -> tuple[dict[str, str], list[s
     return hosts, problems
 
 
+def open_tasks(master: Master, day: date | None) -> Master:
+    """The master without the tasks closed (销号) on or before ``day``, nor their targets."""
+    closed = {t.id for t in master.tasks if t.closed_by(day)}
+    if not closed:
+        return master
+    return Master(
+        tasks=[t for t in master.tasks if t.id not in closed],
+        units=master.units,
+        targets=[t for t in master.targets if t.task_id not in closed],
+    )
+
+
 def targets_for(
     master: Master, rows: Sequence[Row], by_task: dict[str, list] | None = None
 ) -> tuple[TargetRow, ...]:
@@ -246,9 +258,11 @@ def build_specs(
 ) -> list[BookSpec]:
     """One `BookSpec` per recipient: the pure part of distributing (no files touched).
 
-    ``previous`` holds last round's accepted answers (see `read_previous`) to prefill."""
+    ``previous`` holds last round's accepted answers (see `read_previous`) to prefill. A task
+    closed (销号) on or before the round's period end (the plan round: its due date) is left out."""
     specs = []
     created = created_at(period_end, due)
+    master = open_tasks(master, period_end or due)
     assignments = assign(master, source)
     if not assignments:
         raise MasterError(

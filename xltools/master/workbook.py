@@ -11,6 +11,8 @@ from pathlib import Path
 from xltools.core.contracts import (
     ALIASES,
     CATEGORY,
+    CLOSED_BASIS,
+    CLOSED_DATE,
     COMPARISON,
     CONTACT,
     DIRECTION,
@@ -72,7 +74,13 @@ _NOTES = [
     (TASK_SHEET, LIST_SEP.join((SECTION, DIRECTION, CATEGORY)), "方案中的各级标题,原文照录"),
     (
         TASK_SHEET,
-        "备注之后的列",
+        LIST_SEP.join((CLOSED_DATE, CLOSED_BASIS)),
+        "任务完成并经核实后销号:填写销号日期(如 2023-06-30)和销号依据(如验收意见、领导批示);"
+        "截止日期在销号日期当天或之后的各轮不再下发该任务,汇总表单独统计已销号任务。未销号的留空",
+    ),
+    (
+        TASK_SHEET,
+        "销号依据之后的列",
         "方案表格或本室增加的列(如完成时限、责任领导),按表头原样保留;完成时限在下发的填报表中只读显示",
     ),
     (TASK_SHEET, LABEL, "方案中任务的序号,原文照录,如“(一)”“49”"),
@@ -122,7 +130,7 @@ def write_master(master: Master, path: str | Path) -> Path:
                 TASK_SHEET,
                 (*TASK_HEADERS, *extras),
                 (_task_row(t, extras) for t in master.tasks),
-                widths=(9, 14, 22, 18, 6, 60, 24, 40, 14, *(14 for _ in extras)),
+                widths=(9, 14, 22, 18, 6, 60, 24, 40, 14, 12, 24, *(14 for _ in extras)),
                 formats=fmt,
                 title=TASK_SHEET,
             )
@@ -193,6 +201,8 @@ def _task_row(task: Task, extras: Sequence[str] = ()) -> tuple:
         join_list(task.lead),
         join_list(task.responsible),
         task.note,
+        task.closed,
+        task.closed_basis,
         *(task.extra.get(h, "") for h in extras),
     )
 
@@ -226,6 +236,8 @@ def read_master(path: str | Path) -> Master:
                 responsible=tuple(split_list(get(RESPONSIBLE_UNITS))),
                 note=get(NOTE),
                 line=r + 1,
+                closed=_day_text(row, cols.get(CLOSED_DATE)),
+                closed_basis=get(CLOSED_BASIS),
                 extra={h: cell_text(row[c]) if c < len(row) else "" for h, c in extras.items()},
             )
         )
@@ -270,6 +282,14 @@ def read_master(path: str | Path) -> Master:
         TARGET_SHEET: (target_rows, target_cols),
     }
     return master
+
+
+def _day_text(row: Sequence[object], col: int | None) -> str:
+    """销号日期 as text: a date Excel kept as a date becomes ISO (2023-06-30), text stays as typed."""
+    value = row[col] if col is not None and col < len(row) else None
+    if hasattr(value, "year") and hasattr(value, "month"):
+        return value.strftime("%Y-%m-%d")
+    return cell_text(value)
 
 
 def _extra_columns(header_row: Sequence[object]) -> dict[str, int]:
@@ -352,6 +372,7 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
                 cell=cell,
                 **where,
             )
+        _check_closed(master, i, task, row, where, report)
         if not task.lead and not task.responsible:
             _, cell = _place(master, TASK_SHEET, i, LEAD_UNITS)
             report.error(
@@ -395,6 +416,38 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
                     value=like[0] if like else "",
                     **where,
                 )
+
+
+def _check_closed(master: Master, i: int, task: Task, row: int, where: dict, report) -> None:
+    """销号: a readable 销号日期 and a 销号依据 saying why (the office will be asked)."""
+    if task.closed and task.closed_on is None:
+        _, cell = _place(master, TASK_SHEET, i, CLOSED_DATE)
+        report.error(
+            "bad-closed-date",
+            f"任务清单第{row}行的销号日期“{task.closed}”不是日期：请填写如 2023-06-30 的日期，"
+            "未销号的任务请留空。",
+            cell=cell,
+            value=task.closed,
+            **where,
+        )
+    if task.closed and not task.closed_basis:
+        _, cell = _place(master, TASK_SHEET, i, CLOSED_BASIS)
+        report.warning(
+            "closed-without-basis",
+            f"任务清单第{row}行已填写销号日期，但没有销号依据：请写明销号的依据（如验收意见、"
+            "领导批示、文件名称）。",
+            cell=cell,
+            **where,
+        )
+    if task.closed_basis and not task.closed:
+        _, cell = _place(master, TASK_SHEET, i, CLOSED_DATE)
+        report.warning(
+            "basis-without-closed-date",
+            f"任务清单第{row}行填写了销号依据，但没有销号日期，该任务仍按未销号处理：如已销号，"
+            "请填写销号日期。",
+            cell=cell,
+            **where,
+        )
 
 
 def _similar(a: str, b: str) -> bool:
