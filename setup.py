@@ -19,7 +19,7 @@ setup(
     },
     package_data={
         "xltools": ["locale/*/LC_MESSAGES/xltools.mo"],  # the compiled catalogs (`make i18n`)
-        "xltools.templates": ["*.yaml", "*.md"],
+        "xltools.templates": ["*.yaml", "*.md", "*.docx"],
         "xltools.samples": ["*/*"],
     },
     install_requires=[
@@ -31,6 +31,7 @@ setup(
         "defusedxml>=0.7",
         "PyYAML>=6.0",
         "python-docx>=1.0",
+        "docxtpl>=0.16",  # the 通报 is rendered from a Word template the office edits in Word
     ],
     # Babel extracts and compiles the catalogs (`make i18n`) and the tests check them; at run time
     # the standard library's gettext reads the compiled .mo, so users do not need it.

@@ -41,7 +41,13 @@ def demo(tmp_path_factory):
 def test_every_round_leaves_its_files(demo):
     for r in demo.rounds:
         reports = demo.root / "reports" / r.key
-        for name in ("汇总数据.xlsx", "问题清单.xlsx", "报送情况.xlsx", r.summary.name):
+        for name in (
+            "汇总数据.xlsx",
+            "问题清单.xlsx",
+            "报送情况.xlsx",
+            r.summary.name,
+            r.notice.name,
+        ):
             assert (reports / name).is_file(), name
         assert r.sent == len(list((demo.root / "outbox" / r.key).glob("*.xlsx"))) - 1  # manifest
 

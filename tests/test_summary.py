@@ -554,10 +554,11 @@ def test_cli_writes_the_summary(workspace, monkeypatch):
     monkeypatch.setattr(xltools.master.workspace, "load", lambda path=None: workspace)
     result = CliRunner().invoke(main, ["summary", "2023q2"])
     assert result.exit_code == 0, result.output
-    assert (
-        result.stdout.strip()
-        == f"Wrote {workspace.reports('2023Q2') / (TITLE + '2023年第二季度落实情况汇总.xlsx')}"
-    )
+    reports = workspace.reports("2023Q2")
+    assert result.stdout.splitlines() == [
+        f"Wrote {reports / (TITLE + '2023年第二季度落实情况汇总.xlsx')}",
+        f"Wrote {reports / (TITLE + '2023年第二季度落实情况通报.docx')}",
+    ]
 
 
 def test_cli_pdf_without_libreoffice_says_so(workspace, monkeypatch):
@@ -737,7 +738,8 @@ def test_end_to_end_on_the_wuhan_sample(tmp_path):
     result = CliRunner().invoke(main, ["summary", "2023Q2", "-w", str(ws.root)])
     assert result.exit_code == 0, result.output
     path = ws.reports("2023Q2") / f"{ws.title}2023年第二季度落实情况汇总.xlsx"
-    assert result.stdout.strip() == f"Wrote {path}"
+    notice = path.with_name(f"{ws.title}2023年第二季度落实情况通报.docx")
+    assert result.stdout.splitlines() == [f"Wrote {path}", f"Wrote {notice}"]
     figures = load_workbook(path)["总览"]
     shown = {figures.cell(r, 1).value: figures.cell(r, 4).value for r in range(6, 18)}
     assert shown["任务总数"] == len(master.tasks)

@@ -8,6 +8,7 @@ from xltools.core.problems import Report
 from xltools.master.workspace import (
     CONFIG,
     DEFAULT_LIGHTS,
+    DEFAULT_NOTICE,
     Round,
     Workspace,
     default_rounds,
@@ -87,6 +88,39 @@ def test_an_edited_yaml_is_read(tmp_path):
     assert loaded.round("2023Q1").due == date(2023, 4, 25)
     assert loaded.lights["behind_share"] == 0.9
     assert loaded.lights["red_behind_rounds"] == 2  # defaults fill what the file lacks
+
+
+def test_the_notice_texts_are_written_explained_and_read(tmp_path):
+    ws = make_ws(tmp_path.resolve())
+    assert ws.notice == DEFAULT_NOTICE
+    text = dump_yaml(ws)
+    assert "notice:" in text and "# 主送机关。" in text and "# 落款" in text
+    text = text.replace(DEFAULT_NOTICE["recipients"], "各县（市、区）人民政府：")
+    text = text.replace('signature: ""', 'signature: "县政府督查室"')
+    (tmp_path / CONFIG).write_text(text, encoding="utf-8")
+    loaded = load(tmp_path)
+    assert loaded.notice["recipients"] == "各县（市、区）人民政府："
+    assert loaded.notice["signature"] == "县政府督查室"
+    assert loaded.notice["requirements"] == DEFAULT_NOTICE["requirements"]
+    save(loaded)
+    assert load(tmp_path) == loaded
+
+
+@pytest.mark.parametrize(
+    "notice, message",
+    [
+        ("notice: [a]", "notice must be a set of key: value settings"),
+        ("notice: {recipent: x}", "notice: unknown key 'recipent'"),
+        ("notice: {requirements: {a: 1}}", "requirements must be a list of paragraphs"),
+        ("notice: {signature: [x]}", "signature must be text"),
+    ],
+)
+def test_wrong_notice_texts_are_explained(tmp_path, notice, message):
+    text = dump_yaml(make_ws(tmp_path.resolve()))
+    text = text[: text.index("notice:")] + notice + "\n"
+    (tmp_path / CONFIG).write_text(text, encoding="utf-8")
+    with pytest.raises(WorkspaceError, match=message):
+        load(tmp_path)
 
 
 def test_round_lookup_previous_and_folders(tmp_path):

@@ -591,13 +591,14 @@ def status(round_key: str, workspace: Path | None) -> None:
 
 @main.command()
 @click.argument("round_key", metavar="ROUND", type=ROUND)
-@option("--pdf", is_flag=True, help="Also print it to PDF with LibreOffice")
+@option("--pdf", is_flag=True, help="Also print both to PDF with LibreOffice")
 @workspace_option
 def summary(round_key: str, pdf: bool, workspace: Path | None) -> None:
-    """Write the leaders' summary of a quarter, with charts, into reports/ROUND/.
+    """Write the leaders' summary of a quarter, with charts, and its 通报 into reports/ROUND/.
 
     Reads only what `xltools collect ROUND` wrote (and earlier quarters' merged data for the
-    trend); traffic lights follow the `lights` rules in xltools.yaml.
+    trend); traffic lights follow the `lights` rules in xltools.yaml. The 通报 (a Word draft in
+    official layout) comes from templates/通报.docx with the `notice` texts of xltools.yaml.
 
     \b
     Example:
@@ -605,7 +606,7 @@ def summary(round_key: str, pdf: bool, workspace: Path | None) -> None:
       xltools summary 2023Q2 --pdf
     """
     from xltools.master import workspace as workspaces
-    from xltools.summary.report import make_summary, summary_pdf
+    from xltools.summary.report import make_summary, notice_path, summary_pdf
 
     path = make_summary(workspaces.load(workspace), round_key, progress=echo_err)
     click.echo(_("Wrote {path}").format(path=path))

@@ -27,3 +27,7 @@ class WorkbookError(XltoolsError):
 
 class OfficeError(XltoolsError):
     """LibreOffice is needed but missing, or it failed."""
+
+
+class NoticeError(XltoolsError):
+    """The 通报's Word template is missing or cannot be filled."""

@@ -1,4 +1,5 @@
-"""LibreOffice, when installed: convert workbooks (to PDF, or re-save as xlsx/xls/ods)."""
+"""LibreOffice, when installed: convert workbooks (to PDF, or re-save as xlsx/xls/ods) and Word
+documents (to PDF)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ _FILTERS = {
     "xls": 'xls:"MS Excel 97"',
     "ods": "ods",
 }
+# Word documents print through Writer's PDF filter; calc_pdf_Export refuses them.
+_DOCUMENTS = {".docx", ".doc", ".odt", ".rtf"}
 
 
 def find_soffice() -> str | None:
@@ -27,6 +30,12 @@ def find_soffice() -> str | None:
             return found
     mac = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
     return str(mac) if mac.exists() else None
+
+
+def _filter(source: Path, fmt: str) -> str:
+    if fmt == "pdf" and source.suffix.lower() in _DOCUMENTS:
+        return "pdf:writer_pdf_Export"
+    return _FILTERS[fmt].replace('"', "")
 
 
 def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float = 180) -> Path:
@@ -54,7 +63,7 @@ def convert(source: str | Path, fmt: str, outdir: str | Path, *, timeout: float 
             "--headless",
             "--norestore",
             "--convert-to",
-            _FILTERS[fmt].replace('"', ""),
+            _filter(source, fmt),
             "--outdir",
             str(outdir),
             str(source),

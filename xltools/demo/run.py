@@ -26,7 +26,9 @@ class DemoRound:
     simulation: object  # simulate.Simulation
     collection: object  # collect.Collection
     summary: Path
+    notice: Path | None = None  # the 通报 drafted beside the summary
     pdf: Path | None = None
+    notice_pdf: Path | None = None
 
 
 @dataclass
@@ -75,7 +77,7 @@ def run_demo(
     from xltools.demo import simulate
     from xltools.distribute.round import distribute
     from xltools.master import workspace
-    from xltools.summary.report import make_summary, summary_pdf
+    from xltools.summary.report import make_summary, notice_path, summary_pdf
 
     say = progress or (lambda _message: None)
     if target.exists() and any(target.iterdir()):
@@ -107,9 +109,11 @@ def run_demo(
             # The office writes its summary a few days after the due date.
             report = make_summary(ws, key, today=rnd.due + timedelta(days=3))
             made = DemoRound(key, rnd.name, len(sent.books), sim, collection, report)
+            made.notice = notice_path(report)
             if pdf:
-                say(_("{key}: printing the summary to PDF").format(key=key))
+                say(_("{key}: printing the summary and the 通报 to PDF").format(key=key))
                 made.pdf = summary_pdf(report)
+                made.notice_pdf = summary_pdf(made.notice)
             result.rounds.append(made)
     return result
 
@@ -145,4 +149,10 @@ def account(result: DemoResult) -> list[str]:
         ]
         if r.pdf:
             lines.append(f"           reports/{r.key}/{r.pdf.name}")
+        if r.notice:
+            lines.append(
+                _("  通报 draft: reports/{key}/{name}").format(key=r.key, name=r.notice.name)
+            )
+        if r.notice_pdf:
+            lines.append(f"           reports/{r.key}/{r.notice_pdf.name}")
     return lines

@@ -39,6 +39,24 @@ DEFAULT_SCORING = {
     "lead_cap": 20,
 }
 
+# The standing texts of the 通报 that `xltools summary` drafts (summary/notice.py).
+DEFAULT_NOTICE = {
+    # 主送机关
+    "recipients": "各区人民政府，市人民政府各部门：",
+    # 五、下步工作要求: one paragraph each; the first sentence becomes its 楷体 heading
+    "requirements": [
+        "压实工作责任。各牵头单位要切实履行牵头职责，对滞后和未启动任务逐项分析原因，"
+        "制定赶超措施，明确时间节点，确保按期完成年度目标任务。",
+        "加强协调配合。各责任单位要主动对接、密切配合；对需协调解决的事项，相关单位要及时研究"
+        "办理，并将办理情况反馈牵头单位。",
+        "严格报送要求。各单位要按时、准确报送落实情况；数据被退回修改的单位要及时修改后重新报送，"
+        "未按时报送的单位要说明原因。",
+        "强化督查问效。对进度明显滞后、连续滞后的任务，将开展跟踪督办和实地督查，并视情予以通报。",
+    ],
+    # 落款 (the signing office); empty: the workspace's office
+    "signature": "",
+}
+
 _QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
 _QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -68,6 +86,7 @@ class Workspace:
     rounds: tuple[Round, ...]
     lights: dict = field(default_factory=lambda: dict(DEFAULT_LIGHTS))
     scoring: dict = field(default_factory=lambda: dict(DEFAULT_SCORING))
+    notice: dict = field(default_factory=lambda: dict(DEFAULT_NOTICE))
 
     def round(self, key: str | Round) -> Round:
         """The round with this key; a `WorkspaceError` listing the known keys when unknown."""
@@ -252,6 +271,7 @@ def _parse(config: Path, data: dict, root: Path) -> Workspace:
         scoring.update(data["scoring"])
     return Workspace(
         root=root,
+        notice=_notice(config, data.get("notice")),
         id=str(data["id"]),
         title=str(data.get("title") or ""),
         year=year,
@@ -261,6 +281,32 @@ def _parse(config: Path, data: dict, root: Path) -> Workspace:
         lights=lights,
         scoring=scoring,
     )
+
+
+def _notice(config: Path, raw: object) -> dict:
+    """The ``notice`` settings over their defaults; a wrong key or value is an error."""
+    notice = dict(DEFAULT_NOTICE)
+    if raw is None:
+        return notice
+    if not isinstance(raw, dict):
+        raise WorkspaceError(f"{config}: notice must be a set of key: value settings")
+    mistakes = [f"unknown key {key!r}" for key in raw if key not in DEFAULT_NOTICE]
+    for key in ("recipients", "signature"):
+        if key in raw and raw[key] is not None and not isinstance(raw[key], str):
+            mistakes.append(f"{key} must be text")
+    requirements = raw.get("requirements")
+    if isinstance(requirements, str):
+        requirements = [requirements]
+    if requirements is not None and not (
+        isinstance(requirements, list) and all(isinstance(r, str) for r in requirements)
+    ):
+        mistakes.append("requirements must be a list of paragraphs")
+    if mistakes:
+        raise WorkspaceError(f"{config}: notice: " + "; ".join(mistakes))
+    notice.update({k: v for k, v in raw.items() if v is not None})
+    if requirements is not None:
+        notice["requirements"] = requirements
+    return notice
 
 
 def _q(text: str) -> str:
@@ -323,6 +369,20 @@ def dump_yaml(ws: Workspace) -> str:
     ]
     for key, value in lights.items():
         lines.append(f"  {key}: {_scalar(value)}")
+    notice = {**DEFAULT_NOTICE, **ws.notice}
+    lines += [
+        "",
+        "# 通报（xltools summary 在 reports/<轮次>/ 写出的 Word 稿）的固定文字，按本单位惯例修改。",
+        "# 措辞和版式在 templates/通报.docx 中，可复制到本工作区的 templates/ 文件夹后用 Word 修改。",
+        "notice:",
+        "  # 主送机关。",
+        f"  recipients: {_q(notice['recipients'])}",
+        "  # 五、下步工作要求：每项一段；第一句（句号前）作为楷体小标题。",
+        "  requirements:",
+        *(f"    - {_q(r)}" for r in notice["requirements"]),
+        "  # 落款（发文机关署名）；留空则用上面的 office。",
+        f"  signature: {_q(notice['signature'])}",
+    ]
     return "\n".join(lines + scoring_yaml(ws.scoring)) + "\n"
 
 

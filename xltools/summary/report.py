@@ -1,7 +1,8 @@
 """The quarterly summary for the leaders: read collect's merged data, compute, write the report.
 
 `compute_summary` is pure (data in, `Summary` out); `sheets.write_summary` writes the
-workbook; `make_summary` ties both to a workspace round. The rules behind the traffic lights
+workbook and `notice.write_notice` the Word 通报 drafted from it; `make_summary` ties them to a
+workspace round. The rules behind the traffic lights
 come from the ``lights`` mapping of ``xltools.yaml``; `Rules` lists the keys and their defaults.
 """
 
@@ -45,6 +46,7 @@ from xltools.summary.model import (
 __all__ = [
     "compute_summary",
     "make_summary",
+    "notice_path",
     "progress_due",
     "read_merged",
     "summary_name",
@@ -209,7 +211,12 @@ def make_summary(
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
-    """Write the summary workbook of a workspace round into its reports folder; return its path."""
+    """Write the summary workbook of a workspace round into its reports folder, and beside it the
+    通报 drafted from it (`notice_path`); return the workbook's path.
+
+    The 通报 is rendered from the workspace's ``templates/通报.docx`` when there is one, else the
+    bundled template, with the standing texts of the ``notice`` settings of xltools.yaml."""
+    from xltools.summary.notice import write_notice
     from xltools.summary.sheets import write_summary
 
     say = progress or (lambda _message: None)
@@ -244,11 +251,28 @@ def make_summary(
     # Written beside the target and moved into place: a failure never leaves half a report.
     with replacing(target) as tmp:
         write_summary(summary, tmp)
+    notice = notice_path(target)
+    say(_("writing {name}").format(name=notice.name))
+    write_notice(
+        summary,
+        notice,
+        settings=getattr(workspace, "notice", None),
+        workbook=target.name,
+        search=[Path(workspace.root) / "templates"],
+    )
     return target
 
 
+def notice_path(workbook: Path) -> Path:
+    """The 通报 `make_summary` writes beside a summary workbook (``…落实情况通报.docx``)."""
+    from xltools.summary.notice import notice_name
+
+    return notice_name(Path(workbook))
+
+
 def summary_pdf(source: Path) -> Path:
-    """Print the summary workbook to a PDF beside it with LibreOffice; return the PDF's path."""
+    """Print the summary workbook (or the 通报) to a PDF beside it with LibreOffice; return the
+    PDF's path."""
     from xltools.core.office import convert
 
     with tempfile.TemporaryDirectory(dir=source.parent, prefix=".pdf-") as tmp:
