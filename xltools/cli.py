@@ -609,10 +609,13 @@ def summary(round_key: str, pdf: bool, workspace: Path | None) -> None:
     from xltools.summary.report import make_summary, notice_path, summary_pdf
 
     path = make_summary(workspaces.load(workspace), round_key, progress=echo_err)
+    notice = notice_path(path)
     click.echo(_("Wrote {path}").format(path=path))
+    click.echo(_("Wrote {path}").format(path=notice))
     if pdf:
-        echo_err(_("Printing it to PDF with LibreOffice"))
+        echo_err(_("Printing them to PDF with LibreOffice"))
         click.echo(_("Wrote {path}").format(path=summary_pdf(path)))
+        click.echo(_("Wrote {path}").format(path=summary_pdf(notice)))
 
 
 class RoundsType(click.ParamType):

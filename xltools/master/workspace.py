@@ -289,20 +289,26 @@ def _notice(config: Path, raw: object) -> dict:
     if raw is None:
         return notice
     if not isinstance(raw, dict):
-        raise WorkspaceError(f"{config}: notice must be a set of key: value settings")
-    mistakes = [f"unknown key {key!r}" for key in raw if key not in DEFAULT_NOTICE]
+        raise WorkspaceError(
+            _("{config}: notice must be a set of key: value settings").format(config=config)
+        )
+    mistakes = [
+        _("unknown key {key!r}").format(key=key) for key in raw if key not in DEFAULT_NOTICE
+    ]
     for key in ("recipients", "signature"):
         if key in raw and raw[key] is not None and not isinstance(raw[key], str):
-            mistakes.append(f"{key} must be text")
+            mistakes.append(_("{key} must be text").format(key=key))
     requirements = raw.get("requirements")
     if isinstance(requirements, str):
         requirements = [requirements]
     if requirements is not None and not (
         isinstance(requirements, list) and all(isinstance(r, str) for r in requirements)
     ):
-        mistakes.append("requirements must be a list of paragraphs")
+        mistakes.append(_("requirements must be a list of paragraphs"))
     if mistakes:
-        raise WorkspaceError(f"{config}: notice: " + "; ".join(mistakes))
+        raise WorkspaceError(
+            _("{config}: notice: {mistakes}").format(config=config, mistakes="; ".join(mistakes))
+        )
     notice.update({k: v for k, v in raw.items() if v is not None})
     if requirements is not None:
         notice["requirements"] = requirements

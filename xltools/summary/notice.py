@@ -18,10 +18,16 @@ from pathlib import Path
 from xltools.core.errors import NoticeError
 from xltools.core.i18n import _
 from xltools.master.workspace import DEFAULT_NOTICE
-from xltools.summary.model import BEHIND, LEAD, STATUSES, UNREPORTED, Summary, TaskRow
+from xltools.summary.model import (
+    ALL_STATUSES,
+    BEHIND,
+    SENT_BACK,
+    UNREPORTED,
+    Summary,
+    TaskRow,
+)
 
 TEMPLATE = "通报.docx"
-SENT_BACK = "退回修改"
 # Lists longer than this go to the annex table instead of the body.
 BODY_LIST_LIMIT = 10
 # How many names or tasks a sentence of the body lists before "等".
@@ -128,40 +134,18 @@ def _period_in_title(title: str, period: str) -> str:
 
 def sent_back_tasks(summary: Summary) -> list[TaskRow]:
     """Tasks whose lead unit's return arrived but went back for correction."""
-    tasks = [t for t in summary.tasks if t.status == SENT_BACK]
-    if tasks or SENT_BACK in summary.counts:
-        return tasks
-    # A summary that folds them into 未报送: tell them apart by the lead lines' data state.
-    return [
-        t
-        for t in summary.tasks
-        if t.status == UNREPORTED
-        and any(x.state == SENT_BACK for x in t.lines if x.role == LEAD or len(t.lines) == 1)
-    ]
+    return [t for t in summary.tasks if t.status == SENT_BACK]
 
 
 def status_counts(summary: Summary) -> dict[str, int]:
-    """The summary's counts by status, with 退回修改 on its own (never folded into 未报送)."""
-    counts = {s: summary.counts.get(s, 0) for s in STATUSES}
-    if SENT_BACK in summary.counts:
-        counts[SENT_BACK] = summary.counts[SENT_BACK]
-        counts[UNREPORTED] = summary.counts.get(UNREPORTED, 0)
-    else:
-        back = len(sent_back_tasks(summary))
-        counts[SENT_BACK] = back
-        counts[UNREPORTED] = summary.counts.get(UNREPORTED, 0) - back
-    return counts
+    """The summary's counts by status, 退回修改 and 未报送 included, in the report's order."""
+    return {s: summary.counts.get(s, 0) for s in ALL_STATUSES}
 
 
 def unit_groups(summary: Summary) -> dict[str, list[str]]:
     """Units by how they reported: 按时, 逾期, 退回修改 (received, sent back), 未报送 (nothing usable)."""
     missing = [str(m["单位"]) for m in summary.missing]
-    back = {
-        x.unit
-        for t in summary.tasks
-        for x in t.lines
-        if x.state == SENT_BACK and x.unit not in missing
-    }
+    back = {u.name for u in summary.units if u.sent_back and u.name not in missing}
     groups: dict[str, list[str]] = {"按时": [], "逾期": [], SENT_BACK: [], UNREPORTED: missing}
     for unit in summary.units:
         if unit.name in missing:
