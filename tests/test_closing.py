@@ -124,3 +124,49 @@ def test_diff_shows_a_closing_and_the_forms_it_changes():
     assert [(f.recipient, f.removed) for f in result.forms] == [("乙局", ("2-2",))]
     back = diff_masters(new, old)
     assert [c.kind for c in back.changes] == ["reopened"]
+
+
+def test_the_summary_counts_closed_tasks_apart_and_proposes_candidates(tmp_path):
+    from xltools.summary.report import compute_summary, read_merged
+    from xltools.summary.sheets import write_summary
+
+    from . import test_summary as ts
+
+    closed = {
+        "2-4": ("2023-03-20", "一季度验收"),  # closed last quarter
+        "2-9": ("2023-05-15", "市领导批示同意销号"),  # closed this quarter
+    }
+    tasks = [replace(t, closed=closed[t.id][0], closed_basis=closed[t.id][1]) if t.id in closed
+             else t for t in ts.MASTER.tasks]  # fmt: skip
+    added = ts.task("2-10", ts.S2, ts.D2, "新增的批示任务", [ts.B])
+    m = replace(ts.MASTER, tasks=[*tasks, added])
+    row = ["2-10", ts.S2, ts.D2, "", "10", added.text, ts.B, "牵头", "已采用", "序时推进", 50]
+    q2 = [*ts.Q2_LINES, [*row, "已开展", "", "", ""]]  # 2-4 and 2-9 rows of an older master too
+    ts.write_round(tmp_path / "Q1", ts.Q1_LINES)
+    ts.write_round(tmp_path / "Q2", q2, ts.Q2_TARGETS, ts.Q2_STATUS)
+    history = [(ts.Q1, read_merged(tmp_path / "Q1"))]
+    summary = compute_summary(m, ts.Q2, read_merged(tmp_path / "Q2"), history=history)
+
+    assert [t.id for t in summary.tasks] == ["1-1", "2-1", "2-2", "2-3", "2-5", "2-6", "2-7",
+                                             "2-8", "2-10"]  # fmt: skip
+    assert summary.total == 9 and summary.counts["未启动"] == 0  # 2-4 was the only one
+    assert all(t.task_id != "2-9" for t in summary.targets)
+    assert [t.id for t in summary.closing.closed] == ["2-4", "2-9"]
+    assert [t.id for t in summary.closing.newly] == ["2-9"]
+    assert [t.id for t in summary.closing.candidates] == ["1-1"]  # 2-7 is 已完成 at 30 %
+    assert summary.closing.added == ["2-10"]
+
+    path = tmp_path / "summary.xlsx"
+    write_summary(summary, path)
+    sheets = read_sheets(path)
+    assert [r[1:5] + r[6:] for r in sheets["已销号"][2:]] == [
+        ["2-4", ts.MASTER.tasks[4].text, ts.D, "2023-03-20", ""],
+        ["2-9", ts.MASTER.tasks[9].text, ts.D, "2023-05-15", "是"],
+    ]
+    assert sheets["待销号"][1][-2:] == ["销号日期", "销号依据"]
+    assert [r[1] for r in sheets["待销号"][2:3]] == ["1-1"] and sheets["待销号"][2][-2:] == ["", ""]
+    details = {r[0]: r[-1] for r in sheets["任务明细"] if r[0]}
+    assert details["2-10"].startswith("本季度新增任务") and "本季度新增" not in details["2-1"]
+    overview = [[c for c in r if c not in ("", None)] for r in sheets["总览"]]
+    figures = [r[-2:] for r in overview]
+    assert ["已销号任务(不计入任务总数)", 2] in figures and ["其中本季度销号", 1] in figures

@@ -125,6 +125,17 @@ class Master:
                 return unit
         return None
 
+    def without_closed(self, day: date | None) -> Master:
+        """The master without the tasks closed (销号) on or before ``day``, nor their targets."""
+        closed = {t.id for t in self.tasks if t.closed_by(day)}
+        if not closed:
+            return self
+        return Master(
+            tasks=[t for t in self.tasks if t.id not in closed],
+            units=self.units,
+            targets=[t for t in self.targets if t.task_id not in closed],
+        )
+
     def group_words(self) -> set[str]:
         return {g for u in self.units for g in u.groups}
 

@@ -200,14 +200,7 @@ def _route(master: Master, units: Sequence[str]) -> tuple[dict[str, str], list[s
 
 def open_tasks(master: Master, day: date | None) -> Master:
     """The master without the tasks closed (销号) on or before ``day``, nor their targets."""
-    closed = {t.id for t in master.tasks if t.closed_by(day)}
-    if not closed:
-        return master
-    return Master(
-        tasks=[t for t in master.tasks if t.id not in closed],
-        units=master.units,
-        targets=[t for t in master.targets if t.task_id not in closed],
-    )
+    return master.without_closed(day)
 
 
 def targets_for(

@@ -240,6 +240,8 @@ def _key_figures(ws, fmt, summary: Summary) -> int:
             behind_targets,
             behind_targets / len(summary.targets) if summary.targets else None,
         ),
+        ("已销号任务(不计入任务总数)", len(summary.closing.closed), None),
+        ("其中本季度销号", len(summary.closing.newly), None),
     ]
     for first_col, rows in ((0, left), (5, right)):
         ws.merge_range(4, first_col, 4, first_col + 2, "项目", fmt["header"])

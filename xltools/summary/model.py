@@ -116,6 +116,17 @@ class UnitRow:
 
 
 @dataclass
+class Closing:
+    """销号 in a quarter's summary: tasks closed by the period's end (not counted among the
+    statuses), those closed during the quarter, candidates to close, and tasks new this quarter."""
+
+    closed: list = field(default_factory=list)  # core.model.Task, closed on or before period end
+    newly: list = field(default_factory=list)  # the ones closed during this quarter
+    candidates: list = field(default_factory=list)  # TaskRow: 已完成 at 100 %, not closed (待销号)
+    added: list = field(default_factory=list)  # 编号 of tasks absent from the previous quarter
+
+
+@dataclass
 class Summary:
     """Everything the report shows, computed from one round's merged data."""
 
@@ -139,6 +150,7 @@ class Summary:
     trend: list[tuple[str, dict[str, int]]]
     problems: dict[str, int]  # 错误, 警告
     office: str = ""  # who compiled it (the workspace's office)
+    closing: Closing = field(default_factory=Closing)
 
     @property
     def total(self) -> int:

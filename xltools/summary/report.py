@@ -33,6 +33,7 @@ from xltools.core.excel import sheet_records
 from xltools.core.files import replacing
 from xltools.core.i18n import _
 from xltools.core.model import Master
+from xltools.core.text import cell_text
 from xltools.summary.model import (
     MERGED_FILE,
     PROBLEMS_FILE,
@@ -162,7 +163,20 @@ def compute_summary(
     oldest first; ``rules`` defaults to `Rules()`.
     """
     from xltools.summary.calc import calculate
+    from xltools.summary.closing import closing_of, split_closed
 
+    # Tasks closed (销号) by the period's end count apart, never among the statuses.
+    end = _as_date(round.period_end)
+    master, closed = split_closed(master, end)
+    shut = {t.id for t in closed}
+    if shut:
+        merged = MergedData(
+            tasks=[r for r in merged.tasks if cell_text(r.get(ID)) not in shut],
+            targets=[r for r in merged.targets if cell_text(r.get(ID)) not in shut],
+            units=merged.units,
+            status=merged.status,
+            problems=merged.problems,
+        )
     summary = calculate(
         master,
         key=str(round.key),
@@ -181,6 +195,9 @@ def compute_summary(
         today=today or dt.date.today(),
     )
     summary.office = office
+    earlier = {cell_text(r.get(ID)) for r in history[-1][1].tasks} if history else None
+    rules = rules or Rules()
+    summary.closing = closing_of(summary, closed, end, None, earlier, rules.done_min_progress)
     return summary
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xltools.core.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup, row_height
 from xltools.core.xlsxrows import render_rows, write_row
+from xltools.summary.closing import NEW_TASK
 from xltools.summary.model import ALL_STATUSES, LEAD, SENT_BACK, STATUSES, UNREPORTED, Summary
 
 SHEETS = (
@@ -21,6 +22,8 @@ SHEETS = (
     "滞后事项",
     "未报送单位",
     "需协调事项",
+    "已销号",
+    "待销号",
 )
 LIGHT_COLOURS = {
     "红": ("#C00000", "#FFFFFF"),
@@ -86,6 +89,8 @@ def write_summary(summary: Summary, path: Path) -> None:
         _behind(wb, fmt, summary)
         _missing(wb, fmt, summary)
         _coordination(wb, fmt, summary)
+        _closed(wb, fmt, summary)
+        _candidates(wb, fmt, summary)
         write_overview(wb, overview, fmt, summary)
         overview.activate()
 
@@ -217,6 +222,7 @@ def _tasks(wb, fmt, summary: Summary) -> None:
     line_styles = ["sub", "sub_role", "sub_center", "sub_center", "sub_int", "sub", "sub", "sub"]
     line_styles += ["sub", "flag"]
     row, band = 2, None
+    added = set(summary.closing.added)
     for task in summary.tasks:
         heading = " ".join(x for x in (task.section, task.direction) if x)
         if heading and heading != band:
@@ -230,7 +236,8 @@ def _tasks(wb, fmt, summary: Summary) -> None:
             # Each lead unit's own words follow on its line; the task row would only repeat them.
             texts = [SEE_BELOW if text else "" for text in texts]
         values = [task.id, task.text, task.leads, task.status, task.progress, *texts]
-        values += [task.light, ";".join(task.reasons)]
+        hints = [NEW_TASK] if task.id in added else []
+        values += [task.light, ";".join([*hints, *task.reasons])]
         # The lead's own line is the task row; the other units' lines (and every line of a task
         # with several lead units) are gathered under it, one level down in the outline. The
         # cooperating units' lines start folded: the printed report stays short, and a click on
@@ -339,6 +346,62 @@ def _coordination(wb, fmt, summary: Summary) -> None:
         _row(ws, n + 1, values, styles, _widths(columns), fmt)
     if not summary.coordination:
         _nothing(ws, 2, len(columns) - 1, "本期各单位未提出需协调事项", fmt)
+
+
+def _closed(wb, fmt, summary: Summary) -> None:
+    """已销号: every task closed by the quarter's end, those closed this quarter marked."""
+    columns = [
+        ("序号", 5),
+        ("编号", 7),
+        ("任务内容", 44),
+        ("牵头单位", 16),
+        ("销号日期", 11),
+        ("销号依据", 30),
+        ("本季度销号", 8),
+    ]
+    ws = _sheet(wb, fmt, "已销号", _title(summary, "已销号任务"), columns)
+    _header_height(ws, columns)
+    styles = ["int", "center", "wrap", "wrap", "center", "wrap", "center"]
+    newly = {t.id for t in summary.closing.newly}
+    for n, task in enumerate(summary.closing.closed, start=1):
+        values = [n, task.id, task.text, "、".join(task.leads), task.closed, task.closed_basis]
+        values.append("是" if task.id in newly else "")
+        _row(ws, n + 1, values, styles, _widths(columns), fmt)
+    if not summary.closing.closed:
+        _nothing(ws, 2, len(columns) - 1, "截至本期没有已销号的任务", fmt)
+
+
+def _candidates(wb, fmt, summary: Summary) -> None:
+    """待销号: tasks reported 已完成 at 100 % and not closed, with empty 销号日期 and 销号依据 for
+    the office to fill once it has verified them, then copy into 任务清单 of master.xlsx."""
+    columns = [
+        ("序号", 5),
+        ("编号", 7),
+        ("任务内容", 36),
+        ("牵头单位", 14),
+        ("完成状态", 9),
+        ("完成进度(%)", 7),
+        ("本期工作进展", 34),
+        ("销号日期", 11),
+        ("销号依据", 20),
+    ]
+    ws = _sheet(wb, fmt, "待销号", _title(summary, "建议销号任务（待核实）"), columns)
+    _header_height(ws, columns)
+    styles = ["int", "center", "wrap", "center", "center", "int", "wrap", "center", "wrap"]
+    for n, task in enumerate(summary.closing.candidates, start=1):
+        values = [n, task.id, task.text, task.leads, task.status, task.progress, task.note, "", ""]
+        _row(ws, n + 1, values, styles, _widths(columns), fmt)
+    last = len(columns) - 1
+    if not summary.closing.candidates:
+        _nothing(ws, 2, last, "本期没有报告已完成且进度达到100%的未销号任务", fmt)
+        return
+    row = len(summary.closing.candidates) + 2
+    note = (
+        "注:以上任务牵头单位报告已完成且完成进度达到100%,尚未销号。经核实后,请在总表(master.xlsx)"
+        "任务清单中填写该任务的销号日期和销号依据;截止日期在销号日期当天或之后的各轮不再下发该任务。"
+    )
+    ws.merge_range(row, 0, row, last, note, fmt["note"])
+    ws.set_row(row, row_height([note], [sum(_widths(columns))]))
 
 
 __all__ = ["SHEETS", "STATUSES", "summary_formats", "write_summary"]
