@@ -526,16 +526,29 @@ def test_distribute_in_a_workspace_with_prefill(tmp_path):
     assert (identity.workspace, identity.round) == ("ws-42", "2023Q2")
 
 
-def test_missing_previous_report_is_a_warning(tmp_path):
+def test_a_quarter_before_the_previous_is_collected_asks_to_collect_first(tmp_path):
     ws = make_workspace(tmp_path, small_master())
-    result = distribute(ws, "2023q2")
-    assert result.warnings == [
-        "reports/2023Q1/汇总数据.xlsx not found (run `xltools collect 2023Q1` first): "
-        "the workbooks are not prefilled"
-    ]
-    assert result.prefilled == 0
+    with pytest.raises(WorkspaceError) as caught:
+        distribute(ws, "2023q2")
+    assert str(caught.value) == (
+        "2023Q1 has not been collected yet (reports/2023Q1/汇总数据.xlsx not found), so its "
+        "accepted answers cannot be prefilled: run `xltools collect 2023Q1` first, or pass "
+        "--no-prefill to send 2023Q2 without them"
+    )
+    assert not ws.outbox("2023Q2").exists()  # nothing written: no --force needed afterwards
+    with pytest.raises(WorkspaceError):
+        distribute(ws, "2023Q2", prefill=True)
+    result = distribute(ws, "2023Q2", prefill=False)
+    assert result.prefilled == 0 and result.warnings == []
     # The first quarter follows the plan round (another form): no prefill, no warning.
     assert distribute(ws, "2023Q1").warnings == []
+
+
+def test_distribute_creates_the_inbox_folder_of_the_round(tmp_path):
+    ws = make_workspace(tmp_path, small_master())
+    assert not ws.inbox("2023Q1").exists()
+    distribute(ws, "2023Q1")
+    assert ws.inbox("2023Q1").is_dir() and not any(ws.inbox("2023Q1").iterdir())
 
 
 def test_workspace_templates_override_the_bundled_form(tmp_path):
@@ -565,8 +578,8 @@ def test_cli_distribute(tmp_path):
     forced = runner.invoke(main, ["distribute", "2023Q1", "--force", "-w", str(tmp_path)])
     assert forced.exit_code == 0
     prefill = runner.invoke(main, ["distribute", "2023Q2", "-w", str(tmp_path)])
-    assert prefill.exit_code == 0
-    assert "Warning: reports/2023Q1/汇总数据.xlsx not found" in prefill.stderr
+    assert prefill.exit_code == 1
+    assert "Error: 2023Q1 has not been collected yet" in prefill.stderr
 
 
 def test_cli_refuses_a_master_that_check_finds_broken(tmp_path):

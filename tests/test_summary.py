@@ -537,9 +537,13 @@ def test_task_details_lines_lights_and_text_stays_text(workspace):
     assert rows[-1][0].startswith("注:各配合单位的填报内容折叠")
 
 
-def test_plan_round_is_refused(workspace):
-    with pytest.raises(WorkspaceError, match="quarterly"):
+def test_plan_round_is_refused_in_plain_words(workspace):
+    with pytest.raises(WorkspaceError) as caught:
         make_summary(workspace, "plan")
+    message = str(caught.value)
+    assert message.startswith("the summary for the leaders is written for a quarter, and plan (")
+    assert "run `xltools summary` with a quarter (2023Q1" in message
+    assert "period_end" not in message.split(";")[0]  # the plain words come first
 
 
 # --- the command -------------------------------------------------------------------------------

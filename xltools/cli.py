@@ -86,7 +86,7 @@ class _Group(_TranslatedCommand, click.Group):
             raise click.ClickException(str(exc)) from exc
 
 
-@click.group(cls=_Group, context_settings=CONTEXT)
+@click.group(cls=_Group, context_settings=CONTEXT, invoke_without_command=True)
 @click.version_option(__version__, "--version", prog_name="xltools", cls=_Option)
 @option("--debug", is_flag=True, help="Show the traceback of a failure")
 @click.pass_context
@@ -96,12 +96,114 @@ def main(ctx: click.Context, debug: bool) -> None:
     A supervision office imports its published plan into a workspace once a year, then for each
     round distributes one workbook per unit, collects what comes back and prints the summary.
 
+    Typed without a command inside a workspace, it shows where each round of the year stands and
+    the command to type next.
+
     \b
     Example:
       xltools init wuhan-2023 --plan plan.txt --units units.xlsx
       cd wuhan-2023 && xltools distribute 2023Q1
+      xltools                   # the year at a glance and the next step
     """
     ctx.ensure_object(dict)["debug"] = debug
+    if ctx.invoked_subcommand is None:
+        from xltools.core.errors import WorkspaceError
+        from xltools.master.workspace import load
+
+        try:
+            ws = load(None)
+        except WorkspaceError:  # not in a workspace: say what the tool does
+            click.echo(ctx.get_help())
+            return
+        _echo_year(ws)
+
+
+def _echo_year(ws) -> None:
+    """Each round of the year, the spreadsheets lying outside the rounds' folders, the next step."""
+    from datetime import date
+
+    from xltools.collect.year import year
+
+    today = date.today()
+    found = year(ws, today=today)
+    click.echo(
+        _("{title} ({year}), {today}: the year at a glance").format(
+            title=ws.title, year=ws.year, today=today.isoformat()
+        )
+    )
+    for r in found.rounds:
+        parts = [_("due {date}").format(date=r.due.isoformat())]
+        if not r.sent:
+            parts.append(_("not distributed"))
+        else:
+            parts.append(_("sent {count}").format(count=r.sent))
+            parts.append(
+                _("returned {returned}/{expected}").format(returned=r.returned, expected=r.expected)
+            )
+            if not r.collected:
+                parts.append(_("not collected"))
+            elif r.errors:
+                parts.append(_("collected, {count} errors left").format(count=r.errors))
+            else:
+                parts.append(_("collected, no error left"))
+            if r.stale:
+                parts.append(_("new files since the last collect"))
+            if r.quarterly:
+                parts.append(_("summary written") if r.summary else _("no summary yet"))
+        click.echo(f"  {r.key}\t{r.name}\t" + "\t".join(parts))
+    _echo_stray(ws, found.stray)
+    click.echo(_next_step(found, today))
+
+
+def _next_step(found, today) -> str:
+    """下一步: the command to type, and why."""
+    if not found.next_step:
+        return _("Next: nothing left to do, every round is done")
+    r = next(x for x in found.rounds if x.key == found.next_round)
+    key, due = r.key, r.due.isoformat()
+    commands = {"distribute": "distribute", "status": "status", "summary": "summary"}
+    command = f"xltools {commands.get(found.next_step, 'collect')} {key}"
+    if found.next_step == "distribute":
+        why = _("send {name} to the units, due {due}").format(name=r.name, due=due)
+    elif found.next_step == "status":
+        why = _("{returned} of {expected} units returned, due {due}: see whom to remind").format(
+            returned=r.returned, expected=r.expected, due=due
+        )
+    elif found.next_step == "collect" and r.stale:
+        why = _("new files arrived since the last collect")
+    elif found.next_step == "collect":
+        why = _("check the returns and write the reports")
+    elif found.next_step == "correct":
+        why = _(
+            "send the workbooks in reports/{round}/退回修改/ back to the {count} units with errors; "
+            "drop their corrections into inbox/{round}/, then collect again"
+        ).format(round=key, count=r.units_with_errors)
+    else:
+        why = _("write the leaders' summary of the quarter")
+    return _("Next: {command}  ({why})").format(command=command, why=why)
+
+
+def _echo_stray(ws, stray=None, round_key: str | None = None) -> None:
+    """Name each spreadsheet lying in inbox/ outside a round's folder, and where it belongs."""
+    if stray is None:
+        from xltools.collect.year import stray_files
+
+        stray = stray_files(ws)
+    for s in stray:
+        if s.round:
+            echo_err(
+                _(
+                    "Warning: {path} lies outside the rounds' folders and is not read; it answers "
+                    "{round}: move it into inbox/{round}/"
+                ).format(path=s.path, round=s.round)
+            )
+        else:
+            echo_err(
+                _(
+                    "Warning: {path} lies outside the rounds' folders and is not read; move it "
+                    "into the folder of the round it answers, such as inbox/{round}/"
+                ).format(path=s.path, round=round_key or ws.rounds[0].key)
+            )
 
 
 def workspace_option(command):
@@ -539,27 +641,33 @@ def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Pat
                     master=master
                 )
             )
+    _echo_stray(ws, round_key=round_key)
     if not report.valid:
         raise SystemExit(1)
 
 
 @main.command()
-@click.argument("round_key", metavar="ROUND", type=ROUND)
+@click.argument("round_key", metavar="[ROUND]", type=ROUND, required=False)
 @workspace_option
-def status(round_key: str, workspace: Path | None) -> None:
+def status(round_key: str | None, workspace: Path | None) -> None:
     """Show who has and has not returned a round, days left, and a 催报 list to send.
 
     Reads only the inbox (fast); each missing unit is listed with its liaison and phone from
-    单位名录.
+    单位名录. Without ROUND: every round of the year and the next command to type.
 
     \b
     Example:
       xltools status 2023Q2
+      xltools status                # the year at a glance
     """
     from xltools.collect.round import status as run
     from xltools.master.workspace import load
 
-    found = run(load(workspace), round_key)
+    ws = load(workspace)
+    if round_key is None:
+        _echo_year(ws)
+        return
+    found = run(ws, round_key)
     days = found["days_left"]
     if days > 0:
         when = _("{days} days left").format(days=days)
@@ -577,16 +685,18 @@ def status(round_key: str, workspace: Path | None) -> None:
             expected=found["expected"],
         )
     )
+    returned, unusable = _("returned"), _("unusable")
     for unit, (name, saved) in found["returned"].items():
-        click.echo(f"  {_('returned')}\t{unit}\t{name}\t{saved:%Y-%m-%d %H:%M}")
+        click.echo(f"  {returned}\t{unit}\t{name}\t{saved:%Y-%m-%d %H:%M}")
     for p in found["problems"]:  # files that cannot be used: the unit must send another
-        click.echo(f"  {_('unusable')}\t{p.unit or '-'}\t{p.file}\t{p.code}: {p.message}")
+        click.echo(f"  {unusable}\t{p.unit or '-'}\t{p.file}\t{p.code}: {p.message}")
     if found["missing"]:
         click.echo(f"催报名单（{found['name']}，截止{found['due']:%Y年%m月%d日}）：")
         for m in found["missing"]:
             click.echo(
                 f"  {m['unit']}\t{m['contact'] or '（无联系人）'}\t{m['phone'] or '（无电话）'}"
             )
+    _echo_stray(ws, round_key=round_key)
 
 
 @main.command()

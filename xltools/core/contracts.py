@@ -126,6 +126,9 @@ ON_TIME = "按时"
 LATE = "逾期"
 STATUS_HEADERS = (UNIT, STATE_COLUMN, FILE, SAVED, TIMELINESS, "错误数", "警告数", "被替代的文件")
 
+# The leaders' summary of a quarter: reports/<round>/<title><period>落实情况汇总.xlsx.
+SUMMARY_FILE_END = "落实情况汇总.xlsx"
+
 PROBLEMS_FILE = "问题清单.xlsx"
 PROBLEMS_SHEET = "问题清单"
 PROBLEM_HEADERS = ("代码", "严重程度", UNIT, FILE, "工作表", "单元格", "任务", "字段", "值", "说明")

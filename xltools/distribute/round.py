@@ -311,8 +311,9 @@ def distribute(
 ) -> DistributeResult:
     """Write the round's workbooks and manifest into ``outbox/<round>/`` of workspace ``ws``.
 
-    ``prefill`` None means: prefill when the previous round used the same form. Refuses a round
-    whose folder already holds files unless ``force``."""
+    ``prefill`` None means: prefill when the previous round used the same form; then (or with
+    True) a previous round not collected yet stops the work. Refuses a round whose folder already
+    holds files unless ``force``. Creates ``inbox/<round>/`` for the returns."""
     rnd = ws.round(round_key)
     folder = ws.outbox(rnd.key)
     refuse_overwrite(folder, force)
@@ -325,6 +326,7 @@ def distribute(
         specs, folder, master=master, force=force, progress=progress, keep=ws.master_path
     )
     result.warnings[:0] = warnings
+    ws.inbox(rnd.key).mkdir(parents=True, exist_ok=True)  # where the clerk drops the returns
     return result
 
 
@@ -377,11 +379,14 @@ def _load_previous(ws, rnd, form: Form, prefill: bool | None) -> tuple[dict | No
         ]
     path = ws.reports(before.key) / MERGED_FILE
     if not path.is_file():
-        return None, [
+        # Sent unprefilled, the units would retype last quarter's answers: ask before writing.
+        raise WorkspaceError(
             _(
-                "{path} not found (run `xltools collect {key}` first): the workbooks are not prefilled"
-            ).format(path=path.relative_to(ws.root).as_posix(), key=before.key)
-        ]
+                "{key} has not been collected yet ({path} not found), so its accepted answers "
+                "cannot be prefilled: run `xltools collect {key}` first, or pass --no-prefill to "
+                "send {round} without them"
+            ).format(key=before.key, path=path.relative_to(ws.root).as_posix(), round=rnd.key)
+        )
     warnings = []
     if before.form != rnd.form:
         warnings.append(

@@ -26,6 +26,7 @@ from xltools.core.contracts import (
     STATE,
     STATE_COLUMN,
     STATUS_SHEET,
+    SUMMARY_FILE_END,
     UNIT,
 )
 from xltools.core.errors import WorkbookError, WorkspaceError
@@ -205,7 +206,7 @@ def summary_name(title: str, period: str) -> str:
     """The report's file name: ``<title><period>落实情况汇总.xlsx``, safe on Windows."""
     from xltools.core.excel import file_name
 
-    return file_name(f"{title}{period}落实情况汇总")
+    return file_name(f"{title}{period}{SUMMARY_FILE_END.removesuffix('.xlsx')}")
 
 
 def _earlier_rounds(workspace, current) -> list:
@@ -239,10 +240,17 @@ def make_summary(
     say = progress or (lambda _message: None)
     current = workspace.round(round_key)
     if _as_date(getattr(current, "period_end", None)) is None:
+        quarters = [r.key for r in workspace.rounds if _as_date(getattr(r, "period_end", None))]
         raise WorkspaceError(
             _(
-                "xltools.yaml: round {round_key!r} has no period_end; the summary is for quarterly rounds"
-            ).format(round_key=round_key)
+                "the summary for the leaders is written for a quarter, and {round} ({name}) is not "
+                "one: run `xltools summary` with a quarter ({quarters}); what {round} collected is "
+                "in reports/{round}/ (a quarter needs its period_end in xltools.yaml)"
+            ).format(
+                round=current.key,
+                name=current.name,
+                quarters=", ".join(quarters) or "2023Q1",
+            )
         )
     reports = Path(workspace.reports(round_key))
     say(_("reading the merged data"))
