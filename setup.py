@@ -18,7 +18,8 @@ setup(
         "xltools.samples": "samples",
     },
     package_data={
-        "xltools": ["locale/*/LC_MESSAGES/xltools.mo"],  # the compiled catalogs (`make i18n`)
+        # the compiled catalogs (`make i18n`); the workbook theme sheetml writes
+        "xltools": ["locale/*/LC_MESSAGES/xltools.mo", "core/theme1.xml"],
         "xltools.templates": ["*.yaml", "*.md", "*.docx"],
         "xltools.samples": ["*/*"],
     },

@@ -66,3 +66,89 @@ def test_same_tables_same_bytes(tmp_path):
     a = write_tables(tmp_path / "a.xlsx", SHEETS).read_bytes()
     b = write_tables(tmp_path / "b.xlsx", SHEETS).read_bytes()
     assert a == b
+
+
+AWKWARD = [
+    "_x0041_",  # reads like Excel's escape of "A"
+    "前_x000D_后 _xABCD_ _x12_",
+    'say "hi" & <b>',
+    "\x01铃\x07\x1f",
+    "tab\there\nnew line",
+    " leading",
+    "trailing ",
+    "=1+1",
+    "长" * 32767,
+]
+AWKWARD_SHEETS = [
+    ('a"b', ["文本", "编号"], [[text, n] for n, text in enumerate(AWKWARD)], None, "a&b"),
+    ("A1", ["甲"], [["x"]], None, ""),
+    ("O'Neil 表", ["乙"], [], None, ""),
+]
+
+
+def xlsxwriter_book(path, sheets):
+    from xltools.core.sheetml import _FIXED
+
+    with xlsxwriter.Workbook(path) as wb:
+        wb.set_properties({"author": "xltools", "created": _FIXED})
+        for name, headers, rows, widths, title in sheets:
+            write_table(wb, name, headers, rows, widths=widths, title=title)
+    return path
+
+
+def parts(path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def canonical(xml: bytes) -> str:
+    import xml.etree.ElementTree as ET
+
+    return ET.canonicalize(xml.decode("utf-8"), strip_text=True)
+
+
+def test_awkward_text_and_sheet_names_read_back_as_written(tmp_path):
+    fast = write_tables(tmp_path / "fast.xlsx", AWKWARD_SHEETS)
+    plain = xlsxwriter_book(tmp_path / "plain.xlsx", AWKWARD_SHEETS)
+    expected = [["文本", "编号"], *([text, float(n)] for n, text in enumerate(AWKWARD))]
+    for path in (fast, plain):
+        sheets = read_sheets(path)  # python-calamine decodes _xHHHH_ as Excel does
+        assert list(sheets) == ['a"b', "A1", "O'Neil 表"]
+        assert sheets['a"b'] == expected
+        assert load_workbook(path).sheetnames == list(sheets)
+
+
+def test_overlapping_escape_like_text_reads_back_as_written(tmp_path):
+    # xlsxwriter (3.2, 3.3) escapes only the first of two overlapping _xHHHH_ and loses this one
+    texts = ["_x005F_x0041_", "_x0041_x0042_", "__x0041__"]
+    path = write_tables(tmp_path / "t.xlsx", [("t", ["文本"], [[t] for t in texts], None, "")])
+    assert [row[0] for row in read_sheets(path)["t"][1:]] == texts
+
+
+def test_shared_strings_are_escaped_as_xlsxwriter_escapes_them(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    fast = parts(write_tables(tmp_path / "fast.xlsx", AWKWARD_SHEETS))
+    plain = parts(xlsxwriter_book(tmp_path / "plain.xlsx", AWKWARD_SHEETS))
+
+    def items(xml):
+        root = ET.fromstring(xml)
+        return [ET.tostring(si, encoding="unicode") for si in root]
+
+    assert items(fast["xl/sharedStrings.xml"]) == items(plain["xl/sharedStrings.xml"])
+
+
+def test_every_package_part_is_what_xlsxwriter_writes(tmp_path):
+    """A hand-written package cannot drift from a well-kept one: every part but the worksheets
+    (content types, relationships, docProps, workbook, styles, theme) means the same."""
+    for n, sheets in enumerate((SHEETS, AWKWARD_SHEETS, SHEETS[:1])):
+        fast = parts(write_tables(tmp_path / f"fast{n}.xlsx", sheets))
+        plain = parts(xlsxwriter_book(tmp_path / f"plain{n}.xlsx", sheets))
+        assert sorted(fast) == sorted(plain)
+        for name in sorted(plain):
+            if name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml":
+                continue
+            assert canonical(fast[name]) == canonical(plain[name]), name
+    assert b"officeDocument/2006/extended-properties" in fast["docProps/app.xml"]

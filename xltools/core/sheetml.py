@@ -22,14 +22,22 @@ _FIXED = datetime(2000, 1, 1)  # document properties' time: same data -> same by
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006"
 _CT = "application/vnd.openxmlformats-officedocument"
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+# Text that reads like Excel's own escape (_x0041_) has its underscore escaped, as xlsxwriter
+# does; by lookahead, so that overlapping ones (_x005F_x0041_) are escaped too (xlsxwriter 3.2
+# escapes only the first and such text reads back as _x005FA).
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9a-fA-F]{4}_)")
+_EDGE_SPACE = re.compile(r"^\s|\s$")
+_THEME = Path(__file__).with_name("theme1.xml")  # the theme xlsxwriter writes (a test compares)
 _STYLES = (
     f'{_XML}<styleSheet xmlns="{_MAIN}"><fonts count="3">'
-    '<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-    f'<font><b/><sz val="11"/><name val="{TITLE_FONT}"/><family val="2"/></font>'
-    f'<font><sz val="11"/><name val="{BODY_FONT}"/><family val="2"/></font></fonts>'
+    '<font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/>'
+    '<scheme val="minor"/></font>'
+    f'<font><b/><sz val="11"/><color theme="1"/><name val="{TITLE_FONT}"/><family val="2"/></font>'
+    f'<font><sz val="11"/><color theme="1"/><name val="{BODY_FONT}"/><family val="2"/></font></fonts>'
     '<fills count="3"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid">'
     '<fgColor rgb="FFD9E1F2"/><bgColor indexed="64"/></patternFill></fill></fills>'
@@ -45,16 +53,40 @@ _STYLES = (
     'wrapText="1"/></xf><xf numFmtId="0" fontId="2" fillId="0" borderId="1" xfId="0" '
     'applyFont="1" applyBorder="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/>'
     '</xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
-    "</cellStyles></styleSheet>"
+    '</cellStyles><dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium9" '
+    'defaultPivotStyle="PivotStyleLight16"/></styleSheet>'
 )
 
 
 def _text(value: str) -> str:
-    """Cell text as SpreadsheetML: at most 32,767 characters, control characters as _xHHHH_."""
+    """Cell text as SpreadsheetML, escaped as xlsxwriter escapes it: at most 32,767 characters;
+    control characters and the non-characters U+FFFE/U+FFFF as _xHHHH_, and text that already
+    reads like such an escape (``_x0041_``) with its underscore escaped (``_x005F_x0041_``), so
+    it reads back as typed."""
     if len(value) > 32767:
         value = value[:32767]
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    if "_x" in value:
+        value = _ESCAPE_LIKE.sub("_x005F_", value)
+    value = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    return value.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+
+
+def _data(value: str) -> str:
+    """Text in an element that is not a cell (a sheet name in a defined name or app.xml)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(value: str) -> str:
+    """Text in an attribute (a sheet name): quotes and line breaks escaped too."""
+    return _data(value).replace('"', "&quot;").replace("\n", "&#xA;")
+
+
+def _si(value: str) -> str:
+    """One shared string; spaces at either end kept (xml:space) where there are any."""
+    text = _text(value)
+    space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
+    return f"<si><t{space}>{text}</t></si>"
 
 
 def _width(width: float) -> float:
@@ -136,8 +168,8 @@ def _write_sheet(stream, headers, rows, widths, title, strings, first: bool) -> 
     for at in range(0, len(rows), 500):
         chunk = _rows_xml(rows[at : at + 500], cols, strings, "2", at + 2)
         stream.write("".join(chunk).encode())
-    header = _text(f'&C&"{TITLE_FONT},Bold"&12 {title.replace("&", "&&")}')
-    footer = _text(f'&C&"{BODY_FONT},Regular"&10第 &P 页 共 &N 页')
+    header = _data(f'&C&"{TITLE_FONT},Bold"&12 {title.replace("&", "&&")}')
+    footer = _data(f'&C&"{BODY_FONT},Regular"&10第 &P 页 共 &N 页')
     autofilter = f'<autoFilter ref="{span}"/>' if headers else ""
     stream.write(
         (
@@ -164,13 +196,17 @@ def _entry(name: str):
 
 def write_tables(path: Path, sheets: list[tuple[str, list, list, list | None, str]]) -> Path:
     """A workbook of plain tables (name, headers, rows, widths or None, print title), looking
-    and reading as `excel.write_table` makes them, written directly for speed."""
+    and reading as `excel.write_table` makes them, written directly for speed. Every part but
+    the worksheets and their strings is what xlsxwriter writes for the same tables (a test
+    compares them)."""
     import zipfile
+
+    from xlsxwriter.utility import quote_sheetname
 
     from xltools.core.excel import sheet_title
 
     strings: dict[str, int] = {}
-    parts, names, defined = {}, [], []
+    names, filters, titles = [], [], []
     zf = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED)
     for i, (name, headers, rows, widths, title) in enumerate(sheets):
         title_ = sheet_title(name)
@@ -183,23 +219,40 @@ def write_tables(path: Path, sheets: list[tuple[str, list, list, list | None, st
         except BaseException:
             zf.close()
             raise
-        quoted = _text(title_ if title_.isalnum() else "'" + title_.replace("'", "''") + "'")
+        quoted = quote_sheetname(title_)
         start, end = span.split(":")
         ref = f"${start[0]}${start[1:]}:${''.join(ch for ch in end if ch.isalpha())}$"
         ref += "".join(ch for ch in end if ch.isdigit())
         if headers:
-            defined.append(
+            filters.append(
                 f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-                f"{quoted}!{ref}</definedName>"
+                f"{_data(quoted)}!{ref}</definedName>"
             )
-        defined.append(
-            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{quoted}!$1:$1'
+        titles.append(
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{_data(quoted)}!$1:$1'
             "</definedName>"
         )
-    n = len(sheets)
+    with zf:  # the sheets are in; the parts that name them and their strings follow
+        for part, text in _package(names, filters + titles, strings).items():
+            zf.writestr(_entry(part), text.encode("utf-8"))
+    return path
+
+
+def _package(names: list[str], defined: list[str], strings: dict[str, int]) -> dict[str, str]:
+    """Every part but the worksheets, by name, as xlsxwriter writes them."""
+    from xlsxwriter.utility import quote_sheetname
+
+    n = len(names)
     stamp = _FIXED.strftime("%Y-%m-%dT%H:%M:%SZ")
-    sst = "".join(f'<si><t xml:space="preserve">{_text(s)}</t></si>' for s in strings)
-    parts |= {
+    named = [f"{_data(quote_sheetname(name))}!Print_Titles" for name in names]
+    parts_of = [*names, *named]
+    heading = f"<vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>{n}</vt:i4></vt:variant>"
+    if named:
+        heading += (
+            "<vt:variant><vt:lpstr>Named Ranges</vt:lpstr></vt:variant>"
+            f"<vt:variant><vt:i4>{len(named)}</vt:i4></vt:variant>"
+        )
+    return {
         "[Content_Types].xml": (
             f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
@@ -208,6 +261,7 @@ def write_tables(path: Path, sheets: list[tuple[str, list, list, list | None, st
             '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
             'package.core-properties+xml"/>'
             f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.spreadsheetml.styles+xml"/>'
+            f'<Override PartName="/xl/theme/theme1.xml" ContentType="{_CT}.theme+xml"/>'
             f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.spreadsheetml.sheet.main+xml"/>'
             + "".join(
                 f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
@@ -225,23 +279,33 @@ def write_tables(path: Path, sheets: list[tuple[str, list, list, list | None, st
             "</Relationships>"
         ),
         "docProps/app.xml": (
-            f'{_XML}<Properties xmlns="{_CT}.extended-properties"><Application>Microsoft Excel'
-            "</Application></Properties>"
+            f'{_XML}<Properties xmlns="{_OFFICE}/extended-properties" '
+            f'xmlns:vt="{_OFFICE}/docPropsVTypes"><Application>Microsoft Excel</Application>'
+            "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><HeadingPairs>"
+            f'<vt:vector size="{2 if not named else 4}" baseType="variant">{heading}</vt:vector>'
+            f'</HeadingPairs><TitlesOfParts><vt:vector size="{len(parts_of)}" baseType="lpstr">'
+            + "".join(f"<vt:lpstr>{_data(t)}</vt:lpstr>" for t in parts_of)
+            + "</vt:vector></TitlesOfParts><Company></Company><LinksUpToDate>false"
+            "</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false"
+            "</HyperlinksChanged><AppVersion>12.0000</AppVersion></Properties>"
         ),
         "docProps/core.xml": (
             f'{_XML}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
             'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/'
-            'XMLSchema-instance"><dc:creator>xltools</dc:creator><cp:lastModifiedBy>xltools'
-            f'</cp:lastModifiedBy><dcterms:created xsi:type="dcterms:W3CDTF">{stamp}'
-            f'</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}'
-            "</dcterms:modified></cp:coreProperties>"
+            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/'
+            'dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>'
+            "xltools</dc:creator><cp:lastModifiedBy>xltools</cp:lastModifiedBy>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+            "</cp:coreProperties>"
         ),
         "xl/workbook.xml": (
-            f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/>'
-            "</bookViews><sheets>"
+            f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><fileVersion appName="xl" '
+            'lastEdited="4" lowestEdited="4" rupBuild="4505"/><workbookPr '
+            'defaultThemeVersion="124226"/><bookViews><workbookView xWindow="240" yWindow="15" '
+            'windowWidth="16095" windowHeight="9660"/></bookViews><sheets>'
             + "".join(
-                f'<sheet name="{_text(name)}" sheetId="{i}" r:id="rId{i}"/>'
+                f'<sheet name="{_attr(name)}" sheetId="{i}" r:id="rId{i}"/>'
                 for i, name in enumerate(names, start=1)
             )
             + f"</sheets><definedNames>{''.join(defined)}</definedNames>"
@@ -254,18 +318,16 @@ def write_tables(path: Path, sheets: list[tuple[str, list, list, list | None, st
                 f'Target="worksheets/sheet{i}.xml"/>'
                 for i in range(1, n + 1)
             )
-            + f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
-            f'<Relationship Id="rId{n + 2}" Type="{_REL}/sharedStrings" '
+            + f'<Relationship Id="rId{n + 1}" Type="{_REL}/theme" Target="theme/theme1.xml"/>'
+            f'<Relationship Id="rId{n + 2}" Type="{_REL}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId{n + 3}" Type="{_REL}/sharedStrings" '
             'Target="sharedStrings.xml"/></Relationships>'
         ),
         "xl/styles.xml": _STYLES,
+        "xl/theme/theme1.xml": _THEME.read_text(encoding="utf-8"),
         "xl/sharedStrings.xml": (
             f'{_XML}<sst xmlns="{_MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">'
-            f"{sst}</sst>"
+            + "".join(map(_si, strings))
+            + "</sst>"
         ),
     }
-    with zf:  # the sheets are in; the parts that name them and their strings follow
-        for name, text in parts.items():
-            info = _entry(name)
-            zf.writestr(info, text.encode("utf-8"))
-    return path
