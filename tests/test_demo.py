@@ -140,3 +140,33 @@ def test_demo_refuses_a_folder_in_use(tmp_path):
     assert result.exit_code == 1
     assert "not empty" in result.output
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_a_task_closed_and_one_added_before_the_second_quarter(demo):
+    q1, q2 = demo.rounds
+    change = q2.change
+    assert change.closed_on.isoformat() == "2023-05-15" and change.added == "2-116"
+    assert [(c.kind, c.new) for c in q2.diff.changes] == [
+        ("added", ("2-116",)),
+        ("closed", (change.closed,)),
+    ]
+    ids = {k: {row["编号"] for row in table(demo.root / "reports" / k / "汇总数据.xlsx", "任务填报")}
+           for k in (q1.key, q2.key)}  # fmt: skip
+    assert change.closed in ids[q1.key] and change.closed not in ids[q2.key]
+    assert change.added in ids[q2.key] and change.added not in ids[q1.key]
+    sheets = read_sheets(q2.summary)
+    assert figure(sheets["总览"], "已销号任务(不计入任务总数)") == 1
+    assert [row[1] for row in sheets["已销号"][2:]] == [change.closed]
+    hints = {row[0]: row[-1] for row in sheets["任务明细"] if row[0]}
+    assert hints[change.added].startswith("本季度新增任务")
+    assert (demo.root / "outbox" / q1.key / "留底" / "master.xlsx").is_file()
+
+
+def test_the_demo_scores_its_rounds(demo):
+    assert demo.score == demo.root / "reports" / "年度考核.xlsx"
+    ranking = read_sheets(demo.score)["考核得分"]
+    units = {row[1] for row in ranking[1:]}
+    assert units == {x.unit for x in demo.rounds[0].simulation.returns}
+    late = demo.rounds[1].simulation.by_fate("late")
+    detail = read_sheets(demo.score)["扣分明细"]
+    assert all(any(row[0] == x.unit and row[2] == "逾期报送" for row in detail) for x in late)

@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from xltools.core.errors import XltoolsError
 from xltools.core.i18n import _
 
 ROUNDS = ("2023Q1", "2023Q2")
+CHANGED_BEFORE = "2023Q2"  # the office edits the plan between the first two quarters
 
 
 @dataclass
@@ -29,12 +30,15 @@ class DemoRound:
     notice: Path | None = None  # the 通报 drafted beside the summary
     pdf: Path | None = None
     notice_pdf: Path | None = None
+    change: object = None  # simulate.PlanChange made in master.xlsx before this round
+    diff: object = None  # distribute.diff.MasterDiff since the previous round, as distribute says
 
 
 @dataclass
 class DemoResult:
     root: Path
     rounds: list[DemoRound] = field(default_factory=list)
+    score: Path | None = None  # reports/年度考核.xlsx of the rounds run
 
 
 def sample_files() -> tuple[Path, Path]:
@@ -72,11 +76,15 @@ def run_demo(
     progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
     """Create a workspace from the Wuhan sample in ``target`` and run ``rounds``: distribute,
-    simulated returns (``seed``), collect and summary. Refuses a ``target`` that is not empty."""
+    simulated returns (``seed``), collect and summary. Before 2023Q2 the office closes (销号) a
+    task in May and adds one (`simulate.change_plan`); at the end it scores the rounds (考核).
+    Refuses a ``target`` that is not empty."""
     from xltools.collect.round import collect
     from xltools.demo import simulate
+    from xltools.distribute.diff import changes_since_last_round
     from xltools.distribute.round import distribute
     from xltools.master import workspace
+    from xltools.score.report import make_score
     from xltools.summary.report import make_summary, notice_path, summary_pdf
 
     say = progress or (lambda _message: None)
@@ -99,6 +107,13 @@ def run_demo(
         resave = libreoffice_resaver(Path(scratch)) if libreoffice else None
         for key in rounds:
             rnd = ws.round(key)
+            change = changes = None
+            if key == CHANGED_BEFORE and result.rounds:
+                say(
+                    _("{key}: the office closes a task and adds one in master.xlsx").format(key=key)
+                )
+                change = simulate.change_plan(ws, seed, date(ws.year, 5, 15))
+                changes = changes_since_last_round(ws, key)[1]
             say(_("{key}: distributing the workbooks").format(key=key))
             sent = distribute(ws, key)
             say(_("{key}: units fill in and send back their workbooks").format(key=key))
@@ -110,11 +125,15 @@ def run_demo(
             report = make_summary(ws, key, today=rnd.due + timedelta(days=3))
             made = DemoRound(key, rnd.name, len(sent.books), sim, collection, report)
             made.notice = notice_path(report)
+            made.change, made.diff = change, changes
             if pdf:
                 say(_("{key}: printing the summary and the 通报 to PDF").format(key=key))
                 made.pdf = summary_pdf(report)
                 made.notice_pdf = summary_pdf(made.notice)
             result.rounds.append(made)
+    if result.rounds:
+        say(_("Scoring the rounds (考核)"))
+        result.score = make_score(ws, [r.key for r in result.rounds])
     return result
 
 
@@ -130,8 +149,24 @@ def account(result: DemoResult) -> list[str]:
         late = [x.unit for x in sim.by_fate("late")]
         missing = [x.unit for x in sim.by_fate("missing")]
         mistakes = [f"{x.unit} ({x.mistake})" for x in sim.returns if x.mistake]
+        lines.append("")
+        if r.change:
+            c = r.change
+            lines += [
+                _("Before {key}, the office edited master.xlsx:").format(key=r.key),
+                _("  closed (销号) {task} on {day}: {basis}").format(
+                    task=c.closed, day=c.closed_on.isoformat(), basis=c.basis
+                ),
+                _("  added {task}: {text}").format(task=c.added, text=c.added_text),
+                _("  `xltools diff` lists it ({kinds}); {count} workbooks change").format(
+                    kinds=", ".join(f"{k} {n}" for k, n in r.diff.counts().items() if n),
+                    count=len(r.diff.forms),
+                ),
+                _("  the master as {key} was sent: outbox/{key}/留底/master.xlsx").format(
+                    key=r.key
+                ),
+            ]
         lines += [
-            "",
             f"{r.key} {r.name}",
             _("  sent {count} workbooks            outbox/{key}/").format(count=r.sent, key=r.key),
             _("  {answered} units answered, {late} late: {units}").format(
@@ -155,4 +190,9 @@ def account(result: DemoResult) -> list[str]:
             )
         if r.notice_pdf:
             lines.append(f"           reports/{r.key}/{r.notice_pdf.name}")
+    if result.score:
+        lines += [
+            "",
+            _("考核 of the rounds above: reports/{name}").format(name=result.score.name),
+        ]
     return lines

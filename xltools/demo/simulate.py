@@ -20,8 +20,12 @@ from pathlib import Path
 from xltools.core.contracts import (
     AHEAD,
     BEHIND_STATUSES,
+    CATEGORY,
+    CLOSED_BASIS,
+    CLOSED_DATE,
     CUMULATIVE,
     CUMULATIVE_VALUE,
+    DIRECTION,
     DONE,
     FILE,
     FORM_TARGET_SHEET,
@@ -29,16 +33,22 @@ from xltools.core.contracts import (
     FORM_UNIT_SHEET,
     ID,
     KIND,
+    LABEL,
     LAGGING,
     LEAD,
     LEAD_COUNT,
+    LEAD_UNITS,
     LEVEL,
     MANIFEST_FILE,
     NOT_STARTED,
+    NOTE,
     ON_SCHEDULE,
     PHRASE,
+    RESPONSIBLE_UNITS,
     ROLE,
+    SECTION,
     TARGET_VALUE,
+    TASK_SHEET,
     TEXT,
 )
 from xltools.core.errors import XltoolsError
@@ -500,3 +510,51 @@ def _number(value) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """The office's mid-year edits of master.xlsx: a task added, a task closed (销号)."""
+
+    added: str  # 编号 of the task added on a leader's instruction
+    added_text: str
+    closed: str  # 编号 of the task closed
+    closed_on: date
+    basis: str
+
+
+def change_plan(ws, seed: int, closed_on: date) -> PlanChange:
+    """Edit master.xlsx as a clerk does in Excel: close (销号) the task furthest ahead, typing a
+    date in 销号日期 and the reason in 销号依据, and add a row below the list for a task a leader
+    assigned (a 批示), led by the same unit."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(ws.master_path)
+    sheet = wb[TASK_SHEET]
+    header, cols = _header(sheet)
+    rows = [r for r in range(header + 1, sheet.max_row + 1) if sheet.cell(r, cols[ID]).value]
+    ids = {str(sheet.cell(r, cols[ID]).value): r for r in rows}
+    closed = max(ids, key=lambda task: (pace(task, seed), task))
+    row = ids[closed]
+    basis = f"{closed_on.year}年{closed_on.month}月经实地核查，任务已全面完成"
+    for name in (CLOSED_DATE, CLOSED_BASIS):
+        if name not in cols:  # a master written before 销号 existed: the clerk adds the column
+            cols[name] = sheet.max_column + 1
+            sheet.cell(header, cols[name], name)
+    sheet.cell(row, cols[CLOSED_DATE], datetime.combine(closed_on, datetime.min.time()))
+    sheet.cell(row, cols[CLOSED_BASIS], basis)
+    numbers = [int(i.split("-")[1]) for i in ids if re.fullmatch(r"2-\d+", i)]
+    added = f"2-{max(numbers, default=0) + 1}"
+    text = "按照市政府常务会议部署，加快推进城市更新示范片区建设，年内完成老旧街区改造项目10个。"
+    new = sheet.max_row + 1
+    copied = (SECTION, DIRECTION, CATEGORY, LEAD_UNITS, RESPONSIBLE_UNITS)
+    for name in copied:
+        if name in cols:
+            sheet.cell(new, cols[name], sheet.cell(row, cols[name]).value)
+    sheet.cell(new, cols[ID], added)
+    sheet.cell(new, cols[LABEL], added.split("-")[1])
+    sheet.cell(new, cols[TEXT], text)
+    if NOTE in cols:
+        sheet.cell(new, cols[NOTE], "市领导批示新增")
+    wb.save(ws.master_path)
+    return PlanChange(added, text, closed, closed_on, basis)
