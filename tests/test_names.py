@@ -68,6 +68,34 @@ def test_city_prefix_written_once_for_a_run_of_bureaus():
     assert split_units("市教育局,科技局") == ["市教育局", "科技局"]  # a comma ends the run
 
 
+def test_city_prefix_carries_across_a_run_whatever_the_suffixes():
+    assert split_units("市发展和改革委员会、经济和信息化委员会、城投公司、法制办") == [
+        "市发展和改革委员会",
+        "市经济和信息化委员会",
+        "市城投公司",
+        "市法制办",
+    ]
+    assert split_units("市公安局、交通运输管理中心、政务服务中心") == [
+        "市公安局",
+        "市交通运输管理中心",
+        "市政务服务中心",
+    ]
+    # bodies with a name of their own, places and group words keep theirs
+    assert split_units("市城建局、武汉城建集团、武汉海关、人行武汉分行营管部") == [
+        "市城建局",
+        "武汉城建集团",
+        "武汉海关",
+        "人行武汉分行营管部",
+    ]
+    assert split_units("市商务局、江岸区人民政府、各相关单位") == [
+        "市商务局",
+        "江岸区人民政府",
+        "各相关单位",
+    ]
+    assert split_units("市发改委,城投公司") == ["市发改委", "城投公司"]  # a comma ends the run
+    assert split_units("城投公司、法制办") == ["城投公司", "法制办"]  # no 市 to carry
+
+
 def test_market_supervision_bureau_in_a_run_gets_the_run_prefix():
     # 市场监管局 starts with 市 but is the bureau's own name: after 市商务局 it means 市市场监管局.
     assert split_units("市商务局、市场监管局") == ["市商务局", "市市场监管局"]
@@ -86,6 +114,19 @@ def test_market_supervision_bureau_in_a_run_gets_the_run_prefix():
 def test_brackets_inside_a_name_are_not_split():
     assert split_units("各县(市、区)人民政府、市财政局") == ["各县(市、区)人民政府", "市财政局"]
     assert split_units("各县（市、区）人民政府") == ["各县(市、区)人民政府"]
+
+
+@pytest.mark.parametrize("sep", ["、", ",", "，", ";", "；"])
+def test_a_bracket_protects_its_contents_from_every_separator(sep):
+    text = f"市发改委{sep}相关县(市、区)政府{sep}各县（市，区）人民政府{sep}某办(含一、二;三)"
+    assert split_units(text) == [
+        "市发改委",
+        "相关县(市、区)政府",
+        "各县(市,区)人民政府",
+        "某办(含一、二;三)",
+    ]
+    owners = parse_owners(f"牵头单位:市发改委;责任单位:市财政局{sep}相关县(市、区)政府")
+    assert [n for n, _ in owners.responsible] == ["市财政局", "相关县(市、区)政府"]
 
 
 def test_notes_stay_with_their_unit():

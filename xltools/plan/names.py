@@ -41,8 +41,13 @@ _GOV_SUFFIX = re.compile(
     r"(区|县|市|州|镇|乡|旗)(人民政府|政府|管委会|管理委员会|街道办事处|办事处)$"
 )
 _PLACE_END = "区县市州镇乡旗"
-# A bureau written without its "市" ("市教育局、科技局"): short, ends in 局/委/办, names no place.
-_BARE_BUREAU = re.compile(r"[^市区县省州镇乡各]{1,8}(局|委|办)")
+# A unit written without the "市" its run began with ("市教育局、科技局", "市发展和改革委员会、
+# 城投公司、法制办"): names no place, ends like a unit, whatever its suffix. Bodies with a name of
+# their own are written in full and carry no prefix: 武汉地铁集团, 武汉海关, 人行武汉分行营管部.
+_BARE_BUREAU = re.compile(r"[^市区县省州镇乡旗各]{1,12}")
+_OWN_NAME = re.compile(
+    r"^(国家|中国|中央|人行|人民银行|省|团)|(集团|海关|银行|分行|营管部|大学|学院)$"
+)
 _PREFIXES = "市区县省"
 # The market-supervision bureau written without its "市" looks already prefixed: in
 # "市商务局、市场监管局" it is 市市场监管局, the run's prefix written once like any other.
@@ -139,7 +144,8 @@ def _expand_run(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
     for i in range(1, len(out)):
         name, note = out[i]
         previous = out[i - 1][0]
-        bare = _BARE_BUREAU.fullmatch(name) or _MARKET_BUREAU.fullmatch(name)
+        bare = _BARE_BUREAU.fullmatch(name) and _UNIT_END.search(name)
+        bare = (bare and not _OWN_NAME.search(name)) or _MARKET_BUREAU.fullmatch(name)
         if bare and previous[:1] in _PREFIXES and len(previous) > 2:
             out[i] = (previous[0] + name, note)
     return out
