@@ -238,3 +238,63 @@ def test_a_full_width_copy_and_a_docx_of_the_sample_give_the_same_master(tmp_pat
     result = run("import", path, "-o", tmp_path / "m.xlsx", "--units", SAMPLE / "units.xlsx")
     assert result.exit_code == 0, result.output
     assert comparable(read_master(tmp_path / "m.xlsx")) == comparable(expected)
+
+
+def test_import_and_init_read_a_task_table_with_sheet_and_columns(tmp_path):
+    from .test_tables import write_xlsx
+
+    rows = [
+        ["2024年某市重点任务分解表"],
+        ["序号", "主要目标", "牵头单位", "责任单位", "时限要求", "责任领导"],
+        ["一、重点工作"],
+        [1, "新增停车泊位12万个。", "市城建局", "市发改委\n市财政局", "6月底前", "张"],
+        [2, "没有单位的任务。", "", "", "", ""],
+    ]
+    table = write_xlsx(tmp_path / "任务分解表.xlsx", {"说明": [["见任务表"]], "任务表": rows})
+    out = tmp_path / "master.xlsx"
+    result = run(
+        "import",
+        table,
+        "-o",
+        out,
+        "--columns",
+        "主要目标=任务内容",
+        "--columns",
+        "时限要求=完成时限",
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout == f"Imported 2 tasks, 3 units, 0 groups, 1 targets, 2 warnings into {out}\n"
+    )
+    assert result.stderr.splitlines()[0].startswith(
+        "Warning: 任务分解表.xlsx:2: 工作簿有2个工作表,任务从工作表“任务表”读取"
+    )
+    assert "工作表“任务表”第5行任务“2”没有写明" in result.stderr
+    master = read_master(out)
+    assert [(t.id, t.responsible, t.extra) for t in master.tasks] == [
+        ("1-1", ("市发改委", "市财政局"), {"完成时限": "6月底前", "责任领导": "张"}),
+        ("1-2", (), {"完成时限": "", "责任领导": ""}),
+    ]
+
+    result = run(
+        "init",
+        tmp_path / "ws",
+        "--plan",
+        table,
+        "--sheet",
+        "任务表",
+        "--columns",
+        "主要目标=任务内容",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Imported 2 tasks, 3 units, 0 groups, 1 targets, 1 warnings\n")
+    assert load(tmp_path / "ws").title == "2024年某市重点任务分解表"
+    assert read_master(tmp_path / "ws" / "master.xlsx").tasks[0].extra == {
+        "完成时限": "6月底前",  # 时限要求 is read as 完成时限 without --columns too
+        "责任领导": "张",
+    }
+
+    assert run("import", table, "--columns", "主要目标").exit_code == 2  # not 表头=字段
+    result = run("import", table, "-o", tmp_path / "x.xlsx")  # 主要目标 is no task column
+    assert result.exit_code == 1
+    assert "no task with owners" in result.stderr and "--columns 表头=字段" in result.stderr

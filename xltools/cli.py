@@ -261,6 +261,29 @@ lead_option = option(
 )
 
 
+def _parse_columns(ctx, param, values) -> dict[str, str]:
+    """``--columns 表头=字段`` (repeatable) as ``{表头: 字段}``."""
+    out = {}
+    for value in values:
+        header, sep, name = value.partition("=")
+        if not sep or not header.strip() or not name.strip():
+            raise click.BadParameter(
+                _("{value!r}: write it as 表头=字段, e.g. 主要目标=任务内容").format(value=value)
+            )
+        out[header.strip()] = name.strip()
+    return out
+
+
+columns_option = option(
+    "--columns",
+    multiple=True,
+    metavar="表头=字段",
+    callback=_parse_columns,
+    help="Read a table's column as a field (任务内容, 牵头单位, 完成时限 …); repeatable",
+)
+sheet_option = option("--sheet", help="The workbook's sheet holding the task table")
+
+
 def _echo_import(master, report, plan: Path, suffix: Path | None = None) -> None:
     """What an import found: its problems on stderr, then the counts on stdout."""
     _echo_problems(report, plan.name)
@@ -283,23 +306,35 @@ def _echo_import(master, report, plan: Path, suffix: Path | None = None) -> None
 )
 @units_option
 @lead_option
+@columns_option
+@sheet_option
 @option("--force", is_flag=True, help="Overwrite an existing output workbook")
-def import_(plan: Path, output: Path, units: Path | None, lead: str, force: bool) -> None:
-    """Import a published plan (.txt or .docx) into a master workbook.
+def import_(
+    plan: Path,
+    output: Path,
+    units: Path | None,
+    lead: str,
+    columns: dict[str, str],
+    sheet: str | None,
+    force: bool,
+) -> None:
+    """Import a plan (text, Word, or a task table in .xlsx/.xls/.ods/.csv) into a master workbook.
 
-    Writes the sheets 任务清单, 单位名录 and 指标. With --units, groups, aliases, hosts and contacts
-    come from a directory the office already keeps, such as last year's master.
+    Writes the sheets 任务清单, 单位名录 and 指标. A table's columns are found by their headers;
+    those the master does not name (完成时限, 责任领导 …) are kept. With --units, groups,
+    aliases, hosts and contacts come from a directory the office already keeps.
 
     \b
     Example:
       xltools import plan.txt -o master.xlsx --units units.xlsx
       xltools import 方案.docx -o master.xlsx --lead first
+      xltools import 任务分解表.xlsx --sheet 任务表 --columns 主要目标=任务内容
     """
     from xltools.master.workbook import import_plan, write_master
 
     if output.exists() and not force:
         raise XltoolsError(_("{path}: exists; pass --force to overwrite it").format(path=output))
-    master, report = import_plan(plan, units, lead=lead)
+    master, report = import_plan(plan, units, lead=lead, columns=columns, sheet=sheet)
     write_master(master, output)
     _echo_import(master, report, plan, output)
 
@@ -310,7 +345,7 @@ def import_(plan: Path, output: Path, units: Path | None, lead: str, force: bool
     "--plan",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The published plan (.txt or .docx)",
+    help="The plan (.txt, .docx, or a task table in .xlsx/.xls/.ods/.csv)",
 )
 @units_option
 @option("--title", help="Title on workbooks and reports (default: the plan's title)")
@@ -320,8 +355,17 @@ def import_(plan: Path, output: Path, units: Path | None, lead: str, force: bool
     help="Year of the rounds (default: the year in the plan's title, else this year)",
 )
 @lead_option
+@columns_option
+@sheet_option
 def init(
-    directory: Path, plan: Path, units: Path | None, title: str | None, year: int | None, lead: str
+    directory: Path,
+    plan: Path,
+    units: Path | None,
+    title: str | None,
+    year: int | None,
+    lead: str,
+    columns: dict[str, str],
+    sheet: str | None,
 ) -> None:
     """Create a workspace: the master workbook and xltools.yaml with the year's rounds.
 
@@ -337,7 +381,17 @@ def init(
     from xltools.master.workspace import init_workspace
 
     report = Report()
-    ws = init_workspace(directory, plan, units, title=title, year=year, lead=lead, report=report)
+    ws = init_workspace(
+        directory,
+        plan,
+        units,
+        title=title,
+        year=year,
+        lead=lead,
+        report=report,
+        columns=columns,
+        sheet=sheet,
+    )
     _echo_import(ws.master(), report, plan)
     click.echo(
         _("Workspace {title} ({year}) ready in {path}; rounds: {rounds}").format(

@@ -41,6 +41,9 @@ TASK_HEADERS = (
     CLOSED_BASIS,
 )
 TASK_REQUIRED = (ID, TEXT, LEAD_UNITS, RESPONSIBLE_UNITS)
+# Extra columns of 任务清单 (Task.extra) that later stages know by name: kept as written.
+DEADLINE = "完成时限"  # read as a date where it can be (plan.deadlines)
+LEADER = "责任领导"  # the summary groups tasks by it
 
 # 单位名录's headers.
 UNIT_NAME = "单位名称"

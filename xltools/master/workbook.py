@@ -531,12 +531,57 @@ def _first_line(tasks: Sequence[Task], word: str) -> int:
 
 
 def import_plan(
-    plan_path: str | Path, units_path: str | Path | None = None, lead: str = "explicit"
+    plan_path: str | Path,
+    units_path: str | Path | None = None,
+    lead: str = "explicit",
+    *,
+    columns: dict[str, str] | None = None,
+    sheet: str | None = None,
 ) -> tuple[Master, Report]:
-    """Read a plan (.txt or .docx) and build its master list (see `build_master`)."""
-    from xltools.plan.parse import read_plan
+    """Read a plan (text, Word, a task table in a workbook or .csv, or a master) and build its
+    master list (see `build_master` and `xltools.plan.tables`)."""
+    master, report, _ = import_source(plan_path, units_path, lead, columns=columns, sheet=sheet)
+    return master, report
 
-    return build_master(read_plan(Path(plan_path), lead=lead), units_path)
+
+def import_source(
+    plan_path: str | Path,
+    units_path: str | Path | None = None,
+    lead: str = "explicit",
+    *,
+    columns: dict[str, str] | None = None,
+    sheet: str | None = None,
+):
+    """Like `import_plan`, also giving the `Plan` read (None when the file is already a master:
+    a workbook with the sheets 任务清单 and 单位名录 is read as one, units merged from
+    ``units_path``)."""
+    from xltools.plan.tables import read_plan_file
+
+    path = Path(plan_path)
+    if is_master(path):
+        master = read_master(path)
+        if units_path:
+            master.units = merge_units(master.units, read_units(units_path))
+        return master, Report(), None
+    plan = read_plan_file(path, lead, columns, sheet)
+    master, report = build_master(plan, units_path)
+    return master, report, plan
+
+
+def is_master(path: str | Path) -> bool:
+    """Whether a file is a workbook with the master's sheets 任务清单 and 单位名录."""
+    from xltools.plan.tables import SPREADSHEETS
+
+    path = Path(path)
+    if path.suffix.lower() not in SPREADSHEETS or not path.is_file():
+        return False
+    from python_calamine import CalamineWorkbook
+
+    try:
+        sheets = CalamineWorkbook.from_path(str(path)).sheet_names
+    except Exception:  # not a workbook: the table reader says so
+        return False
+    return TASK_SHEET in sheets and UNIT_SHEET in sheets
 
 
 def counts(master: Master, report: Report) -> dict[str, int]:

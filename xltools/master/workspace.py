@@ -453,33 +453,37 @@ def init_workspace(
     workspace_id: str | None = None,
     report=None,
     progress=None,
+    columns: dict[str, str] | None = None,
+    sheet: str | None = None,
 ) -> Workspace:
     """Create a workspace in ``directory``: import ``plan`` into ``master.xlsx`` and write
     ``xltools.yaml`` with the rounds. Refuses a folder that already holds a workspace.
 
-    The year is ``year`` when given, else the one in the plan's title, else this year. The import's
+    ``plan`` is any shape `xltools.plan.tables.read_plan_file` reads (``columns`` and ``sheet``
+    for a table), or a master workbook. The year is ``year`` when given, else the one in the
+    plan's title, else this year. The import's
     problems are added to ``report`` when one is passed. ``workspace_id`` fixes the id (the demo's
     runs are reproducible); by default it is random."""
-    from xltools.master.workbook import build_master, write_master
-    from xltools.plan.parse import read_plan
+    from xltools.master.workbook import import_source, write_master
 
     root = Path(directory)
     _refuse_existing(root)
-    plan_obj = read_plan(Path(plan), lead=lead)
-    master, imported = build_master(plan_obj, units)
+    master, imported, plan_obj = import_source(plan, units, lead, columns=columns, sheet=sheet)
     if report is not None:
         report.extend(imported.problems)
     if progress:
         progress("imported")
-    year = year or year_of(plan_obj.title) or date.today().year
+    plan_title = plan_obj.title if plan_obj else ""
+    due = plan_obj.due if plan_obj else None
+    year = year or year_of(plan_title) or date.today().year
     ws = Workspace(
         root=root.resolve(),
         id=workspace_id or uuid.uuid4().hex,
-        title=title or plan_obj.title or f"{year}年目标任务督办",
+        title=title or plan_title or f"{year}年目标任务督办",
         year=year,
         office=office,
         master_path=(root / MASTER).resolve(),
-        rounds=default_rounds(year, plan_obj.due if _in_year(plan_obj.due, year) else None),
+        rounds=default_rounds(year, due if _in_year(due, year) else None),
         lights=dict(DEFAULT_LIGHTS),
         scoring=dict(DEFAULT_SCORING),
     )

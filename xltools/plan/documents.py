@@ -30,12 +30,12 @@ def read_text(path: Path) -> str:
         return _decode(path)
     if suffix == ".docx":
         return _docx_text(path)
-    hint = "; save it as .docx in Word" if suffix == ".doc" else ""
+    hint = _("; save it as .docx in Word") if suffix == ".doc" else ""
     what = suffix or "file without extension"
     raise PlanError(
-        _("{name}: cannot read a plan from a {what}: use .txt or .docx{hint}").format(
-            name=path.name, what=what, hint=hint
-        )
+        _(
+            "{name}: cannot read a plan from a {what}: use .txt, .docx, .xlsx, .xls, .ods or .csv{hint}"
+        ).format(name=path.name, what=what, hint=hint)
     )
 
 
@@ -61,20 +61,25 @@ def _decode(path: Path) -> str:
     )
 
 
-def _docx_text(path: Path) -> str:
-    """Paragraphs and table rows in document order, one line each."""
+def _open_docx(path: Path):
     import zipfile
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
 
     try:
-        document = docx.Document(str(path))
+        return docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise PlanError(
             _("{name}: not a readable Word .docx file ({exc})").format(name=path.name, exc=exc)
         ) from exc
+
+
+def _docx_text(path: Path) -> str:
+    """Paragraphs and table rows in document order, one line each."""
+    from docx.table import Table
+
+    document = _open_docx(path)
     numbering = _Numbering(document)
     lines: list[str] = []
     for block in document.iter_inner_content():
@@ -83,6 +88,30 @@ def _docx_text(path: Path) -> str:
         else:
             lines.append(numbering.label(block) + block.text)
     return "\n".join(lines)
+
+
+def docx_blocks(path: Path) -> list[str | list[list[str]]]:
+    """A Word file's blocks in document order: each paragraph as its text (with Word's automatic
+    number written out), each table as its rows of cell texts. A cell merged across columns gives
+    its text in its first column only (as a spreadsheet does); one merged down repeats its text."""
+    from docx.table import Table
+
+    document = _open_docx(Path(path))
+    numbering = _Numbering(document)
+    blocks: list[str | list[list[str]]] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            grid = []
+            for row in block.rows:
+                cells, previous = [], None
+                for cell in row.cells:
+                    cells.append("" if cell is previous else cell.text)
+                    previous = cell
+                grid.append(cells)
+            blocks.append(grid)
+        else:
+            blocks.append(numbering.label(block) + block.text)
+    return blocks
 
 
 def chinese(n: int) -> str:

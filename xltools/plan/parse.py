@@ -37,7 +37,9 @@ _LABELS = (
 )
 _FIXED_LEVELS = {0: 0, 1: 1, 2: 2}  # 一、 -> 板块, (一) -> 方向, —— -> 类别
 _TASK_STYLES = ("num", "pnum", "circ")
-_TITLE = re.compile(r".{4,80}(方案|计划|清单|分工|要点|任务表|责任表)(\(.{1,6}\))?")
+_TITLE = re.compile(
+    r".{4,80}(方案|计划|清单|分工|要点|任务表|责任表|分解表|台账|一览表)(\(.{1,6}\))?"
+)
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _DUE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:前|之前|以前)")
 
@@ -95,7 +97,7 @@ def number(label: str) -> int | None:
     return None
 
 
-def _label(line: str) -> tuple[str, int, str, str] | None:
+def label_of(line: str) -> tuple[str, int, str, str] | None:
     for style, rank, pattern in _LABELS:
         m = pattern.match(line)
         if m:
@@ -115,7 +117,7 @@ def _scan(lines: list[str]) -> list[_Item]:
         i += 1
         if not line:
             continue
-        found = _label(line)
+        found = label_of(line)
         body, owners = names.split_annotation(found[3] if found else line)
         item = _Item(line=i, text=line, body=body, owners=owners)
         if found:
@@ -138,7 +140,7 @@ def _follow(lines: list[str], i: int, item: _Item) -> int:
         j += 1
         if not nxt:
             continue
-        if _label(nxt):
+        if label_of(nxt):
             break
         if names.starts_with_key(nxt) and not extra:
             collected.append(nxt.rstrip(" 。.;"))
@@ -218,8 +220,9 @@ def _classify(labelled: list[_Item], last_owned: int) -> None:
             item.role = "heading"
 
 
-def _levels(headings: list[_Item]) -> dict[int, int]:
-    """Heading rank -> level (0 板块, 1 方向, 2 类别); unusual heading styles fill the free levels."""
+def heading_levels(headings: list) -> dict[int, int]:
+    """Heading rank -> level (0 板块, 1 方向, 2 类别); unusual heading styles fill the free levels.
+    ``headings`` are anything with a ``rank``."""
     used = sorted({h.rank for h in headings})
     levels = {r: _FIXED_LEVELS[r] for r in used if r in _FIXED_LEVELS}
     free = [lv for lv in range(3) if lv not in levels.values()]
@@ -229,25 +232,29 @@ def _levels(headings: list[_Item]) -> dict[int, int]:
     return levels
 
 
-class _Warnings(list):
-    """Problems of one plan, all warnings with their line."""
+class Warnings(list):
+    """Problems of one plan, all warnings with their line. ``where(line)`` names the place of a
+    line in messages (a table's row: ``工作表“任务”第5行``) instead of ``第5行``."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, where=None) -> None:
         super().__init__()
         self.source = source
+        self.where = where
 
     def add(self, code: str, line: int, message: str, task: str = "", value: str = "") -> None:
-        if self.source.lower().endswith(".docx"):  # a Word file counts paragraphs, not lines
+        if self.where is not None:
+            message = message.replace(f"第{line}行", self.where(line), 1)
+        elif self.source.lower().endswith(".docx"):  # a Word file counts paragraphs, not lines
             message = message.replace(f"第{line}行", f"第{line}段", 1)
         self.append(
             new_problem(code, message, WARNING, file=self.source, line=line, task=task, value=value)
         )
 
 
-class _Collector:
+class Collector:
     """Owners of all tasks: units in first-seen order with hosts, group words, note warnings."""
 
-    def __init__(self, warnings: _Warnings) -> None:
+    def __init__(self, warnings: Warnings) -> None:
         self.units: dict[str, Unit] = {}
         self.groups: dict[str, str] = {}
         self.warnings = warnings
@@ -282,8 +289,9 @@ def _row(lead: tuple, responsible: tuple, mode: str) -> tuple[tuple, tuple]:
     return lead, responsible
 
 
-def _ids(tasks: list[tuple[_Item, list[_Item]]]) -> list[str]:
-    """IDs from the numbering: top heading, intermediate numbers only where numbering restarts."""
+def task_ids(tasks: list[tuple]) -> list[str]:
+    """IDs from the numbering: top heading, intermediate numbers only where numbering restarts.
+    ``tasks`` are (task, headings above it), each with a ``label`` and a distinct ``line``."""
     groups: dict[object, list[int]] = {}
     chains = []
     for k, (item, stack) in enumerate(tasks):
@@ -320,7 +328,7 @@ def _locate(items: list[_Item], labelled: list[_Item], owned: list[_Item]) -> tu
     return (title.line + 1 if title else first), title, _due(items, notice_end)
 
 
-def _walk(body: list[_Item], items: list[_Item], start: int, warnings: _Warnings) -> list:
+def _walk(body: list[_Item], items: list[_Item], start: int, warnings: Warnings) -> list:
     """Tasks with the headings above them; lines that look like tasks but are not are reported."""
     stack: list[_Item] = []
     found: list[tuple[_Item, list[_Item]]] = []
@@ -348,11 +356,10 @@ def _walk(body: list[_Item], items: list[_Item], start: int, warnings: _Warnings
     return found
 
 
-def _tasks(found: list, levels: dict, mode: str, collector: _Collector) -> list[Task]:
+def _tasks(found: list, levels: dict, mode: str, collector: Collector) -> list[Task]:
     """One row per task, or per part where parts name their own owners."""
-    warnings = collector.warnings
     tasks: list[Task] = []
-    for (item, stack), task_id in zip(found, _ids(found), strict=True):
+    for (item, stack), task_id in zip(found, task_ids(found), strict=True):
         heads = ["", "", ""]
         for h in (h for h in stack if h.role == "heading"):
             level = levels[h.rank]
@@ -362,33 +369,57 @@ def _tasks(found: list, levels: dict, mode: str, collector: _Collector) -> list[
             section=heads[0], direction=heads[1], category=heads[2], label=label, line=line
         )
         owners = names.parse_owners(item.owners or "")
-        if owners.empty():
-            msg = f"第{line}行任务“{label}”没有写明牵头单位或责任单位,请在任务清单中补填。"
-            warnings.add("task-without-owners", line, msg, task=task_id)
-        for piece in owners.unclear:
-            msg = (
-                f"第{line}行任务“{label}”的责任单位说明“{piece}”无法识别,请核对并在任务清单中补填。"
-            )
-            warnings.add("unclear-owners", line, msg, task=task_id, value=piece)
-        shared_lead = collector.names(owners.lead, line, label)
-        shared_resp = collector.names(owners.responsible, line, label)
-        if not owners.parts:
-            lead, resp = _row(shared_lead, shared_resp, mode)
-            tasks.append(Task(task_id, text=item.body, lead=lead, responsible=resp, **common))
-        for p, (part, part_owners) in enumerate(owners.parts, 1):
-            part_lead = collector.names(part_owners.lead, line, label)
-            part_resp = collector.names(part_owners.responsible, line, label)
-            resp = tuple(dict.fromkeys(part_resp + shared_resp))
-            lead, resp = _row(part_lead or shared_lead, resp, mode)
-            note = f"第{label}项任务按责任单位分为{len(owners.parts)}项,此为第{p}项:{part}"
-            text = f"{item.body}(其中:{part})"
+        for suffix, text, note, lead, resp in owner_rows(
+            owners, collector, line, label, task_id, item.body, mode
+        ):
             tasks.append(
-                Task(f"{task_id}-{p}", text=text, lead=lead, responsible=resp, note=note, **common)
+                Task(task_id + suffix, text=text, lead=lead, responsible=resp, note=note, **common)
             )
     return tasks
 
 
-def _normal(line: str) -> str:
+def owner_rows(
+    owners: names.Owners,
+    collector: Collector,
+    line: int,
+    label: str,
+    task_id: str,
+    body: str,
+    mode: str = "explicit",
+) -> list[tuple[str, str, str, tuple, tuple]]:
+    """A task's rows as (ID suffix, text, note, lead, responsible): one, or one per part where
+    parts name their own owners (``-1``, ``-2``); missing or unclear owners are warned about."""
+    warnings = collector.warnings
+    if owners.empty():
+        msg = f"第{line}行任务“{label}”没有写明牵头单位或责任单位,请在任务清单中补填。"
+        warnings.add("task-without-owners", line, msg, task=task_id)
+    for piece in owners.unclear:
+        msg = f"第{line}行任务“{label}”的责任单位说明“{piece}”无法识别,请核对并在任务清单中补填。"
+        warnings.add("unclear-owners", line, msg, task=task_id, value=piece)
+    shared_lead = collector.names(owners.lead, line, label)
+    shared_resp = collector.names(owners.responsible, line, label)
+    if not owners.parts:
+        return [("", body, "", *_row(shared_lead, shared_resp, mode))]
+    rows = []
+    for p, (part, part_owners) in enumerate(owners.parts, 1):
+        part_lead = collector.names(part_owners.lead, line, label)
+        part_resp = collector.names(part_owners.responsible, line, label)
+        resp = tuple(dict.fromkeys(part_resp + shared_resp))
+        lead, resp = _row(part_lead or shared_lead, resp, mode)
+        note = f"第{label}项任务按责任单位分为{len(owners.parts)}项,此为第{p}项:{part}"
+        rows.append((f"-{p}", f"{body}(其中:{part})", note, lead, resp))
+    return rows
+
+
+def notice(lines: list[str]) -> tuple[str, datetime.date | None]:
+    """The title and the plans' deadline of the text above a task table (a notice, a title row)."""
+    items = _scan([normal_line(line) for line in lines])
+    end = len(lines) + 1
+    title = _title(items, end)
+    return (title.text if title else ""), _due(items, end)
+
+
+def normal_line(line: str) -> str:
     line = clean(line)
     return halfwidth(line) if _FULL_WIDTH.search(line) else line
 
@@ -397,7 +428,7 @@ def parse_plan(text: str, lead: str = "explicit", source: str = "") -> Plan:
     """Parse a plan's text into a `Plan`; ``lead="first"`` makes the first listed unit lead."""
     if lead not in LEADS:
         raise ValueError(f"lead must be one of {LEADS}, not {lead!r}")
-    items = _scan([_normal(line) for line in text.splitlines()])
+    items = _scan([normal_line(line) for line in text.splitlines()])
     labelled = [it for it in items if it.style]
     owned = [it for it in labelled if it.owners is not None]
     if not owned:
@@ -409,11 +440,11 @@ def parse_plan(text: str, lead: str = "explicit", source: str = "") -> Plan:
     start, title, due = _locate(items, labelled, owned)
     body = [it for it in labelled if it.line >= start]
     _classify(body, owned[-1].line)
-    warnings = _Warnings(source)
-    collector = _Collector(warnings)
+    warnings = Warnings(source)
+    collector = Collector(warnings)
     found = _walk(body, items, start, warnings)
-    levels = _levels([it for it in body if it.role == "heading"])
-    tasks = _unique(_tasks(found, levels, lead, collector), warnings)
+    levels = heading_levels([it for it in body if it.role == "heading"])
+    tasks = unique_ids(_tasks(found, levels, lead, collector), warnings)
     return Plan(
         title=title.text if title else "",
         tasks=tasks,
@@ -424,7 +455,7 @@ def parse_plan(text: str, lead: str = "explicit", source: str = "") -> Plan:
     )
 
 
-def _unique(tasks: list[Task], warnings: _Warnings) -> list[Task]:
+def unique_ids(tasks: list[Task], warnings: Warnings) -> list[Task]:
     """Never two tasks with one ID: a repeated number gets a further ``-n`` and a warning."""
     seen: set[str] = set()
     out = []
