@@ -31,6 +31,7 @@ CODES: dict[str, Code] = _codes(
     ("unclear-owners", WARNING, "a piece of a task's owner note could not be read as units"),
     ("unknown-owner-note", WARNING, "a 〈〉 note after a unit name is neither a host nor a definition"),
     ("duplicate-task-number", WARNING, "two tasks got the same 编号; the later one was renumbered"),
+    ("sheet-chosen", WARNING, "a plan workbook has several sheets; the one read is named"),
     # master: xltools check (and the import's warnings)
     ("missing-id", ERROR, "a row of 任务清单 has no 编号"),
     ("duplicate-id", ERROR, "two rows of 任务清单 have the same 编号"),
