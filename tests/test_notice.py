@@ -28,7 +28,8 @@ from tests.test_summary import (
 )
 from xltools.core.errors import NoticeError
 from xltools.core.model import Master, Task, Unit
-from xltools.summary.model import STATUSES, MergedData
+from xltools.summary.data import RoundData
+from xltools.summary.model import STATUSES
 from xltools.summary.notice import (
     BODY_LIST_LIMIT,
     asked_of,
@@ -58,7 +59,7 @@ def sent_back_round():
             lines[n] = line(values[0], A, values[7], state="退回修改")
     status = [list(s) for s in Q2_STATUS]
     status[0] = [A, "已报送", "a.xlsx", "2023-07-10 09:00", "按时", 1, 0, ""]
-    return MergedData(
+    return RoundData.from_rows(
         tasks=rows(lines),
         targets=rows(Q2_TARGETS, TARGET_KEYS),
         status=rows(status, STATUS_KEYS),
@@ -182,7 +183,7 @@ def test_many_lagging_tasks_go_to_an_annex_table(tmp_path):
         for i in range(1, n + 1)
     ]
     master = Master(tasks=tasks, units=[Unit("市发改委")], targets=[])
-    merged = MergedData(
+    merged = RoundData.from_rows(
         tasks=rows(
             [
                 [t.id, t.section, t.direction, "", t.label, t.text, "市发改委", "牵头", "已采用"]

@@ -262,7 +262,7 @@ def test_lights_and_reasons(summary):
     reasons = {t.id: t.reasons for t in summary.tasks}
     assert reasons["2-3"] == ["连续2期滞后或未启动"]
     assert reasons["2-5"] == ["牵头单位未报送"]
-    assert reasons["2-7"] == ["自报已完成,但完成进度仅30%"]
+    assert reasons["2-7"] == ["自报已完成，但完成进度仅30%"]
     assert "新增停车泊位10万个" in reasons["2-8"][0]
     assert summary.flagged == 2
     assert [t.id for t in summary.behind] == ["2-3", "2-4", "2-5", "2-8", "2-2", "2-6", "2-7"]
@@ -271,7 +271,7 @@ def test_lights_and_reasons(summary):
 def test_a_task_with_several_leads_takes_the_worst_and_gathers_their_words(summary):
     task = next(t for t in summary.tasks if t.id == "2-6")
     assert (task.status, task.progress, task.leads) == ("滞后", 35, f"{C}、{D}")
-    assert task.issues == f"{C}:资金未到位"
+    assert task.issues == f"{C}：资金未到位"
     assert [(line.unit, line.status) for line in task.lines] == [(C, "滞后"), (D, "序时推进")]
 
 
@@ -316,6 +316,7 @@ def test_units_ranking_reporting_and_lists(summary):
             "承办单位": "",
             "督办联系人": "李四",
             "联系电话": "027-5",
+            "联系人来源": "单位名录",
             "牵头任务数": 1,
             "配合任务数": 1,
         }
@@ -324,6 +325,29 @@ def test_units_ranking_reporting_and_lists(summary):
     assert [(t.id, line.unit, line.coordination) for t, line in summary.coordination] == [
         ("2-1", B, "需市财政局安排专项资金")
     ]
+
+
+def test_ranking_by_the_number_of_tasks_behind_then_share():
+    import pandas as pd
+
+    from xltools.summary.calc import ranking
+
+    units = pd.DataFrame(
+        {"led": [1, 26, 4, 4, 3, 2]}, index=["甲", "市发改委", "乙", "丙", "丁", "戊"]
+    )
+    units.index.name = "unit"
+    statuses = pd.DataFrame(
+        {"滞后": [1, 9, 1, 2, 0, 0], "未启动": [0, 3, 1, 0, 0, 0], "序时推进": [0, 14, 2, 2, 3, 2]},
+        index=units.index,
+    )
+    # 12 of 26 behind leads; one of one (100 %) comes after two of four; none behind: not ranked
+    assert ranking(units, statuses, 15) == [
+        ("市发改委", 26, 12, 12 / 26),
+        ("丙", 4, 2, 0.5),
+        ("乙", 4, 2, 0.5),
+        ("甲", 1, 1, 1.0),
+    ]
+    assert ranking(units, statuses, 2) == [("市发改委", 26, 12, 12 / 26), ("丙", 4, 2, 0.5)]
 
 
 def test_trend_over_the_years_earlier_rounds(summary):
@@ -409,16 +433,19 @@ def test_report_file_name_and_sheets(report, workspace):
     assert wb["图表数据"].sheet_state == "hidden"
     assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == list(SHEETS)
     overview = wb["总览"]
-    assert overview["A1"].value == f"{TITLE}2023年第二季度落实情况汇总"
+    # the title says the year once (TITLE begins with 2023年)
+    assert overview["A1"].value == f"{TITLE}第二季度落实情况汇总"
     assert "序时进度50%" in overview["A2"].value and "2023年07月26日" in overview["A2"].value
-    assert overview["A2"].value.startswith("编制单位:市政府督查室")
+    assert overview["A2"].value.startswith("编制单位：市政府督查室")
     figures = {overview.cell(r, 1).value: overview.cell(r, 4).value for r in range(6, 18)}
     assert figures["任务总数"] == 10 and figures["滞后"] == 2 and figures["红灯"] == 4
     assert figures["自报状态与进度不符"] == 2
-    right = {overview.cell(r, 6).value: overview.cell(r, 9).value for r in range(6, 15)}
-    assert (
-        right["其中逾期报送"] == 1 and right["未报送单位"] == 1 and right["待处理问题(警告)"] == 3
-    )
+    right = {overview.cell(r, 6).value: overview.cell(r, 9).value for r in range(6, 18)}
+    # the office's checking figures are on 校验情况, not on the leaders' first page
+    assert not any("待处理问题" in str(k) for k in right)
+    checking = wb["校验情况"]
+    assert [checking.cell(3, c).value for c in (2, 4, 5)] == ["合计", 0, 3]
+    assert right["其中逾期报送"] == 1 and right["未报送单位"] == 1 and right["需协调事项"] == 1
 
 
 def test_charts_types_and_series(report):
@@ -446,12 +473,15 @@ def test_charts_types_and_series(report):
     (ranking,) = re.findall(r"<c:cat><c:strRef><c:f>(.*?)</c:f>", charts[4])
     first, last = map(int, re.fullmatch(r"图表数据!\$A\$(\d+):\$A\$(\d+)", ranking).groups())
     assert last - first == 2  # the three lead units with tasks behind
-    assert re.findall(r"<c:v>([^<]*\(\d+/\d+\))</c:v>", charts[4]) == [
-        f"{C}(1/2)",
-        f"{A}(1/3)",
-        f"{D}(1/3)",
-    ]
-    assert charts[5].count("<c:ser>") == 6 and "本年度各期" in charts[5]
+    # full names (wrapped), and a label with the number, the tasks led and the share
+    names = re.findall(r"<c:cat>.*?</c:cat>", charts[4], re.S)[0]
+    assert re.findall(r"<c:v>([^<]*)</c:v>", names) == [C, f"{A}", D]
+    assert "1项（共2项，占50%）" in charts[4] and "1项（共3项，占33%）" in charts[4]
+    # the trend: side by side, each count labelled (none hidden however small)
+    (trend,) = [x for x in charts if "本年度各期" in x]
+    assert trend.count("<c:ser>") == 6
+    # (outside the end is a column chart's default position: xlsxwriter writes none)
+    assert '<c:grouping val="clustered"/>' in trend and '<c:showVal val="1"/>' in trend
     assert "报送情况" in charts[1]
 
 
@@ -494,10 +524,9 @@ def test_print_settings(report):
     for name in SHEETS:
         ws = wb[name]
         assert ws.page_setup.paperSize == 9, name
-        assert ws.page_setup.orientation == ("portrait" if name == "未报送单位" else "landscape"), (
-            name
-        )
-        assert "2023年第二季度" in ws.oddHeader.center.text, name
+        portrait = name in ("未报送单位", "校验情况")
+        assert ws.page_setup.orientation == ("portrait" if portrait else "landscape"), name
+        assert f"{TITLE}第二季度" in ws.oddHeader.center.text, name
         assert ws.oddFooter.center.text.endswith("第 &P 页 共 &N 页"), name
         if name == "总览":
             assert ws.page_setup.scale == 85 and not ws.sheet_properties.pageSetUpPr.fitToPage
@@ -505,7 +534,9 @@ def test_print_settings(report):
         else:
             assert ws.sheet_properties.pageSetUpPr.fitToPage, name
             assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0), name
-            assert ws.print_title_rows == ("$2:$3" if name == "单位统计" else "$2:$2"), name
+            # 未报送单位 has three short tables, each with its own header row
+            titles = {"单位统计": "$2:$3", "未报送单位": None}
+            assert ws.print_title_rows == titles.get(name, "$2:$2"), name
     body = wb["任务明细"]["B4"]
     assert body.font.name == "仿宋" and wb["任务明细"]["A1"].font.b
 
@@ -528,7 +559,7 @@ def test_task_details_lines_lights_and_text_stays_text(workspace):
     assert rows[2][1:4] == ["配合单位", B, "已报送"] and ws.row_dimensions[5].outline_level == 1
     assert ws.row_dimensions[5].hidden and not ws.row_dimensions[4].hidden
     # its row is tall enough to show all of it (LibreOffice keeps stored heights as they are)
-    assert ws.row_dimensions[5].height >= 14 * 8 and ws.row_dimensions[4].height < 30
+    assert ws.row_dimensions[5].height >= 14 * 8 and ws.row_dimensions[4].height < 40
     multi = next(i for i, r in enumerate(rows) if r[0] == "2-6")
     assert rows[multi][5] == "(见下方各牵头单位填报)"
     assert [r[2] for r in rows[multi + 1 : multi + 3]] == [C, D]
@@ -603,7 +634,7 @@ def test_pdf_pages(report, tmp_path):
     assert pdf == report.with_suffix(".pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
-    assert 8 <= pages <= 12  # three pages of 总览, one for each other sheet
+    assert 10 <= pages <= 16  # up to four pages of 总览, one for each other sheet
     texts = []
     for n in range(1, pages + 1):
         out = subprocess.run(
@@ -614,7 +645,7 @@ def test_pdf_pages(report, tmp_path):
         ).stdout
         texts.append(out)
         assert f"第 {n} 页 共 {pages} 页" in out, n
-        assert "2023年市《政府工作报告》目标任务2023年第二季度" in out, n
+        assert "2023年市《政府工作报告》目标任务第二季度" in out, n
     whole = "\n".join(texts)
     for title in (
         "落实情况汇总",
@@ -623,7 +654,9 @@ def test_pdf_pages(report, tmp_path):
         "任务落实情况明细",
         "指标完成情况",
         "滞后事项清单",
-        "未报送单位名单",
+        "未报送、逾期报送及退回修改单位名单",
+        "任务推进变化情况",
+        "报表校验情况",
         "需协调事项清单",
     ):
         assert title in whole, title
@@ -715,8 +748,16 @@ def test_sent_back_everywhere_in_the_workbook(workspace):
     assert header.index("退回修改") == header.index("未报送") - 1
     section = next(r for r in categories if r[0] == S2)
     assert section[header.index("退回修改")] == 2
-    missing = [r[1] for r in texts("未报送单位")[2:]]
-    assert missing == [E]
+    listed = texts("未报送单位")
+    sections = [i for i, r in enumerate(listed) if r[0] and str(r[0])[1:2] == "、"]
+    assert [listed[i][0] for i in sections] == [
+        "一、未报送单位（1个）",
+        "二、逾期报送单位（1个）",
+        "三、已报送但报表有错误、已退回修改的单位（1个）",
+    ]
+    assert [r[1] for r in listed[sections[0] + 2 : sections[1] - 1]] == [E]
+    assert [r[1] for r in listed[sections[1] + 2 : sections[2] - 1]] == [C]
+    assert listed[sections[2] + 2][1:4] == [B, "按时", 1]
     details = {r[0]: r for r in texts("任务明细") if r[0] in ("2-1", "2-7")}
     assert [details[i][3] for i in ("2-1", "2-7")] == ["退回修改", "退回修改"]
     data = {r[0]: r[1] for r in texts("图表数据") if r[0]}
@@ -753,3 +794,106 @@ def test_end_to_end_on_the_wuhan_sample(tmp_path):
     missing = sum(1 for row in data["status"] if row[1] == "未报送")
     right = {figures.cell(r, 6).value: figures.cell(r, 9).value for r in range(6, 15)}
     assert (right["应报送单位"], right["未报送单位"]) == (len(data["status"]), missing)
+
+
+# --- the data API and the form's field keys ----------------------------------------------------
+
+
+def test_read_round_gives_typed_frames(workspace, tmp_path):
+    import pandas as pd
+
+    import xltools
+
+    reports = workspace.reports("2023Q2")
+    lines = [list(row) for row in Q2_LINES]
+    lines[0][0] = "1-1"
+    write_round(reports, lines, Q2_TARGETS, Q2_STATUS, Q2_PROBLEMS)
+    # a 单位信息 whose phone a spreadsheet turned into a number, and a 编号 typed as a number
+    write_book(
+        reports / "汇总数据.xlsx",
+        {
+            "任务填报": (
+                [*TASK_HEADERS, *FIELDS, "文件", "sha256", "保存时间"],
+                [[*row, "x.xlsx", "0" * 64, "2023-07-10 09:00"] for row in lines]
+                + [
+                    [
+                        3,
+                        S2,
+                        D1,
+                        "",
+                        "3",
+                        "另一项",
+                        A,
+                        "牵头",
+                        "已采用",
+                        "滞后",
+                        40,
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                ],
+            ),
+            "指标": (TARGET_HEADERS, Q2_TARGETS),
+            "单位信息": (
+                ["单位", "填报人", "联系电话", "分管领导", "填报日期", "文件"],
+                [
+                    [A, "张三", 2785551234.0, "王五", "2023-07-10", "a.xlsx"],
+                    [B, "赵六", "02785550001", "", "", "b.xlsx"],
+                ],
+            ),
+        },
+    )
+    data = xltools.read_round(workspace, "2023Q2")
+    assert isinstance(data, xltools.RoundData)
+    tasks = data.tasks
+    assert tasks["编号"].tolist()[-1] == "3" and tasks["编号"].map(type).eq(str).all()
+    assert tasks["完成进度(%)"].dtype == "float64" and pd.isna(tasks["完成进度(%)"].iloc[1])
+    assert tasks["完成状态"].map(type).eq(str).all() and tasks["存在问题"].iloc[0] == ""
+    assert data.units["联系电话"].tolist() == ["2785551234", "02785550001"]
+    assert data.targets["累计完成值"].dtype == "float64"
+    assert data.status["错误数"].dtype.kind in "if" and data.status["单位"].tolist()[0] == A
+    assert str(data.status["保存时间"].dtype).startswith("datetime64")
+    assert data.problems["严重程度"].tolist() == ["警告"] * 3
+    answers = data.answers()
+    assert {"status", "progress", "progress_note", "issues", "next_steps", "coordination"} <= set(
+        answers.columns
+    )
+    assert answers.query("角色 == '牵头'").groupby("status").size()["序时推进"] == 4
+
+
+def test_an_office_that_renames_a_label_still_gets_its_summary(workspace):
+    """The summary reads answers by the form's field keys: a workspace whose own quarterly form
+    calls 本期工作进展 “工作推进情况” and 完成状态 “推进状态” gets the same figures and words."""
+    from xltools.distribute.forms import bundled_dir
+
+    form = (bundled_dir() / "quarterly.yaml").read_text(encoding="utf-8")
+    form = form.replace("label: 本期工作进展", "label: 工作推进情况")
+    form = form.replace("label: 完成状态", "label: 推进状态")
+    (workspace.root / "templates").mkdir()
+    (workspace.root / "templates" / "quarterly.yaml").write_text(form, encoding="utf-8")
+    renamed = [*FIELDS]
+    renamed[0], renamed[2] = "推进状态", "工作推进情况"
+    for key, lines in (("2023Q1", Q1_LINES), ("2023Q2", Q2_LINES)):
+        task_rows = [[*row, "x.xlsx", "0" * 64, "2023-07-10 09:00"] for row in lines]
+        write_book(
+            workspace.reports(key) / "汇总数据.xlsx",
+            {
+                "任务填报": ([*TASK_HEADERS, *renamed, "文件", "sha256", "保存时间"], task_rows),
+                "指标": (TARGET_HEADERS, Q2_TARGETS if key == "2023Q2" else []),
+            },
+        )
+    from openpyxl import load_workbook
+
+    wb = load_workbook(make_summary(workspace, "2023Q2"))
+    figures = {wb["总览"].cell(r, 1).value: wb["总览"].cell(r, 4).value for r in range(6, 18)}
+    assert (figures["已完成"], figures["滞后"], figures["未报送"]) == (2, 2, 1)
+    details = {r[0]: r for r in wb["任务明细"].iter_rows(values_only=True) if r[0]}
+    assert details["2-3"][3:6] == ("滞后", 30, f"{A}推进2-3")
+    # the trend read 2023Q1 by the same keys
+    trend = [r for r in wb["图表数据"].iter_rows(values_only=True) if r[0] == "2023年第一季度"]
+    assert trend and sum(v or 0 for v in trend[0][1:]) == 10

@@ -9,6 +9,7 @@ The pipeline, one function per stage (each module holds the details)::
     xltools.distribute_round(ws, "2023Q2")
     report = xltools.collect_round(ws, "2023Q2")  # problems of the returns, as records
     xltools.make_summary(ws, "2023Q2")
+    data = xltools.read_round(ws, "2023Q2")       # the collected data as pandas DataFrames
 
 The stage modules import their heavy libraries (pandas, openpyxl, xlsxwriter) only when they
 run, so ``import xltools`` stays light.
@@ -31,12 +32,14 @@ from xltools.master.workbook import check_master, import_plan, read_master, writ
 from xltools.master.workspace import init_workspace  # noqa: E402
 from xltools.master.workspace import load as load_workspace  # noqa: E402
 from xltools.plan.parse import read_plan  # noqa: E402
+from xltools.summary.data import RoundData, read_round  # noqa: E402
 from xltools.summary.report import make_summary  # noqa: E402
 
 __all__ = [
     "Master",
     "Problem",
     "Report",
+    "RoundData",
     "Target",
     "Task",
     "Unit",
@@ -52,6 +55,7 @@ __all__ = [
     "make_summary",
     "read_master",
     "read_plan",
+    "read_round",
     "run_demo",
     "simulate_returns",
     "write_master",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from xltools.core.contracts import AHEAD, DONE, LAGGING, LATE, NOT_STARTED, ON_SCHEDULE, ON_TIME
-from xltools.core.excel import BODY_FONT, TITLE_FONT, print_setup, write_cell
+from xltools.core.excel import BODY_FONT, TITLE_FONT, print_setup, text_width, write_cell
 from xltools.summary.model import ALL_STATUSES, SENT_BACK, UNREPORTED, Summary
 
 DATA_SHEET = "图表数据"
@@ -159,27 +159,42 @@ def _stacked(wb, data: _Data, table, title: str, label: str):
     return chart, len(rows)
 
 
+def wrap_name(name: str, width: int = 9) -> str:
+    """A unit's full name in lines of ``width`` characters, for a chart's category axis."""
+    return "\n".join(name[i : i + width] for i in range(0, len(name), width))
+
+
 def _ranking_chart(wb, data: _Data, summary: Summary):
-    # "(2/7)": two of its seven lead tasks behind; a share of one task alone reads differently.
+    # Ranked by the number of tasks behind or not started; each bar's label gives the number and
+    # the share of the unit's lead tasks ("12项，占46%"): one task of one reads differently.
     rows = [
-        [f"{short(name, 14)}({behind}/{led})", share, behind, led]
+        [wrap_name(name), behind, f"{behind}项（共{led}项，占{share:.0%}）", led]
         for name, led, behind, share in summary.ranking
     ]
-    first, last = data.table(["单位", "滞后及未启动占比", "滞后及未启动数", "牵头任务数"], rows)
+    first, last = data.table(["单位", "滞后及未启动数", "标签", "牵头任务数"], rows)
     chart = wb.add_chart({"type": "bar"})
     chart.add_series(
         {
-            "name": "滞后及未启动任务占牵头任务比例",
+            "name": "滞后及未启动任务数",
             "categories": data.ref(first, last, 0),
             "values": data.ref(first, last, 1),
             "fill": {"color": "#ED7D31"},
-            "gap": 60,
-            "data_labels": {"value": True, "num_format": "0%", "font": _FONT},
+            "gap": 50,
+            "data_labels": {
+                "value": False,
+                "custom": [{"value": f"={DATA_SHEET}!$C${r + 1}"} for r in range(first, last + 1)],
+                "position": "outside_end",
+                "font": _FONT,
+            },
         }
     )
+    most = max((r[1] for r in rows), default=1)
     chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _FONT})
-    chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "num_font": _FONT})
-    _style(chart, "牵头单位滞后情况排名(按滞后及未启动任务占比)", legend=None)
+    chart.set_x_axis(
+        {"min": 0, "max": math.ceil(most * 1.45) or 1, "major_unit": max(1, math.ceil(most / 5)),
+         "num_font": _FONT}
+    )  # fmt: skip
+    _style(chart, "牵头单位滞后及未启动任务数排名", legend=None)
     return chart, len(rows)
 
 
@@ -204,8 +219,22 @@ def _reporting_chart(wb, data: _Data, summary: Summary):
 
 
 def _trend_chart(wb, data: _Data, summary: Summary):
-    rows = [[period, *(counts.get(s, 0) for s in ALL_STATUSES)] for period, counts in summary.trend]
-    chart = _by_status(wb, data, "column", "期次", rows, gap=80, room=TREND_ROWS * ROW_PX - 130)
+    # Columns side by side, each with its number on top: a stacked column hides small counts.
+    present = [s for s in ALL_STATUSES if any(c.get(s) for _p, c in summary.trend)]
+    rows = [[period, *(counts.get(s, 0) for s in present)] for period, counts in summary.trend]
+    first, last = data.table(["期次", *present], rows)
+    chart = wb.add_chart({"type": "column"})
+    for col, status in enumerate(present, start=1):
+        chart.add_series(
+            {
+                "name": [DATA_SHEET, first - 1, col],
+                "categories": data.ref(first, last, 0),
+                "values": data.ref(first, last, col),
+                "fill": {"color": STATUS_COLOURS[status]},
+                "gap": 60,
+                "data_labels": {"value": True, "position": "outside_end", "font": _FONT},
+            }
+        )
     chart.set_x_axis({"num_font": _FONT})
     chart.set_y_axis({"num_font": _FONT, "min": 0})
     _style(chart, "本年度各期任务完成状态变化")
@@ -213,15 +242,14 @@ def _trend_chart(wb, data: _Data, summary: Summary):
 
 
 def _key_figures(ws, fmt, summary: Summary) -> int:
-    """The two tables of figures at the top; returns the next free row."""
+    """The two tables of figures at the top, then a line each for the late units and who is asked
+    to coordinate; returns the next free row."""
     ws.merge_range(3, 0, 3, 4, "一、任务推进情况", fmt["band"])
-    ws.merge_range(3, 5, 3, 9, "二、报送及指标情况", fmt["band"])
+    ws.merge_range(3, 5, 3, 9, "二、报送、指标及协调情况", fmt["band"])
+    total = summary.total or 1
     left = [("任务总数", summary.total, None)]
-    left += [(s, summary.counts[s], summary.share(s)) for s in ALL_STATUSES]
-    left += [
-        (f"{c}灯", summary.lights[c], summary.lights[c] / summary.total if summary.total else 0)
-        for c in ("红", "黄", "绿")
-    ]
+    left += [(s, summary.counts[s], summary.counts[s] / total) for s in ALL_STATUSES]
+    left += [(f"{c}灯", summary.lights[c], summary.lights[c] / total) for c in ("红", "黄", "绿")]
     left.append(("自报状态与进度不符", summary.flagged, None))
     rep = summary.reporting
     expected = rep["应报送"] or 1
@@ -229,11 +257,10 @@ def _key_figures(ws, fmt, summary: Summary) -> int:
     right = [
         ("应报送单位", rep["应报送"], None),
         ("已报送单位", rep["已报送"], rep["已报送"] / expected),
-        ("其中按时报送", rep["按时"], rep["按时"] / expected),
-        ("其中逾期报送", rep["逾期"], rep["逾期"] / expected),
+        ("其中按时报送", rep[ON_TIME], rep[ON_TIME] / expected),
+        ("其中逾期报送", rep[LATE], rep[LATE] / expected),
+        ("其中报表退回修改", rep[SENT_BACK], rep[SENT_BACK] / expected),
         ("未报送单位", rep[UNREPORTED], rep[UNREPORTED] / expected),
-        ("待处理问题(错误)", summary.problems["错误"], None),
-        ("待处理问题(警告)", summary.problems["警告"], None),
         ("量化指标", len(summary.targets), None),
         (
             "指标亮红灯或黄灯",
@@ -242,7 +269,10 @@ def _key_figures(ws, fmt, summary: Summary) -> int:
         ),
         ("已销号任务(不计入任务总数)", len(summary.closing.closed), None),
         ("其中本季度销号", len(summary.closing.newly), None),
+        ("需协调事项", len(summary.coordination), None),
     ]
+    if summary.previous_period:
+        right += [(f"较上期{k}", len(summary.changes.get(k, [])), None) for k in CHANGE_WORDS]
     for first_col, rows in ((0, left), (5, right)):
         ws.merge_range(4, first_col, 4, first_col + 2, "项目", fmt["header"])
         ws.write_string(4, first_col + 3, "数量", fmt["header"])
@@ -256,19 +286,38 @@ def _key_figures(ws, fmt, summary: Summary) -> int:
             write_cell(
                 ws, r, first_col + 4, share, fmt["pct0"] if share is not None else fmt["center"]
             )
-    return 5 + max(len(left), len(right)) + 1
+    row = 5 + max(len(left), len(right)) + 1
+    lines = []
+    if summary.late:
+        late = "、".join(
+            f"{e['单位']}（{e['逾期天数']}天）" if e["逾期天数"] else str(e["单位"])
+            for e in summary.late
+        )
+        lines.append(f"逾期报送：{late}。")
+    if summary.coordination_groups:
+        asked = "、".join(f"{who}{len(items)}项" for who, items in summary.coordination_groups)
+        lines.append(f"需协调事项{len(summary.coordination)}项，按协调对象：{asked}。")
+    for text in lines:
+        ws.merge_range(row, 0, row, COLUMNS - 1, text, fmt["text"])
+        rows = max(1, math.ceil(text_width(text) / (COLUMNS * COLUMN_WIDTH * 0.85)))
+        ws.set_row(row, rows * ROW_PX * 0.75)
+        row += rows
+    return row + (1 if lines else 0)
+
+
+CHANGE_WORDS = ("新增滞后", "恢复正常", "新完成")
 
 
 def write_overview(wb, ws, fmt, summary: Summary) -> None:
     """Fill 总览: title, key figures, and the charts, each kept whole on a printed page."""
     data = _Data(wb)
     ws.set_column(0, COLUMNS - 1, COLUMN_WIDTH)
-    title = f"{summary.title}{summary.period}落实情况汇总"
+    title = summary.heading("落实情况汇总")
     ws.merge_range(0, 0, 0, COLUMNS - 1, title, fmt["sheet_title"])
     ws.set_row(0, 30)
-    note = f"统计期:{summary.period}(序时进度{summary.due:.0%})    编制日期:{summary.date:%Y年%m月%d日}"
+    note = f"统计期：{summary.period}（序时进度{summary.due:.0%}）    编制日期：{summary.date:%Y年%m月%d日}"
     if summary.office:
-        note = f"编制单位:{summary.office}    {note}"
+        note = f"编制单位：{summary.office}    {note}"
     ws.merge_range(1, 0, 1, COLUMNS - 1, note, fmt["subtitle"])
     row = _key_figures(ws, fmt, summary)
     # Page one: the figures, then status share and reporting side by side.
@@ -279,20 +328,22 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
         (5, _reporting_chart(wb, data, summary)),
     ):
         chart.set_size({"width": half, "height": height})
-        ws.insert_chart(row, col, chart, {"object_position": 3})
+        # Anchored to its cells (moved and sized with them): LibreOffice, whose columns come out
+        # narrower or wider than Excel's without Calibri, keeps the chart inside the page.
+        ws.insert_chart(row, col, chart, {"object_position": 1})
     blocks = []
     for table, name in ((summary.by_section, "板块"), (summary.by_direction, "方向")):
         chart, n = _stacked(wb, data, table, f"各{name}任务完成状态", name)
         blocks.append((chart, min(PAGE_ROWS - 1, 4 + (n * 26 + 80) // ROW_PX)))
     if summary.ranking:
         chart, n = _ranking_chart(wb, data, summary)
-        blocks.append((chart, min(PAGE_ROWS - 1, 3 + (n * 20 + 60) // ROW_PX)))
+        blocks.append((chart, min(PAGE_ROWS - 1, 3 + (n * 36 + 60) // ROW_PX)))
     else:
         blocks.append(("本期没有完成状态为滞后或未启动的牵头单位。", 2))
     if len(summary.trend) > 1:
         blocks.append((_trend_chart(wb, data, summary), TREND_ROWS))
     else:
-        blocks.append(("本年度此前各期尚无汇总数据,趋势图自下期起显示。", 2))
+        blocks.append(("本年度此前各期尚无汇总数据，趋势图自下期起显示。", 2))
     # Every later page is PAGE_ROWS rows; each block goes on the first page with room for it,
     # so a short chart fills the space a tall one left.
     used: list[int] = []
@@ -308,7 +359,7 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
         else:
             block.set_size({"width": PAGE_WIDTH, "height": rows * ROW_PX - 10})
             # A few px down: a frame drawn exactly on the page break shows on the page before.
-            ws.insert_chart(at, 0, block, {"object_position": 3, "y_offset": 6})
+            ws.insert_chart(at, 0, block, {"object_position": 1, "y_offset": 6})
     ws.set_h_pagebreaks([PAGE_ROWS * (n + 1) for n in range(len(used))])
     print_setup(ws, title, landscape=True)
     # Excel ignores manual page breaks under "fit to page", so a fixed scale instead: 85 % leaves

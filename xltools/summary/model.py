@@ -7,6 +7,7 @@ points), which import it and never each other upward.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
@@ -80,6 +81,13 @@ class TaskRow:
     light: str
     reasons: list[str]
     lines: list[Line]
+    partners: str = ""  # the cooperating units (配合单位), joined with 、
+    previous: str = ""  # the status last round ("" without an earlier round or task)
+
+    @property
+    def newly_behind(self) -> bool:
+        """Behind (滞后/未启动) now and not last round, when there was a last round."""
+        return bool(self.previous) and self.status in BEHIND and self.previous not in BEHIND
 
 
 @dataclass
@@ -143,14 +151,36 @@ class Summary:
     by_direction: list[tuple[str, dict[str, int]]]
     by_category: list[tuple[str, dict[str, int]]]
     units: list[UnitRow]
-    ranking: list[tuple[str, int, int, float]]  # unit, tasks led, behind, share behind
+    # lead units with tasks behind or not started, most first: unit, tasks led, behind, share behind
+    ranking: list[tuple[str, int, int, float]]
     reporting: dict[str, int]  # 应报送, 已报送, 按时, 逾期, 退回修改, 未报送
-    missing: list[dict[str, object]]  # units with no usable return (未报送单位)
+    # units with no usable return (未报送单位): 单位, 承办单位, 督办联系人, 联系电话, 联系人来源,
+    # 牵头任务数, 配合任务数
+    missing: list[dict[str, object]]
     coordination: list[tuple[TaskRow, Line]]
     trend: list[tuple[str, dict[str, int]]]
-    problems: dict[str, int]  # 错误, 警告
+    problems: dict[str, int]  # 错误, 警告 (for the office's 校验情况 sheet, not the leaders' pages)
     office: str = ""  # who compiled it (the workspace's office)
     closing: Closing = field(default_factory=Closing)
+    # Units whose return arrived after the due date: 单位, 报送时间, 逾期天数, 督办联系人, 联系电话
+    late: list[dict[str, object]] = field(default_factory=list)
+    # Units whose return arrived but was sent back: 单位, 报送情况, 错误数, 牵头任务数, 督办联系人, 联系电话
+    sent_back: list[dict[str, object]] = field(default_factory=list)
+    # Since the last round: 新增滞后, 恢复正常, 新完成 (tasks, in task order); empty lists without one
+    changes: dict[str, list[TaskRow]] = field(default_factory=dict)
+    previous_period: str = ""  # the last round's name ("" without one)
+    # 需协调事项 grouped by who is asked (a unit of 单位名录, 国家有关部委, 省有关部门, 市政府（市领导）
+    # or 未指明协调对象), most items first; an item naming two units is under both
+    coordination_groups: list[tuple[str, list[tuple[TaskRow, Line]]]] = field(default_factory=list)
+
+    def heading(self, what: str) -> str:
+        """A title: the plan's title, the period and ``what``, without the year twice (the title
+        "2023年…方案" and the period "2023年第二季度" give "2023年…方案第二季度…")."""
+        period = self.period
+        year = re.match(r"\s*((?:19|20)\d\d)\s*年", period)
+        if year and f"{year[1]}年" in self.title:
+            period = period[year.end() :]
+        return f"{self.title}{period}{what}"
 
     @property
     def total(self) -> int:
@@ -169,9 +199,6 @@ class Summary:
 
     def share(self, status: str) -> float:
         return self.counts.get(status, 0) / self.total if self.total else 0.0
-
-
-Rows = list[dict[str, object]]
 
 
 @dataclass(frozen=True)
@@ -239,14 +266,3 @@ class Rules:
                 )
             )
         return cls(**values)
-
-
-@dataclass
-class MergedData:
-    """What collect wrote for one round: rows of each sheet, as dicts keyed by header."""
-
-    tasks: Rows = field(default_factory=list)  # 汇总数据.xlsx / 任务填报
-    targets: Rows = field(default_factory=list)  # 汇总数据.xlsx / 指标
-    units: Rows = field(default_factory=list)  # 汇总数据.xlsx / 单位信息
-    status: Rows = field(default_factory=list)  # 报送情况.xlsx / 报送情况
-    problems: Rows = field(default_factory=list)  # 问题清单.xlsx / 问题清单

@@ -15,35 +15,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from xltools.core.contracts import (
-    ID,
-    MERGED_TARGET_SHEET,
-    MERGED_TASK_SHEET,
-    MERGED_UNIT_SHEET,
-    PHRASE,
-    PROBLEMS_SHEET,
-    ROLE,
-    STATE,
-    STATE_COLUMN,
-    STATUS_SHEET,
-    SUMMARY_FILE_END,
-    UNIT,
-)
-from xltools.core.errors import WorkbookError, WorkspaceError
-from xltools.core.excel import sheet_records
+from xltools.core.contracts import ID, SUMMARY_FILE_END
+from xltools.core.errors import WorkspaceError
 from xltools.core.files import replacing
 from xltools.core.i18n import _
 from xltools.core.model import Master
-from xltools.core.text import cell_text
-from xltools.summary.model import (
-    MERGED_FILE,
-    PROBLEMS_FILE,
-    STATUS_FILE,
-    MergedData,
-    Rows,
-    Rules,
-    Summary,
-)
+from xltools.summary.data import RoundData, read_merged, read_round, round_form
+from xltools.summary.model import MERGED_FILE, Rules, Summary
 
 __all__ = [
     "compute_summary",
@@ -51,71 +29,10 @@ __all__ = [
     "notice_path",
     "progress_due",
     "read_merged",
+    "read_round",
     "summary_name",
     "summary_pdf",
 ]
-
-_REQUIRED = {
-    MERGED_TASK_SHEET: (ID, UNIT, ROLE, STATE),
-    MERGED_TARGET_SHEET: (ID, PHRASE, UNIT),
-    STATUS_SHEET: (UNIT, STATE_COLUMN),
-}
-
-
-def _read(path: Path) -> dict[str, list[list]]:
-    from xltools.core.excel import read_sheets
-
-    if not path.exists():
-        raise WorkbookError(
-            _("{name}: not found in {parent}; run `xltools collect` for this round first").format(
-                name=path.name, parent=path.parent
-            )
-        )
-    try:
-        return read_sheets(path)
-    except Exception as exc:  # calamine raises its own types for damaged files
-        raise WorkbookError(
-            _("{name}: cannot be read: {exc}").format(name=path.name, exc=exc)
-        ) from exc
-
-
-def _rows(sheets: dict, path: Path, sheet: str, required: tuple[str, ...] = ()) -> Rows:
-    """A sheet's rows as dicts by header (read by header name, never by position)."""
-    if sheet not in sheets:
-        raise WorkbookError(
-            _("{name}: has no sheet {sheet!r}; run `xltools collect` again").format(
-                name=path.name, sheet=sheet
-            )
-        )
-    headers, rows = sheet_records(sheets[sheet])
-    missing = [name for name in required if name not in headers]
-    if missing:
-        raise WorkbookError(
-            _("{name}: sheet {sheet!r} lacks the columns {names}").format(
-                name=path.name, sheet=sheet, names=", ".join(missing)
-            )
-        )
-    return rows
-
-
-def read_merged(reports_dir: Path) -> MergedData:
-    """Read collect's files in ``reports/<round>/`` (merged data, reporting status, problems)."""
-    reports_dir = Path(reports_dir)
-    path = reports_dir / MERGED_FILE
-    sheets = _read(path)
-    data = MergedData(
-        tasks=_rows(sheets, path, MERGED_TASK_SHEET, _REQUIRED[MERGED_TASK_SHEET]),
-        targets=_rows(sheets, path, MERGED_TARGET_SHEET, _REQUIRED[MERGED_TARGET_SHEET]),
-        # 单位信息 is informative only; the summary does without it.
-        units=_rows(sheets, path, MERGED_UNIT_SHEET) if MERGED_UNIT_SHEET in sheets else [],
-    )
-    path = reports_dir / STATUS_FILE
-    data.status = _rows(_read(path), path, STATUS_SHEET, _REQUIRED[STATUS_SHEET])
-    # Collect writes 问题清单.xlsx; a folder without it has no problems to count.
-    path = reports_dir / PROBLEMS_FILE
-    if path.exists():
-        data.problems = _rows(_read(path), path, PROBLEMS_SHEET)
-    return data
 
 
 def _as_date(value) -> dt.date | None:
@@ -147,21 +64,24 @@ def progress_due(period_end) -> float:
 def compute_summary(
     master: Master,
     round,
-    merged: MergedData,
-    status: Rows | None = None,
-    problems: Rows | None = None,
+    merged: RoundData,
+    status=None,
+    problems=None,
     history: list | None = None,
     rules: Rules | None = None,
     *,
     title: str = "",
     office: str = "",
     today: dt.date | None = None,
+    contacts: dict | None = None,
 ) -> Summary:
     """The figures and tables of one round's summary (pure: nothing is read or written).
 
-    ``round`` is the workspace's Round (key, name, period_end); ``status``/``problems`` default to
-    those in ``merged``; ``history`` is this year's earlier rounds as ``(Round, MergedData)``,
-    oldest first; ``rules`` defaults to `Rules()`.
+    ``round`` is the workspace's Round (key, name, due, period_end); ``merged`` its `RoundData`;
+    ``status``/``problems`` (DataFrames) default to those in ``merged``; ``history`` is this
+    year's earlier rounds as ``(Round, RoundData)``, oldest first; ``rules`` defaults to
+    `Rules()`; ``contacts`` maps a unit to (liaison, phone, where from) found in its earlier
+    returns, for units 单位名录 has no liaison of.
     """
     from xltools.summary.calc import calculate
     from xltools.summary.closing import closing_of, split_closed
@@ -171,35 +91,70 @@ def compute_summary(
     master, closed = split_closed(master, end)
     shut = {t.id for t in closed}
     if shut:
-        merged = MergedData(
-            tasks=[r for r in merged.tasks if cell_text(r.get(ID)) not in shut],
-            targets=[r for r in merged.targets if cell_text(r.get(ID)) not in shut],
+        merged = RoundData(
+            tasks=merged.tasks[~merged.tasks[ID].isin(shut)],
+            targets=merged.targets[~merged.targets[ID].isin(shut)],
             units=merged.units,
             status=merged.status,
             problems=merged.problems,
+            fields=merged.fields,
         )
     summary = calculate(
         master,
         key=str(round.key),
-        period=str(getattr(round, "name", "") or round.key),
+        period=_name(round),
         due=progress_due(round.period_end),
-        tasks=merged.tasks,
+        deadline=_as_date(getattr(round, "due", None)),
+        tasks=merged.answers(),
         targets=merged.targets,
         status=merged.status if status is None else status,
         problems=merged.problems if problems is None else problems,
-        history=[
-            (str(getattr(r, "name", "") or r.key), progress_due(r.period_end), m.tasks)
-            for r, m in (history or [])
-        ],
+        history=[(_name(r), progress_due(r.period_end), m.answers()) for r, m in (history or [])],
         rules=rules or Rules(),
         title=title,
         today=today or dt.date.today(),
+        contacts=contacts,
     )
     summary.office = office
-    earlier = {cell_text(r.get(ID)) for r in history[-1][1].tasks} if history else None
+    earlier = set(history[-1][1].tasks[ID]) if history else None
     rules = rules or Rules()
     summary.closing = closing_of(summary, closed, end, None, earlier, rules.done_min_progress)
     return summary
+
+
+def _name(rnd) -> str:
+    return str(getattr(rnd, "name", "") or rnd.key)
+
+
+# The unit-level fields that hold a unit's liaison and phone, most telling first (plan.yaml's
+# liaison and mobile, quarterly.yaml's reporter and reporter_phone); else the first person or
+# phone field of the form.
+PERSON_KEYS = ("liaison", "reporter")
+PHONE_KEYS = ("mobile", "reporter_phone", "office_phone")
+
+
+def earlier_contacts(rounds: list[tuple[object, RoundData, object]]) -> dict:
+    """Each unit's liaison and phone from its latest return among ``rounds`` ((Round, RoundData,
+    Form), oldest first): {unit: (liaison, phone, "<round name>报表")}."""
+    contacts: dict = {}
+    for rnd, data, form in rounds:
+        fields = form.unit_fields
+
+        def pick(keys, kind, fields=fields):
+            chosen = [f for k in keys for f in fields if f.key == k]
+            chosen += [f for f in fields if f.type == kind and f.key != "leader"]
+            return chosen[0].label if chosen else None
+
+        person, phone = pick(PERSON_KEYS, "person"), pick(PHONE_KEYS, "phone")
+        units = data.units
+        if units is None or not len(units) or (person not in units and phone not in units):
+            continue
+        for row in units.to_dict("records"):
+            who = str(row.get(person) or "") if person else ""
+            tel = str(row.get(phone) or "") if phone else ""
+            if who or tel:
+                contacts[str(row.get("单位", ""))] = (who, tel, f"{_name(rnd)}报表")
+    return contacts
 
 
 def summary_name(title: str, period: str) -> str:
@@ -209,17 +164,21 @@ def summary_name(title: str, period: str) -> str:
     return file_name(f"{title}{period}{SUMMARY_FILE_END.removesuffix('.xlsx')}")
 
 
-def _earlier_rounds(workspace, current) -> list:
-    """This year's quarterly rounds before ``current`` whose merged data exists, oldest first."""
+def _earlier_rounds(workspace, current) -> tuple[list, list]:
+    """This year's quarterly rounds before ``current`` whose merged data exists (the trend), and
+    every round before it with merged data (for liaisons), each oldest first."""
     end = _as_date(current.period_end)
-    earlier = []
+    quarters, others = [], []
     for r in workspace.rounds:
-        r_end = _as_date(getattr(r, "period_end", None))
-        if r_end is None or r_end >= end or r_end.year != end.year:
+        if r.key == current.key or not (Path(workspace.reports(r.key)) / MERGED_FILE).exists():
             continue
-        if (Path(workspace.reports(r.key)) / MERGED_FILE).exists():
-            earlier.append(r)
-    return sorted(earlier, key=lambda r: _as_date(r.period_end))
+        r_end = _as_date(getattr(r, "period_end", None))
+        if r_end is None:
+            others.append(r)  # the implementation-plan round: liaisons only
+        elif r_end < end and r_end.year == end.year:
+            quarters.append(r)
+    quarters.sort(key=lambda r: _as_date(r.period_end))
+    return quarters, others
 
 
 def make_summary(
@@ -252,13 +211,15 @@ def make_summary(
                 quarters=", ".join(quarters) or "2023Q1",
             )
         )
-    reports = Path(workspace.reports(round_key))
     say(_("reading the merged data"))
-    merged = read_merged(reports)
+    merged = read_round(workspace, current.key)
+    quarters, others = _earlier_rounds(workspace, current)
     history = []
-    for r in _earlier_rounds(workspace, current):
+    for r in quarters:
         say(_("reading {key} for the trend").format(key=r.key))
-        history.append((r, read_merged(Path(workspace.reports(r.key)))))
+        history.append((r, read_round(workspace, r.key)))
+    earlier = [(r, read_round(workspace, r.key)) for r in others] + history
+    contacts = earlier_contacts([(r, d, round_form(workspace, r.key)) for r, d in earlier])
     rules = Rules.from_mapping(getattr(workspace, "lights", None))
     say(_("computing"))
     summary = compute_summary(
@@ -270,7 +231,9 @@ def make_summary(
         title=workspace.title,
         office=getattr(workspace, "office", ""),
         today=today,
+        contacts=contacts,
     )
+    reports = Path(workspace.reports(current.key))
     target = reports / summary_name(workspace.title, summary.period)
     say(_("writing {name}").format(name=target.name))
     # Written beside the target and moved into place: a failure never leaves half a report.

@@ -6,12 +6,21 @@ page header and "第 x 页 共 y 页" in the footer. Values units typed go in as
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from xltools.core.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup, row_height
 from xltools.core.xlsxrows import render_rows, write_row
 from xltools.summary.closing import NEW_TASK
-from xltools.summary.model import ALL_STATUSES, LEAD, SENT_BACK, STATUSES, UNREPORTED, Summary
+from xltools.summary.model import (
+    ALL_STATUSES,
+    BEHIND,
+    LEAD,
+    SENT_BACK,
+    STATUSES,
+    UNREPORTED,
+    Summary,
+)
 
 SHEETS = (
     "总览",
@@ -20,10 +29,12 @@ SHEETS = (
     "任务明细",
     "指标完成",
     "滞后事项",
+    "本期变化",
     "未报送单位",
     "需协调事项",
     "已销号",
     "待销号",
+    "校验情况",
 )
 LIGHT_COLOURS = {
     "红": ("#C00000", "#FFFFFF"),
@@ -70,7 +81,9 @@ def summary_formats(wb) -> dict:
 
 
 def write_summary(summary: Summary, path: Path) -> None:
-    """Write the summary workbook to ``path`` (xlsx): the eight sheets, charts on 总览."""
+    """Write the summary workbook to ``path`` (xlsx): the sheets of `SHEETS`, charts on 总览.
+
+    One function per sheet, each from the `Summary` alone: a new sheet is one more function."""
     import xlsxwriter
 
     from xltools.summary.charts import write_overview
@@ -79,20 +92,47 @@ def write_summary(summary: Summary, path: Path) -> None:
     with xlsxwriter.Workbook(
         str(path), {"strings_to_formulas": False, "strings_to_urls": False}
     ) as wb:
-        wb.set_properties({"title": f"{summary.title}{summary.period}落实情况汇总"})
+        wb.set_properties({"title": heading(summary, "落实情况汇总")})
         fmt = summary_formats(wb)
         overview = wb.add_worksheet(SHEETS[0])
-        _categories(wb, fmt, summary)
-        _units(wb, fmt, summary)
-        _tasks(wb, fmt, summary)
-        _targets(wb, fmt, summary)
-        _behind(wb, fmt, summary)
-        _missing(wb, fmt, summary)
-        _coordination(wb, fmt, summary)
-        _closed(wb, fmt, summary)
-        _candidates(wb, fmt, summary)
+        for write in (
+            _categories,
+            _units,
+            _tasks,
+            _targets,
+            _behind,
+            _changes,
+            _missing,
+            _coordination,
+            _closed,
+            _candidates,
+            _checking,
+        ):
+            write(wb, fmt, summary)
         write_overview(wb, overview, fmt, summary)
         overview.activate()
+
+
+def heading(summary: Summary, what: str) -> str:
+    """A title: see `Summary.heading`."""
+    return summary.heading(what)
+
+
+# Printable area of A4 in points with print_setup's margins (0.5 in left/right, 0.75 in top/bottom).
+PAGE_PT = {True: (770.0, 487.0), False: (523.0, 734.0)}  # landscape: (width, height)
+
+
+def fit_pages(ws, widths, heights, *, landscape=True) -> None:
+    """Fit to the page width, and when the last page would hold only a few rows, shrink a little
+    so that it does not print (no near-empty page): ``heights`` are the rows' points."""
+    page_width, page_height = PAGE_PT[landscape]
+    content = sum(width * 7 + 5 for width in widths) * 0.75  # Excel's px per character
+    scale = min(1.0, page_width / content)
+    total = sum(heights) * scale
+    pages = max(1, math.ceil(total / page_height))
+    last = total - (pages - 1) * page_height
+    if pages > 1 and last < 0.25 * page_height and total / (pages - 1) < 1.15 * page_height:
+        ws.fit_to_pages(1, pages - 1)
 
 
 def _sheet(wb, fmt, name: str, title: str, columns, *, landscape=True, header_rows=1):
@@ -105,32 +145,49 @@ def _sheet(wb, fmt, name: str, title: str, columns, *, landscape=True, header_ro
         ws.set_column(col, col, width)
         if header_rows == 1:
             ws.write_string(1, col, header, fmt["header"])
+    if header_rows == 1:
+        _header_height(ws, columns)
     ws.freeze_panes(1 + header_rows, 0)
     render_rows(ws)  # the list rows are many: see `xlsxrows`
     print_setup(ws, title, landscape=landscape, repeat_rows=(1, header_rows))
     return ws
 
 
-def _row(ws, row, values, styles, widths, fmt, *, level=0, hidden=False, collapsed=False) -> None:
+def _row(ws, row, values, styles, widths, fmt, *, level=0, hidden=False, collapsed=False) -> float:
     """Write one row of values, each with its style, and size the row to its text; ``level``,
-    ``hidden`` and ``collapsed`` place it in the sheet's outline."""
+    ``hidden`` and ``collapsed`` place it in the sheet's outline. Returns the printed height."""
     formats = [
         fmt.get(value, fmt["center"]) if style == "light" else fmt[style]
         for value, style in zip(values, styles, strict=True)
     ]
     write_row(ws, row, values, formats)
     options = {"level": level, "hidden": hidden, "collapsed": collapsed}
-    ws.set_row(
-        row, row_height(values, widths), None, {k: v for k, v in options.items() if v} or None
-    )
+    height = fit_height(values, widths)
+    ws.set_row(row, height, None, {k: v for k, v in options.items() if v} or None)
+    return 0.0 if hidden else height
+
+
+# LibreOffice prints 11-point 仿宋 (a CJK fallback font where 仿宋 is missing) with lines of about
+# 16.2 points, where `excel.row_height` allows 14: a row of three lines then loses the bottom of
+# its last one. Measured with LibreOffice itself: the optimal height it computes for each row of
+# the demo's summary (1 line 17.1 pt, 3 lines 48.5 pt, 4 lines 64.1 pt). Excel's lines are
+# shorter, so these rows are a little roomy there.
+LINE_PT = 16.5
+
+
+def fit_height(values, widths) -> float:
+    """Points for a row whose wrapped cells show all their text when printed (see `LINE_PT`)."""
+    lines = max(1, round((row_height(values, widths) - 4) / 14))
+    return min(409.0, lines * LINE_PT + 3)
 
 
 def _nothing(ws, row, last, text, fmt) -> None:
     ws.merge_range(row, 0, row, last, text, fmt["empty"])
+    ws.set_row(row, 20)
 
 
 def _title(summary: Summary, what: str) -> str:
-    return f"{summary.title}{summary.period}{what}"
+    return heading(summary, what)
 
 
 def _widths(columns) -> list[float]:
@@ -138,39 +195,45 @@ def _widths(columns) -> list[float]:
 
 
 def _header_height(ws, columns, row=1) -> None:
-    ws.set_row(row, row_height([h for h, _w in columns], _widths(columns)))
+    ws.set_row(row, fit_height([h for h, _w in columns], _widths(columns)))
+
+
+def _band(ws, row, last, text, fmt) -> float:
+    ws.merge_range(row, 0, row, last, text, fmt["band"])
+    ws.set_row(row, 20)
+    return 20.0
 
 
 def _categories(wb, fmt, summary: Summary) -> None:
     heads = [*ALL_STATUSES, "合计", "红灯", "黄灯", "绿灯", "滞后及未启动占比"]
-    columns = [("分类", 44)] + [(h, 8 if len(h) < 5 else 10) for h in heads]
+    columns = [("分类", 44)] + [(h, 8 if len(h) < 4 else 10) for h in heads]
     ws = _sheet(wb, fmt, "分类统计", _title(summary, "分类统计"), columns)
     _header_height(ws, columns)
     widths = _widths(columns)
     styles = ["wrap"] + ["int"] * (len(heads) - 1) + ["pct0"]
-    row = 2
+    row, heights = 2, [30.0, 32.0]
     for label, table in (
         ("一、按板块统计", summary.by_section),
         ("二、按方向统计", summary.by_direction),
         ("三、按类别统计", summary.by_category),
     ):
-        ws.merge_range(row, 0, row, len(columns) - 1, label, fmt["band"])
-        ws.set_row(row, 20)
+        heights.append(_band(ws, row, len(columns) - 1, label, fmt))
         row += 1
         for name, counts in table:
             values = [name, *(counts.get(s, 0) for s in ALL_STATUSES)]
             values += [counts.get(k, 0) for k in ("合计", "红", "黄", "绿")]
             total = counts.get("合计", 0)
-            behind = counts.get("滞后", 0) + counts.get("未启动", 0)
+            behind = sum(counts.get(s, 0) for s in BEHIND)
             values.append(behind / total if total else 0)
-            _row(ws, row, values, styles, widths, fmt)
+            heights.append(_row(ws, row, values, styles, widths, fmt))
             row += 1
+    fit_pages(ws, widths, heights)
 
 
 def _units(wb, fmt, summary: Summary) -> None:
-    heads = [("单位", 24), ("牵头任务", 7), ("配合任务", 7)]
-    heads += [(s, 8 if len(s) < 5 else 10) for s in ALL_STATUSES]
-    heads += [("指标低于序时进度", 9), ("报送情况", 8), ("错误", 6), ("警告", 6)]
+    heads = [("单位", 26), ("牵头任务", 7), ("配合任务", 7)]
+    heads += [(s, 8 if len(s) < 4 else 10) for s in ALL_STATUSES]
+    heads += [("指标低于序时进度", 9), ("报送情况", 10)]
     ws = _sheet(wb, fmt, "单位统计", _title(summary, "各单位情况统计"), heads, header_rows=2)
     first, last = 3, 3 + len(ALL_STATUSES) - 1
     for col, (header, _w) in enumerate(heads):
@@ -178,22 +241,33 @@ def _units(wb, fmt, summary: Summary) -> None:
             ws.write_string(2, col, header, fmt["header"])
         else:
             ws.merge_range(1, col, 2, col, header, fmt["header"])
-    ws.merge_range(1, first, 1, last, "牵头任务完成状态(本单位填报)", fmt["header"])
+    ws.merge_range(1, first, 1, last, "牵头任务完成状态（本单位填报）", fmt["header"])
     ws.set_row(1, 20)
     ws.set_row(2, 32)
     widths = _widths(heads)
-    styles = ["wrap"] + ["int"] * (len(ALL_STATUSES) + 3) + ["center", "int", "int"]
-    for row, unit in enumerate(summary.units, start=3):
+    styles = ["wrap"] + ["int"] * (len(ALL_STATUSES) + 3) + ["center"]
+    # A unit with only cooperating tasks that reported on time has nothing to show here (a row
+    # of zeros): it is counted in the note below instead.
+    shown = [u for u in summary.units if u.led or u.reporting != "按时" or u.sent_back]
+    row, heights = 3, [30.0, 20.0, 32.0]
+    for unit in shown:
         values = [unit.name, unit.led, unit.shared]
         values += [unit.statuses.get(s, 0) for s in ALL_STATUSES]
         reporting = f"{unit.reporting}，{SENT_BACK}" if unit.sent_back else unit.reporting
-        values += [unit.targets_behind, reporting, unit.errors, unit.warnings]
+        values += [unit.targets_behind, reporting]
         # Late or sent back is yellow, missing red, so the eye finds them in a long list.
         late = unit.reporting == "逾期" or unit.sent_back
-        styles[-3] = "红" if unit.reporting == UNREPORTED else ("黄" if late else "center")
-        _row(ws, row, values, styles, widths, fmt)
+        styles[-1] = "红" if unit.reporting == UNREPORTED else ("黄" if late else "center")
+        heights.append(_row(ws, row, values, styles, widths, fmt))
+        row += 1
     if not summary.units:
-        _nothing(ws, 3, len(heads) - 1, "无", fmt)
+        _nothing(ws, row, len(heads) - 1, "无", fmt)
+    hidden = len(summary.units) - len(shown)
+    if hidden:
+        note = f"注：另有{hidden}个单位本期只承担配合任务且已按时报送，未列出。"
+        ws.merge_range(row, 0, row, len(heads) - 1, note, fmt["note"])
+        heights.append(20.0)
+    fit_pages(ws, widths, heights)
 
 
 TASK_COLUMNS = [
@@ -227,7 +301,7 @@ def _tasks(wb, fmt, summary: Summary) -> None:
         heading = " ".join(x for x in (task.section, task.direction) if x)
         if heading and heading != band:
             ws.merge_range(row, 0, row, last, heading, fmt["band"])
-            ws.set_row(row, row_height([heading], [sum(widths)]))
+            ws.set_row(row, fit_height([heading], [sum(widths)]))
             band, row = heading, row + 1
         leads = [line for line in task.lines if line.role == LEAD]
         several = len(leads) > 1
@@ -257,7 +331,7 @@ def _tasks(wb, fmt, summary: Summary) -> None:
     else:
         note = "注:各配合单位的填报内容折叠在所配合任务的下方,在 Excel 中点击左侧“+”(或分级按钮“2”)展开。"
         ws.merge_range(row, 0, row, last, note, fmt["note"])
-        ws.set_row(row, row_height([note], [sum(widths)]))
+        ws.set_row(row, fit_height([note], [sum(widths)]))
 
 
 def _targets(wb, fmt, summary: Summary) -> None:
@@ -291,42 +365,136 @@ def _behind(wb, fmt, summary: Summary) -> None:
     columns = [
         ("序号", 5),
         ("编号", 7),
-        ("任务内容", 40),
-        ("牵头单位", 14),
-        ("完成状态", 10),
+        ("任务内容", 30),
+        ("牵头单位", 12),
+        ("配合单位", 12),
+        ("完成状态", 9),
         ("完成进度(%)", 7),
-        ("存在问题", 34),
+        ("存在问题", 24),
+        ("下步工作计划", 22),
         ("灯", 5),
-        ("预警原因", 26),
+        ("较上期", 9),
+        ("预警原因", 18),
     ]
     ws = _sheet(wb, fmt, "滞后事项", _title(summary, "滞后事项清单"), columns)
     _header_height(ws, columns)
-    styles = ["int", "center", "wrap", "center", "center", "int", "wrap", "light", "wrap"]
+    styles = ["int", "center", "wrap", "wrap", "wrap", "center", "int", "wrap", "wrap", "light"]
+    styles += ["center", "wrap"]
+    heights = [30.0, 32.0]
     for n, task in enumerate(summary.behind, start=1):
         reasons = task.reasons or [f"完成状态为{task.status}"]
-        values = [n, task.id, task.text, task.leads, task.status, task.progress, task.issues]
-        values += [task.light, ";".join(reasons)]
-        _row(ws, n + 1, values, styles, _widths(columns), fmt)
+        values = [n, task.id, task.text, task.leads, task.partners, task.status, task.progress]
+        values += [task.issues, task.next_steps, task.light, _compared(task), "；".join(reasons)]
+        heights.append(_row(ws, n + 1, values, styles, _widths(columns), fmt))
     if not summary.behind:
         _nothing(ws, 2, len(columns) - 1, "本期没有亮红灯或黄灯的任务", fmt)
+    fit_pages(ws, _widths(columns), heights)
+
+
+def _compared(task) -> str:
+    """新增滞后 when the task is newly behind; else last round's status, if any."""
+    if task.newly_behind:
+        return "新增滞后"
+    return f"上期{task.previous}" if task.previous else ""
+
+
+CHANGES = (
+    ("新增滞后", "一、新增滞后或未启动的任务（上期未滞后）"),
+    ("恢复正常", "二、由滞后或未启动恢复正常推进的任务"),
+    ("新完成", "三、本期新完成的任务"),
+)
+
+
+def _changes(wb, fmt, summary: Summary) -> None:
+    columns = [
+        ("序号", 5),
+        ("编号", 7),
+        ("任务内容", 44),
+        ("牵头单位", 16),
+        ("上期状态", 10),
+        ("本期状态", 10),
+        ("完成进度(%)", 7),
+        ("灯", 5),
+        ("存在问题或本期进展", 40),
+    ]
+    title = _title(summary, "任务推进变化情况")
+    ws = _sheet(wb, fmt, "本期变化", title, columns)
+    _header_height(ws, columns)
+    last, widths = len(columns) - 1, _widths(columns)
+    styles = ["int", "center", "wrap", "wrap", "center", "center", "int", "light", "wrap"]
+    row, heights = 2, [30.0, 32.0]
+    if not summary.previous_period:
+        _nothing(ws, row, last, "本年度此前各期尚无汇总数据，自下期起列出与上期相比的变化。", fmt)
+        return
+    for name, label in CHANGES:
+        tasks = summary.changes.get(name, [])
+        heights.append(_band(ws, row, last, f"{label}：{len(tasks)}项", fmt))
+        row += 1
+        for n, task in enumerate(tasks, start=1):
+            words = task.issues if name == "新增滞后" else task.note
+            values = [n, task.id, task.text, task.leads, task.previous, task.status]
+            values += [task.progress, task.light, words]
+            heights.append(_row(ws, row, values, styles, widths, fmt))
+            row += 1
+    note = f"注：与{summary.previous_period}汇总相比；状态为牵头单位填报的完成状态。"
+    ws.merge_range(row, 0, row, last, note, fmt["note"])
+    fit_pages(ws, widths, heights)
 
 
 def _missing(wb, fmt, summary: Summary) -> None:
-    columns = [
-        ("序号", 6),
-        ("单位", 26),
-        ("承办单位", 18),
-        ("督办联系人", 12),
-        ("联系电话", 16),
-        ("牵头任务数", 9),
-        ("配合任务数", 9),
-    ]
-    ws = _sheet(wb, fmt, "未报送单位", _title(summary, "未报送单位名单"), columns, landscape=False)
-    styles = ["int", "wrap", "wrap", "center", "center", "int", "int"]
-    for n, entry in enumerate(summary.missing, start=1):
-        _row(ws, n + 1, [n, *entry.values()], styles, _widths(columns), fmt)
-    if not summary.missing:
-        _nothing(ws, 2, len(columns) - 1, "本期所有单位均已报送", fmt)
+    columns = [("序号", 5), ("单位", 24), ("", 16), ("", 11), ("", 15), ("", 12), ("", 9)]
+    columns.append(("", 9))
+    title = _title(summary, "未报送、逾期报送及退回修改单位名单")
+    ws = wb.add_worksheet("未报送单位")
+    last, widths = len(columns) - 1, _widths(columns)
+    ws.merge_range(0, 0, 0, last, title, fmt["sheet_title"])
+    ws.set_row(0, 30)
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    render_rows(ws)
+    print_setup(ws, title, landscape=False)
+    sections = (
+        (
+            f"一、未报送单位（{len(summary.missing)}个）",
+            ["序号", "单位", "承办单位", "督办联系人", "联系电话", "联系人来源", "牵头任务数", "配合任务数"],
+            [[e["单位"], e["承办单位"], e["督办联系人"], e["联系电话"], e["联系人来源"],
+              e["牵头任务数"], e["配合任务数"]] for e in summary.missing],
+            ["int", "wrap", "wrap", "center", "center", "center", "int", "int"],
+            "本期所有单位均已报送",
+        ),
+        (
+            f"二、逾期报送单位（{len(summary.late)}个）",
+            ["序号", "单位", "报送时间", "逾期天数", "联系电话", "督办联系人", "", ""],
+            [[e["单位"], e["报送时间"], e["逾期天数"], e["联系电话"], e["督办联系人"], "", ""]
+             for e in summary.late],
+            ["int", "wrap", "center", "int", "center", "center", "center", "center"],
+            "本期没有逾期报送的单位",
+        ),
+        (
+            f"三、已报送但报表有错误、已退回修改的单位（{len(summary.sent_back)}个）",
+            ["序号", "单位", "报送情况", "错误数", "联系电话", "督办联系人", "牵头任务数", ""],
+            [[e["单位"], e["报送情况"], e["错误数"], e["联系电话"], e["督办联系人"],
+              e["牵头任务数"], ""] for e in summary.sent_back],
+            ["int", "wrap", "center", "int", "center", "center", "int", "center"],
+            "本期没有退回修改的单位",
+        ),
+    )  # fmt: skip
+    row, heights = 1, [30.0]
+    for label, headers, rows, styles, empty in sections:
+        heights.append(_band(ws, row, last, label, fmt))
+        for col, header in enumerate(headers):
+            ws.write_string(row + 1, col, header, fmt["header"])
+        ws.set_row(row + 1, 32)
+        heights.append(32.0)
+        row += 2
+        for n, values in enumerate(rows, start=1):
+            heights.append(_row(ws, row, [n, *values], styles, widths, fmt))
+            row += 1
+        if not rows:
+            _nothing(ws, row, last, empty, fmt)
+            row += 1
+        row += 1
+    fit_pages(ws, widths, heights, landscape=False)
 
 
 def _coordination(wb, fmt, summary: Summary) -> None:
@@ -336,16 +504,32 @@ def _coordination(wb, fmt, summary: Summary) -> None:
         ("任务内容", 36),
         ("提出单位", 14),
         ("角色", 6),
-        ("需协调事项", 44),
+        ("需协调事项", 48),
         ("存在问题", 28),
     ]
-    ws = _sheet(wb, fmt, "需协调事项", _title(summary, "需协调事项清单"), columns)
-    styles = ["int", "center", "wrap", "center", "center", "wrap", "wrap"]
-    for n, (task, line) in enumerate(summary.coordination, start=1):
-        values = [n, task.id, task.text, line.unit, line.role, line.coordination, line.issues]
-        _row(ws, n + 1, values, styles, _widths(columns), fmt)
+    title = _title(summary, "需协调事项清单")
+    ws = _sheet(wb, fmt, "需协调事项", title, columns)
+    styles = ["int", "center", "wrap", "wrap", "center", "wrap", "wrap"]
+    last, widths = len(columns) - 1, _widths(columns)
+    row, heights = 2, [30.0, 20.0]
+    numerals = "一二三四五六七八九十"
+    for k, (who, items) in enumerate(summary.coordination_groups):
+        number = numerals[k] if k < len(numerals) else str(k + 1)
+        heights.append(_band(ws, row, last, f"{number}、需{who}协调（{len(items)}项）", fmt))
+        row += 1
+        for n, (task, line) in enumerate(items, start=1):
+            values = [n, task.id, task.text, line.unit, line.role, line.coordination, line.issues]
+            heights.append(_row(ws, row, values, styles, widths, fmt))
+            row += 1
     if not summary.coordination:
-        _nothing(ws, 2, len(columns) - 1, "本期各单位未提出需协调事项", fmt)
+        _nothing(ws, 2, last, "本期各单位未提出需协调事项", fmt)
+    else:
+        note = (
+            f"注：共{len(summary.coordination)}项，按所请求协调的单位或层级分组；"
+            "一项涉及几个单位的，在各单位下分别列出。"
+        )
+        ws.merge_range(row, 0, row, last, note, fmt["note"])
+    fit_pages(ws, widths, heights)
 
 
 def _closed(wb, fmt, summary: Summary) -> None:
@@ -404,4 +588,24 @@ def _candidates(wb, fmt, summary: Summary) -> None:
     ws.set_row(row, row_height([note], [sum(_widths(columns))]))
 
 
-__all__ = ["SHEETS", "STATUSES", "summary_formats", "write_summary"]
+def _checking(wb, fmt, summary: Summary) -> None:
+    """For the office, not the leaders: the problems collect found, per unit."""
+    columns = [("序号", 6), ("单位", 28), ("报送情况", 14), ("错误", 8), ("警告", 8)]
+    title = _title(summary, "报表校验情况（督查室内部核对用）")
+    ws = _sheet(wb, fmt, "校验情况", title, columns, landscape=False)
+    styles = ["int", "wrap", "center", "int", "int"]
+    units = [u for u in summary.units if u.errors or u.warnings]
+    row = 2
+    total = ["", "合计", "", summary.problems.get("错误", 0), summary.problems.get("警告", 0)]
+    _row(ws, row, total, ["center", "center", "center", "int", "int"], _widths(columns), fmt)
+    for n, unit in enumerate(units, start=1):
+        reporting = f"{unit.reporting}，{SENT_BACK}" if unit.sent_back else unit.reporting
+        values = [n, unit.name, reporting, unit.errors, unit.warnings]
+        _row(ws, row + n, values, styles, _widths(columns), fmt)
+    note = "注：错误须退回单位修改后方采用其数据，警告不影响采用；明细见本期“问题清单.xlsx”。"
+    at = row + len(units) + 1
+    ws.merge_range(at, 0, at, len(columns) - 1, note, fmt["note"])
+    ws.set_row(at, 30)
+
+
+__all__ = ["SHEETS", "STATUSES", "fit_height", "heading", "summary_formats", "write_summary"]
