@@ -33,6 +33,8 @@ setup(
         "PyYAML>=6.0",
         "python-docx>=1.0",
         "docxtpl>=0.16",  # the 通报 is rendered from a Word template the office edits in Word
+        "filelock>=3.12",  # the lock of a round shared by collect, distribute and summary
+        "olefile>=0.46",  # an .xls's saved time from its OLE summary information
     ],
     # Babel extracts and compiles the catalogs (`make i18n`) and the tests check them; at run time
     # the standard library's gettext reads the compiled .mo, so users do not need it.

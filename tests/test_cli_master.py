@@ -52,7 +52,7 @@ def test_import_refuses_to_overwrite_an_edited_master(tmp_path, plan):
     out = tmp_path / "master.xlsx"
     out.write_bytes(b"edited by the office")
     result = run("import", plan, "-o", out)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == f"Error: {out}: exists; pass --force to overwrite it\n"
     assert out.read_bytes() == b"edited by the office"
     assert run("import", plan, "-o", out, "--force").exit_code == 0
@@ -88,7 +88,7 @@ def test_import_of_a_units_file_without_the_sheet_is_an_error(tmp_path, plan):
 
     units = write_book(tmp_path / "units.xlsx", {"Sheet1": [["单位名称"]]})
     result = run("import", plan, "-o", tmp_path / "m.xlsx", "--units", units)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == "Error: units.xlsx: no sheet named 单位名录 (sheets: Sheet1)\n"
     assert not (tmp_path / "m.xlsx").exists()
 
@@ -122,7 +122,7 @@ def test_init_makes_a_workspace_and_check_uses_it(tmp_path, plan, monkeypatch):
     assert run("check").exit_code == 1  # found from a subfolder
 
     again = run("init", ws_dir, "--plan", plan)
-    assert again.exit_code == 1
+    assert again.exit_code == 2
     assert "already holds a workspace" in again.stderr
 
 
@@ -147,7 +147,7 @@ def test_check_of_a_sound_master_and_of_a_broken_one(tmp_path):
 def test_check_outside_a_workspace(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("check")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith("Error: no xltools.yaml in ")
 
 
@@ -156,7 +156,7 @@ def test_check_names_a_missing_sheet(tmp_path):
 
     path = write_book(tmp_path / "m.xlsx", {"任务清单": [["编号"]]})
     result = run("check", path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == "Error: m.xlsx: no sheet named 单位名录 (sheets: 任务清单)\n"
 
 

@@ -137,7 +137,7 @@ def test_same_seed_same_answers(tmp_path, demo):
 def test_demo_refuses_a_folder_in_use(tmp_path):
     (tmp_path / "keep.txt").write_text("mine")
     result = CliRunner().invoke(main, ["demo", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "not empty" in result.output
     assert (tmp_path / "keep.txt").read_text() == "mine"
 

@@ -375,11 +375,12 @@ def test_output_is_deterministic(tmp_path):
 
 
 def test_parallel_writing_gives_the_same_files(tmp_path, monkeypatch):
+    import xltools.core.workers as workers
     import xltools.distribute.round as dist
 
     master = small_master()
     monkeypatch.setattr(dist, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(dist.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
     seen = []
     pooled = write_round(
         specs_for(master),
@@ -573,7 +574,7 @@ def test_cli_distribute(tmp_path):
         f"{tmp_path / 'outbox' / '2023Q1'}" in result.stdout
     )
     again = runner.invoke(main, ["distribute", "2023Q1", "-w", str(tmp_path)])
-    assert again.exit_code == 1
+    assert again.exit_code == 2
     assert "already distributed; use --force" in again.stderr
     forced = runner.invoke(main, ["distribute", "2023Q1", "--force", "-w", str(tmp_path)])
     assert forced.exit_code == 0
@@ -592,7 +593,7 @@ def test_cli_refuses_a_master_that_check_finds_broken(tmp_path):
     book["任务清单"]["A2"] = dt.datetime(2023, 1, 2)  # Excel took a typed 1-2 for a date
     book.save(tmp_path / "master.xlsx")
     result = CliRunner().invoke(main, ["distribute", "2023Q1", "-w", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert (
         "master.xlsx: 1 error(s) to fix before distributing (任务清单!A2 id-is-date)"
         in result.stderr
@@ -611,7 +612,7 @@ def test_cli_rejects_a_malformed_round(tmp_path, value):
 def test_cli_unknown_round(tmp_path):
     make_workspace(tmp_path, small_master())
     result = CliRunner().invoke(main, ["distribute", "2024Q1", "-w", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no round '2024Q1'" in result.stderr
 
 
@@ -808,12 +809,10 @@ def test_prefill_from_a_round_of_another_form_warns_and_takes_only_matching_colu
 
 
 def test_work_is_spread_evenly_over_the_pool():
-    from xltools.distribute.round import _balanced_chunks
+    from xltools.core.workers import balanced_chunks
 
-    base = specs_for(small_master())[0]
     sizes = [2000, 2000, 5, 5, 5, 5, 2000, 5, 5, 1000]
-    specs = [replace(base, rows=base.rows[:1] * n) for n in sizes]
-    chunks = _balanced_chunks(specs, 4)
+    chunks = balanced_chunks([n + 21 for n in sizes], 4)
     assert sorted(i for chunk in chunks for i in chunk) == list(range(len(sizes)))
     loads = [sum(sizes[i] + 21 for i in chunk) for chunk in chunks]
     assert loads == sorted(loads, reverse=True)

@@ -606,7 +606,7 @@ def test_cli_pdf_without_libreoffice_says_so(workspace, monkeypatch):
     monkeypatch.setattr(xltools.master.workspace, "load", lambda path=None: workspace)
     monkeypatch.setattr(xltools.core.office, "find_soffice", lambda: None)
     result = CliRunner().invoke(main, ["summary", "2023Q2", "--pdf"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "Wrote " in result.stdout  # the workbook is there all the same
     assert "Error: LibreOffice is not installed" in result.stderr
 
@@ -619,7 +619,7 @@ def test_cli_without_collect_names_the_missing_file(workspace, monkeypatch):
 
     monkeypatch.setattr(xltools.master.workspace, "load", lambda path=None: workspace)
     result = CliRunner().invoke(main, ["summary", "2023Q3"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "汇总数据.xlsx: not found" in result.stderr
 
 

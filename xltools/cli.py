@@ -67,8 +67,17 @@ class _Command(_TranslatedCommand, click.Command):
 option = functools.partial(click.option, cls=_Option)
 
 
+# Exit codes: 0 all is well, 1 problems remain in the data (collect, check), 2 the command failed.
+FAILED = 2
+
+
+class _Failure(click.ClickException):
+    exit_code = FAILED
+
+
 class _Group(_TranslatedCommand, click.Group):
-    """Turns library failures into ``Error: …`` and exit code 1 (``--debug`` shows the traceback);
+    """Turns any failure into one ``Error: …`` line and exit code 2 (``--debug`` also prints the
+    traceback), so a script can tell a failed command from data with problems (exit code 1);
     speaks the command line's language, click's own words included."""
 
     command_class = _Command
@@ -80,10 +89,20 @@ class _Group(_TranslatedCommand, click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except XltoolsError as exc:
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
-                raise
-            raise click.ClickException(str(exc)) from exc
+                import traceback
+
+                traceback.print_exc()
+            if isinstance(exc, XltoolsError):
+                raise _Failure(str(exc)) from exc
+            raise _Failure(
+                _("unexpected failure ({kind}: {error}); run with --debug to see where").format(
+                    kind=type(exc).__name__, error=exc
+                )
+            ) from exc
 
 
 @click.group(cls=_Group, context_settings=CONTEXT, invoke_without_command=True)

@@ -8,6 +8,7 @@ python-calamine only (fast); nothing here opens openpyxl.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -33,11 +34,18 @@ _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
 
 @dataclass(frozen=True)
 class Limits:
-    """What an archive (or the zip inside an .xlsx) may hold before it is refused."""
+    """What a returned file may be, and cost to read, before it is refused or cut."""
 
     members: int = 500  # files in one archive
-    expanded: int = 300 * 2**20  # total bytes once decompressed
+    expanded: int = 300 * 2**20  # total bytes once decompressed (of an archive, or an .xlsx)
     ratio: float = 200.0  # decompressed / compressed of a member larger than 1 MB
+    size: int = 40 * 2**20  # bytes of one workbook (a file, or a member of an archive)
+    # A sheet's used range: a form is a few thousand rows and a few dozen columns. Cells beyond
+    # are cut from an .xlsx before it is read (reported); an .xls or .ods declaring more is refused.
+    rows: int = 60_000
+    columns: int = 256
+    seconds: float = 60.0  # to read, identify and check one inbox file (its worker is then killed)
+    memory: int = 2 * 2**30  # address space of a worker process reading the files
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,11 @@ class Returned:
     errors: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     # sheet -> cells formatted as a percentage (xlsx/xlsm): their 0.5 means 50 %
     percents: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # (sheet, cell, what) of text changed or suspect when read: control characters replaced
+    # ("vertical-tab", "control"), or a text of Excel's maximum length, probably cut ("cut")
+    texts: tuple[tuple[str, str, str], ...] = ()
+    # sheet -> (first row, rows) of content cut before reading, far outside any form
+    cut: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def properties(self) -> dict[str, str]:
@@ -112,18 +125,112 @@ def read_files(
     for i, rel in enumerate(rels, start=1):
         if progress:
             progress(i, len(rels), rel)
+        name = display_path(rel)
         if _skip(rel):
-            inbox.skipped.append(rel)
+            inbox.skipped.append(name)
             continue
         path = folder / rel
-        data = path.read_bytes()
-        mtime = datetime.fromtimestamp(path.stat().st_mtime, OFFICE_TZ).replace(tzinfo=None)
+        stat = path.stat()
         suffix = path.suffix.lower()
+        cap = max(limits.size, limits.expanded) if suffix in ARCHIVES else limits.size
+        if stat.st_size > cap:  # not even read into memory
+            inbox.problems.append(_too_large(name, stat.st_size, cap))
+            continue
+        data = path.read_bytes()
+        mtime = datetime.fromtimestamp(stat.st_mtime, OFFICE_TZ).replace(tzinfo=None)
         if suffix in ARCHIVES:
-            _read_archive(inbox, rel, path, data, limits)
+            _read_archive(inbox, name, path, data, limits)
         else:
-            _read_one(inbox, rel, path, data, mtime, limits)
+            _read_one(inbox, name, path, data, mtime, limits)
     return inbox
+
+
+def _too_large(name: str, size: int, cap: int) -> Problem:
+    return _problem(
+        "file-too-large",
+        f"“{name}”有 {_megabytes(size)},超过单个文件的上限 {_megabytes(cap)},未读取;"
+        "报表通常不到 1 MB,请删除其中的图片等多余内容后另存为 .xlsx 重新报送",
+        name,
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 1024:.0f} KB"
+
+
+# Characters that cannot be written into a workbook (nor shown on a terminal): C0 controls but
+# tab, line feed and carriage return, DEL and C1 controls, and lone surrogates (undecodable
+# bytes of a file name). In a cell, a vertical tab or form feed is a manual line break (what
+# Word and LibreOffice store for Shift+Enter) and becomes one; anything else becomes U+FFFD.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_LINE_BREAKS = {"\x0b": "\n", "\x0c": "\n"}
+EXCEL_TEXT_MAX = 32_767  # characters in one cell: a reader or writer cuts longer text there
+
+
+def writable(text: str) -> tuple[str, str]:
+    """``text`` without characters no workbook can hold, and what was changed: "" (nothing),
+    "line-break" (vertical tabs or form feeds made line breaks) or "control" (others replaced
+    by U+FFFD). The one place where text read from a unit's file is made safe to write."""
+    if not _UNWRITABLE.search(text):
+        return text, ""
+    what = "line-break"
+
+    def swap(found: re.Match) -> str:
+        nonlocal what
+        char = found.group()
+        if char in _LINE_BREAKS:
+            return _LINE_BREAKS[char]
+        what = "control"
+        return "\ufffd"
+
+    return _UNWRITABLE.sub(swap, text), what
+
+
+def _clean_cells(sheets: dict[str, list[list]]) -> tuple[tuple[str, str, str], ...]:
+    """Make every text cell writable in place; (sheet, cell, what) of each changed or cut one."""
+    from xltools.core.excel import cell_name
+
+    found = []
+    for sheet, rows in sheets.items():
+        for r, row in enumerate(rows):
+            # One search per row over its texts joined: most rows have nothing to change.
+            texts = [v for v in row if v.__class__ is str]
+            if not texts:
+                continue
+            if not _UNWRITABLE.search("".join(texts)) and max(map(len, texts)) < EXCEL_TEXT_MAX:
+                continue
+            for c, value in enumerate(row):
+                if value.__class__ is not str:
+                    continue
+                value, what = writable(value)
+                if what:
+                    row[c] = value
+                    found.append((sheet, cell_name(r, c), what))
+                if len(value) >= EXCEL_TEXT_MAX:
+                    found.append((sheet, cell_name(r, c), "cut"))
+    return tuple(found)
+
+
+def display_path(rel: str) -> str:
+    """A path of the inbox as the office's machine shows it: a name that is not UTF-8 (GBK bytes,
+    as unzip leaves Chinese names on Linux) decoded as GBK, other undecodable bytes and control
+    characters (escape sequences) written as ``\\xNN``, so it can be printed and saved."""
+    import os
+
+    raw = os.fsencode(rel)
+    for encoding in ("utf-8", "gbk"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = raw.decode("utf-8", "backslashreplace")
+    return _escape_controls(text)
+
+
+def _escape_controls(text: str) -> str:
+    return _UNWRITABLE.sub(lambda m: f"\\x{ord(m.group()) & 0xFF:02x}", text)
 
 
 def _skip(rel: str) -> bool:
@@ -151,8 +258,9 @@ def _read_one(
         )
         return
     if not data.strip(b"\x00 \r\n\t"):
+        what = "空文件(0 字节)" if not data else f"空白文件({len(data):,} 字节全是零或空白)"
         inbox.problems.append(
-            _problem("empty-file", f"“{name}”是空文件(0 字节),请重新报送完整的工作簿", name)
+            _problem("empty-file", f"“{name}”是{what},请重新报送完整的工作簿", name)
         )
         return
     if data.startswith(_CFB) and _ENCRYPTED in data[:1_000_000]:
@@ -164,23 +272,24 @@ def _read_one(
             )
         )
         return
-    saved, formulas, percents, errors = None, {}, {}, {}
     if data.startswith(_ZIP):
-        refusal, saved, formulas, percents, errors = _inspect_package(data, name, limits)
-        if refusal:
-            inbox.problems.append(refusal)
-            return
-    elif not data.startswith(_CFB):
-        inbox.problems.append(
+        found = _inspect_package(data, name, limits)
+    elif data.startswith(_CFB):
+        found = _inspect_xls(data, name, limits)
+    else:
+        found = _Package(
+            data,
             _problem(
                 "not-a-spreadsheet",
                 f"“{name}”的内容不是Excel工作簿(可能是改了扩展名的其他文件),请用Excel另存为 .xlsx 后重新报送",
                 name,
-            )
+            ),
         )
+    if found.refusal:
+        inbox.problems.append(found.refusal)
         return
     try:
-        sheets, merged = _read_values(data)
+        sheets, merged = _read_values(found.data)
     except Exception as exc:  # calamine raises many kinds; all mean the same to the clerk
         if type(exc).__name__ == "PasswordError" or _needs_password(data, suffix):
             message = f"“{name}”设置了打开密码,无法读取;请取消密码后另存为 .xlsx 重新报送"
@@ -195,22 +304,47 @@ def _read_one(
             _problem("empty-file", f"“{name}”中没有任何内容,请报送填写后的工作簿", name)
         )
         return
-    saved = saved or mtime
     inbox.files.append(
         Returned(
             name=name,
             path=path,
             data=data,
             sha256=hashlib.sha256(data).hexdigest(),
-            saved=saved,
+            saved=found.saved or mtime,
             kind=suffix.lstrip("."),
-            formulas=formulas,
-            errors=errors,
-            percents=percents,
+            formulas=found.formulas,
+            errors=found.errors,
+            percents=found.percents,
             sheets=sheets,
             merged=merged,
+            texts=_clean_cells(sheets),
+            cut=found.cut,
         )
     )
+
+
+def _inspect_xls(data: bytes, name: str, limits: Limits) -> _Package:
+    """An .xls's saved time and formula cells; refused when a sheet declares a used range far
+    beyond any form (an .xls cannot be cut like an .xlsx before reading)."""
+    from xltools.collect.formats import read_biff
+
+    found = _Package(data)
+    biff = read_biff(data)
+    if biff is None or biff.encrypted:
+        return found  # calamine decides: damaged, or asks for the password
+    for sheet, (rows, columns) in biff.dimensions.items():
+        if rows > limits.rows or columns > limits.columns:
+            found.refusal = _problem(
+                "file-too-complex",
+                f"“{name}”的工作表“{sheet}”的使用范围达 {rows:,} 行 × {columns} 列,远超报表范围"
+                "(常见原因:很远处的单元格中有空格等内容),无法读取;请删除表格以外的多余行列后另存为 .xlsx 重新报送",
+                name,
+            )
+            return found
+    if biff.saved is not None:
+        found.saved = biff.saved.astimezone(OFFICE_TZ).replace(tzinfo=None)
+    found.formulas = _named_cells(biff.formulas)
+    return found
 
 
 def _needs_password(data: bytes, suffix: str) -> bool:
@@ -267,108 +401,139 @@ _PARSED = (
     "meta.xml",
 )
 _BOOK = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+_KEPT = (*_CORE, *_BOOK, "xl/styles.xml", "content.xml")  # read whole (with the worksheets)
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?<!/)>(?:(?!</c>).){0,200}?<f[ >/]', re.S)
 
 
-def _inspect_package(
-    data: bytes, name: str, limits: Limits
-) -> tuple[Problem | None, datetime | None, dict, dict, dict]:
+@dataclass
+class _Package:
+    """What the bytes of a workbook say besides its values (see `_inspect_package`)."""
+
+    data: bytes
+    refusal: Problem | None = None
+    saved: datetime | None = None
+    formulas: dict = field(default_factory=dict)
+    percents: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+    cut: dict = field(default_factory=dict)
+
+
+def _inspect_package(data: bytes, name: str, limits: Limits) -> _Package:
     """One pass over an .xlsx/.ods package: refuse a zip bomb or XML with a DTD (entity attacks),
     and find the saved time, the cells holding formulas (calamine gives their cached values) and
     the cells formatted as percentages, and the cells holding an error value (#NAME?: text
-    typed with a leading ``=`` became a formula; calamine reads them as empty)."""
+    typed with a leading ``=`` became a formula; calamine reads them as empty). Cells far outside
+    any form are cut from the package, so that the reader never allocates them."""
+    from xltools.collect.formats import ods_formulas, trim_package
+
+    found = _Package(data)
     parts: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-            refusal = _zip_refusal(infos, name, limits)
-            if refusal:
-                return refusal, None, {}, {}, {}
-            if _other_document({i.filename for i in infos}, zf):
-                return (
-                    _problem(
-                        "not-a-spreadsheet",
-                        f"“{name}”的内容不是Excel工作簿(是改了扩展名的Word、PPT等文件),"
-                        "请在下发的工作簿中填写后另存为 .xlsx 重新报送",
-                        name,
-                    ),
-                    None,
-                    {},
-                    {},
-                    {},
-                )
+            found.refusal = _zip_refusal(infos, name, limits) or _other_document(
+                {i.filename for i in infos}, zf, name
+            )
+            if found.refusal:
+                return found
             for info in infos:
                 if not info.filename.startswith(_PARSED):
                     continue
-                keep = info.filename in (
-                    *_CORE,
-                    *_BOOK,
-                    "xl/styles.xml",
-                ) or info.filename.startswith("xl/worksheets/sheet")
+                keep = info.filename in _KEPT or info.filename.startswith("xl/worksheets/sheet")
                 if keep:
                     text = zf.read(info)  # zipfile never yields more than the declared size
                 else:
                     with zf.open(info) as member:
                         text = member.read(4096)
                 if _DTD.search(text, 0, 4096):
-                    return (
-                        _problem(
-                            "xml-attack",
-                            f"“{name}”的内部XML含有DTD/实体声明(可能是恶意文件),已拒绝读取;请用Excel另存为新的 .xlsx 后重新报送",
-                            name,
-                        ),
-                        None,
-                        {},
-                        {},
-                        {},
+                    found.refusal = _problem(
+                        "xml-attack",
+                        f"“{name}”的内部XML含有DTD/实体声明(可能是恶意文件),已拒绝读取;请用Excel另存为新的 .xlsx 后重新报送",
+                        name,
                     )
+                    return found
                 if keep:
                     parts[info.filename] = text
+        trimmed = trim_package(data, parts, limits.rows, limits.columns)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error):
-        return (
-            _problem(
-                "damaged-file",
-                f"“{name}”已损坏或不完整,无法读取;请重新打开确认后另存为 .xlsx 再报送",
-                name,
-            ),
-            None,
-            {},
-            {},
-            {},
+        found.refusal = _problem(
+            "damaged-file",
+            f"“{name}”已损坏或不完整,无法读取;请重新打开确认后另存为 .xlsx 再报送",
+            name,
         )
-    return None, _saved_time(parts), _formulas(parts), _percent_cells(parts), _error_cells(parts)
+        return found
+    if trimmed is not None:
+        found.data = trimmed.data
+        sheets = _sheet_names(parts)
+        found.cut = {sheets.get(part, part): cut for part, cut in trimmed.cut.items()}
+    found.saved = _saved_time(parts)
+    found.formulas = _formulas(parts)
+    if "content.xml" in parts:
+        try:
+            found.formulas = _named_cells(ods_formulas(parts["content.xml"]))
+        except Exception:  # only refines a warning
+            found.formulas = {}
+    found.percents = _percent_cells(parts)
+    found.errors = _error_cells(parts)
+    return found
 
 
-def _other_document(names: set[str], zf: zipfile.ZipFile) -> bool:
+def _named_cells(cells: dict[str, list[tuple[int, int]]]) -> dict[str, tuple[str, ...]]:
+    from xltools.core.excel import cell_name
+
+    return {sheet: tuple(cell_name(r, c) for r, c in found) for sheet, found in cells.items()}
+
+
+def _other_document(names: set[str], zf: zipfile.ZipFile, name: str) -> Problem | None:
     """A Word or PowerPoint file, or an OpenDocument text or slides, renamed to .xlsx/.ods: a
     package without a workbook that is plainly another kind of document (not a damaged one)."""
     if "xl/workbook.xml" in names:
-        return False
-    if names & {"word/document.xml", "ppt/presentation.xml"}:
-        return True
-    if "mimetype" in names:
+        return None
+    other = bool(names & {"word/document.xml", "ppt/presentation.xml"})
+    if not other and "mimetype" in names:
         kind = zf.read("mimetype")[:100]
-        return b"opendocument" in kind and b"spreadsheet" not in kind
-    return False
+        other = b"opendocument" in kind and b"spreadsheet" not in kind
+    if not other:
+        return None
+    return _problem(
+        "not-a-spreadsheet",
+        f"“{name}”的内容不是Excel工作簿(是改了扩展名的Word、PPT等文件),"
+        "请在下发的工作簿中填写后另存为 .xlsx 重新报送",
+        name,
+    )
 
 
-def _cells_by_sheet(parts: dict[str, bytes], having: dict[str, bytes], pattern, keep=None):
-    """Sheet name -> cells matching ``pattern`` in the sheet parts ``having`` (part -> XML)."""
-    if not having or not all(b in parts for b in _BOOK):
+def _sheet_names(parts: dict[str, bytes]) -> dict[str, str]:
+    """Worksheet part (``xl/worksheets/sheet1.xml``) -> sheet name, from the workbook's map."""
+    if not all(b in parts for b in _BOOK):
         return {}
+    return _sheet_map(parts[_BOOK[0]], parts[_BOOK[1]])
+
+
+@functools.lru_cache(maxsize=64)
+def _sheet_map(book_xml: bytes, rels_xml: bytes) -> dict[str, str]:
     from defusedxml.ElementTree import fromstring
 
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     try:
-        book, rels = fromstring(parts[_BOOK[0]]), fromstring(parts[_BOOK[1]])
-    except Exception:  # these only refine warnings; an odd package must not stop the reading
+        book, rels = fromstring(book_xml), fromstring(rels_xml)
+    except Exception:  # these only refine what is reported; an odd package must not stop reading
         return {}
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    found = {}
+    names = {}
     for sheet in book.iter(f"{ns}sheet"):
         target = targets.get(sheet.get(rel), "")
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        names[target.lstrip("/") if target.startswith("/") else f"xl/{target}"] = sheet.get("name")
+    return names
+
+
+def _cells_by_sheet(parts: dict[str, bytes], having: dict[str, bytes], pattern, keep=None):
+    """Sheet name -> cells matching ``pattern`` in the sheet parts ``having`` (part -> XML)."""
+    if not having:
+        return {}
+    found = {}
+    for part, sheet in _sheet_names(parts).items():
         if part in having:
             cells = tuple(
                 m.group(1).decode()
@@ -376,7 +541,7 @@ def _cells_by_sheet(parts: dict[str, bytes], having: dict[str, bytes], pattern, 
                 if keep is None or keep(m)
             )
             if cells:
-                found[sheet.get("name")] = cells
+                found[sheet] = cells
     return found
 
 
@@ -467,12 +632,11 @@ def _zip_refusal(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> Pro
 
 def _member_name(info: zipfile.ZipInfo) -> str:
     """Member names without the UTF-8 flag are GBK on Chinese Windows, not cp437 as zipfile assumes."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    try:
-        return info.filename.encode("cp437").decode("gbk")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return info.filename
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            name = name.encode("cp437").decode("gbk")
+    return _escape_controls(name)
 
 
 def _unsafe(member: str) -> bool:
@@ -535,6 +699,9 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
                         display,
                     )
                 )
+                continue
+            if info.file_size > limits.size:
+                inbox.problems.append(_too_large(display, info.file_size, limits.size))
                 continue
             try:
                 content = _read_member(zf, info, budget)
@@ -616,8 +783,12 @@ def _saved_time(parts: dict[str, bytes]) -> datetime | None:
 
 
 def parse_timestamp(text: str) -> datetime | None:
-    """An ISO 8601 timestamp (``2023-04-18T09:30:00Z``, offsets) as naive office time (UTC+8)."""
+    """An ISO 8601 timestamp (``2023-04-18T09:30:00Z``, offsets) as naive office time (UTC+8);
+    one without a zone (an .ods's, written in the saving machine's clock) is taken as office time,
+    as a file's modification time is."""
     text = text.strip().replace("Z", "+00:00")
+    # LibreOffice writes nanoseconds (09:30:00.123456789), which Python before 3.11 refuses.
+    text = re.sub(r"(\.[0-9]{6})[0-9]+", r"\1", text)
     try:
         stamp = datetime.fromisoformat(text)
     except ValueError:

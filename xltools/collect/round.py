@@ -13,18 +13,17 @@ workbook sent to its unit (``outbox/<round>/``), keeps the newest file of each u
 from __future__ import annotations
 
 import functools
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from xltools.collect.inbox import Inbox, Limits, Returned, inbox_files, read_files, scan
+from xltools.collect.inbox import Inbox, Limits, Returned, display_path, inbox_files, read_files
 from xltools.collect.validate import Context, Sent, Submission, check, find_form_table
 from xltools.core.contracts import LATE, MANIFEST_FILE, ON_TIME, RECEIVED, UNREPORTED
 from xltools.core.errors import XltoolsError
+from xltools.core.files import locked, new_folder, processing, recover_folder, swap_folder
 from xltools.core.i18n import _
 from xltools.core.problems import ERROR, WARNING, Problem, Report, new_problem
 from xltools.core.text import squash
@@ -86,9 +85,12 @@ def read_sent(outbox: Path) -> dict[str, Sent]:
     for path in sorted(outbox.glob("*.xlsx")):
         if path.name == MANIFEST_FILE or path.name.startswith(("~$", ".")):
             continue
-        data = path.read_bytes()
-        # The properties carry the whole identity; the hidden sheet is read only without them.
-        identity = read_identity({}, read_properties(data)) or read_identity(read_sheets(data), {})
+        with processing(path):
+            data = path.read_bytes()
+            # The properties carry the whole identity; the hidden sheet is read only without them.
+            identity = read_identity({}, read_properties(data)) or read_identity(
+                read_sheets(data), {}
+            )
         if identity is not None:
             sent[identity.unit] = Sent(identity.unit, path.name, identity, path)
     if not sent:
@@ -126,7 +128,7 @@ def collect_inbox(
     ) in done:  # the reading problems first, in file order, as a scan gives them
         result.skipped.extend(found.skipped)
         for problem in found.problems:
-            unit = _unit_in_name(problem.file.rsplit("/", 1)[-1], ctx.sent) or ""
+            unit = _unit_in_path(problem.file, ctx.sent) or ""
             result.problems.append(replace(problem, unit=unit))
     for _found, subs, refusals in done:
         refused.extend(refusals)
@@ -183,40 +185,37 @@ def _with_refused_files(status: Status, problems: list[Problem]) -> Status:
     )
 
 
-PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
 _Checked = tuple[Inbox, list[Submission], list[Problem]]  # per inbox file, in file order
-
-
-def _check_files(folder: Path, rels: list[str], ctx: Context, limits: Limits) -> list[_Checked]:
-    """Read, identify and check each file of ``rels``: what reading found, the submissions, and
-    the problems of files refused as not this round's."""
-    done = []
-    for rel in rels:
-        found = read_files(folder, [rel], limits=limits)
-        subs, refused = [], []
-        for returned in found.files:
-            unit, identity, problems = identify(returned, ctx)
-            if unit is None:
-                refused.extend(problems)
-                continue
-            sub = check(returned, unit, identity, ctx, problems)
-            # Only the answers are needed from here on: drop the bytes and values.
-            sub.file = replace(returned, data=b"", sheets={}, merged={}, formulas={}, percents={})
-            subs.append(sub)
-        found.files = []
-        done.append((found, subs, refused))
-    return done
-
-
 _WORKER: dict = {}
 
 
-def _init_worker(ctx: Context, limits: Limits) -> None:
-    _WORKER.update(ctx=ctx, limits=limits)
+def _init_worker(folder: str, ctx: Context, limits: Limits, checking: bool) -> None:
+    _WORKER.update(folder=Path(folder), ctx=ctx, limits=limits, checking=checking)
 
 
-def _check_chunk(folder: str, rels: list[str]) -> list[_Checked]:
-    return _check_files(Path(folder), rels, _WORKER["ctx"], _WORKER["limits"])
+def _check_file(rel: str) -> _Checked:
+    """Read, identify and (when checking) check one inbox file in a worker: what reading found,
+    the submissions, and the problems of files refused as not this round's."""
+    ctx, checking = _WORKER["ctx"], _WORKER["checking"]
+    found = read_files(_WORKER["folder"], [rel], limits=_WORKER["limits"])
+    subs, refused = [], []
+    for returned in found.files:
+        unit, identity, problems = identify(returned, ctx)
+        if unit is None:
+            refused.extend(problems)
+            continue
+        sub = (
+            check(returned, unit, identity, ctx, problems)
+            if checking
+            else Submission(returned, unit, identity, problems=problems)
+        )
+        # Only the answers are needed from here on: drop the bytes and values.
+        sub.file = replace(
+            returned, data=b"", sheets={}, merged={}, formulas={}, percents={}, errors={}
+        )
+        subs.append(sub)
+    found.files = []
+    return found, subs, refused
 
 
 def _check_all(
@@ -225,137 +224,119 @@ def _check_all(
     ctx: Context,
     limits: Limits,
     progress: Callable[[int, int, str], None] | None,
+    *,
+    checking: bool = True,
 ) -> list[_Checked]:
-    """`_check_files` of every file, in file order; in a process pool across the cores when
-    there are many (reading and checking is most of collect's work, and each file is separate)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(rels) < PARALLEL_FROM or workers < 2:
-        done = []
-        for i, rel in enumerate(rels, start=1):
-            if progress:
-                progress(i, len(rels), rel)
-            done.extend(_check_files(folder, [rel], ctx, limits))
-        return done
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    """`_check_file` of every file, in file order, in worker processes (one per core): a reader
+    that crashes, panics, runs out of memory or hangs on one file costs that file a problem, and
+    the rest of the round goes on. Largest files first, so no core waits idle on the last big
+    workbook (a district's can be a hundred times a bureau's)."""
+    from xltools.core.workers import cpu_workers, run_jobs
 
-    chunks = _chunks(folder, rels, workers * 8)
-    results: dict[str, _Checked] = {}
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(ctx, limits)) as pool:
-        futures = {pool.submit(_check_chunk, str(folder), chunk): chunk for chunk in chunks}
-        for future in as_completed(futures):
-            chunk = futures[future]
-            results.update(zip(chunk, future.result(), strict=True))
-            if progress:
-                progress(len(results), len(rels), chunk[-1])
-    return [results[rel] for rel in rels]
+    sizes = [(folder / rel).stat().st_size for rel in rels]
+    order = sorted(range(len(rels)), key=lambda i: (-sizes[i], rels[i]))
+    outcomes = run_jobs(
+        _check_file,
+        [rels[i] for i in order],
+        workers=cpu_workers(),
+        initializer=_init_worker,
+        initargs=(str(folder), ctx, limits, checking),
+        timeout=limits.seconds,
+        memory=limits.memory,
+        progress=(lambda done, total, i: progress(done, total, rels[order[i]]))
+        if progress
+        else None,
+    )
+    done: list[_Checked | None] = [None] * len(rels)
+    for i, outcome in zip(order, outcomes, strict=True):
+        done[i] = outcome.value if not outcome.failure else _failed(rels[i], outcome, limits)
+    return done  # type: ignore[return-value]
 
 
-def _chunks(folder: Path, rels: list[str], count: int) -> list[list[str]]:
-    """Files in ``count`` chunks of about equal bytes, largest first, so no core waits idle
-    on the last big workbook (a district's can be a hundred times a bureau's)."""
-    sizes = {rel: (folder / rel).stat().st_size + 4096 for rel in rels}
-    chunks: list[list[str]] = [[] for _ in range(min(count, len(rels)))]
-    loads = [0] * len(chunks)
-    for rel in sorted(rels, key=lambda r: (-sizes[r], r)):
-        lightest = loads.index(min(loads))
-        chunks[lightest].append(rel)
-        loads[lightest] += sizes[rel]
-    return [c for c in sorted(chunks, key=lambda c: -sum(sizes[r] for r in c)) if c]
+def _failed(rel: str, outcome, limits: Limits) -> _Checked:
+    """The problem of a file whose reading killed, exhausted or stalled its worker."""
+    from xltools.core.workers import MEMORY, TIMEOUT
+
+    name = display_path(rel)
+    if outcome.failure == TIMEOUT:
+        problem = new_problem(
+            "read-timeout",
+            f"读取和检查“{name}”超过 {limits.seconds:g} 秒仍未完成,已跳过;文件可能过大或已损坏,"
+            "请删除表格以外的多余内容后另存为 .xlsx 重新报送",
+            file=name,
+        )
+    elif outcome.failure == MEMORY:
+        problem = new_problem(
+            "file-too-complex",
+            f"“{name}”读取时所需内存超过上限(常见原因:表格很远处的单元格中有空格等内容,或文件已损坏),"
+            "无法读取;请删除表格以外的多余行列后另存为 .xlsx 重新报送",
+            file=name,
+        )
+    else:
+        problem = new_problem(
+            "damaged-file",
+            f"“{name}”已损坏或不完整,读取时出错;请重新打开确认后另存为 .xlsx 再报送",
+            file=name,
+        )
+    return Inbox(problems=[problem]), [], []
 
 
 def identify(returned: Returned, ctx: Context) -> tuple[str | None, Identity | None, list[Problem]]:
     """Whose file this is (a recipient unit or None), its identity, and problems about that."""
-    place = {"file": returned.name}
     # The hidden sheet is already read; the properties (a second copy) only when it is gone.
     identity = read_identity(returned.sheets, {}) or read_identity({}, returned.properties)
     named = _unit_in_name(returned.file_name, ctx.sent)
     if identity is None:
         if named and find_form_table(returned.sheets, ctx.form) is not None:
-            return (
-                named,
-                None,
-                [
-                    Problem(
-                        "no-identity",
-                        WARNING,
-                        f"“{returned.file_name}”不是下发的原表(可能重新制作或复制过),已按文件名认定为{named}的报表;"
-                        "请今后在下发的工作簿上直接填写",
-                        unit=named,
-                        **place,
-                    )
-                ],
+            message = (
+                f"“{returned.file_name}”不是下发的原表(可能重新制作或复制过),已按文件名认定为{named}的报表;"
+                "请今后在下发的工作簿上直接填写"
             )
+            return named, None, [_p("no-identity", message, named, WARNING, file=returned.name)]
         return None, None, [_unknown(returned)]
+    refusal = _refusal(returned.file_name, identity, named, ctx)
+    if refusal is None:
+        return identity.unit, identity, []
+    code, unit, message = refusal
+    return None, identity, [_p(code, message, unit, file=returned.name)]
+
+
+def _refusal(
+    name: str, identity: Identity, named: str | None, ctx: Context
+) -> tuple[str, str, str] | None:
+    """Why a file with an identity is not this round's file of its unit: (code, the unit it
+    concerns, what to do), or None when it is."""
     who = identity.unit
     if identity.workspace != ctx.workspace:
         return (
-            None,
-            identity,
-            [
-                _p(
-                    "other-workspace",
-                    f"“{returned.file_name}”是其他工作(另一套任务清单)下发的表格,不是本次的报表,请用本次下发的工作簿填报",
-                    who,
-                    **place,
-                )
-            ],
+            "other-workspace",
+            who,
+            f"“{name}”是其他工作(另一套任务清单)下发的表格,不是本次的报表,请用本次下发的工作簿填报",
         )
     if identity.round != ctx.round:
         # Units know rounds by their names (2023年第二季度), not by the keys (2023Q2).
         theirs = ctx.round_names.get(identity.round, identity.round)
         this = ctx.round_names.get(ctx.round, ctx.round)
         return (
-            None,
-            identity,
-            [
-                _p(
-                    "other-round",
-                    f"“{returned.file_name}”是{theirs}的表格,不是本次({this})的报表,请用本次下发的工作簿重新填报",
-                    who,
-                    **place,
-                )
-            ],
+            "other-round",
+            who,
+            f"“{name}”是{theirs}的表格,不是本次({this})的报表,请用本次下发的工作簿重新填报",
         )
     if identity.form != ctx.form.name or identity.version < ctx.form.version:
         return (
-            None,
-            identity,
-            [
-                _p(
-                    "old-form-version",
-                    f"“{returned.file_name}”是旧版表格(第{identity.version}版),请用本次下发的新版工作簿重新填报",
-                    who,
-                    **place,
-                )
-            ],
+            "old-form-version",
+            who,
+            f"“{name}”是旧版表格(第{identity.version}版),请用本次下发的新版工作簿重新填报",
         )
     if who not in ctx.sent:
-        return (
-            None,
-            identity,
-            [
-                _p(
-                    "unknown-unit",
-                    f"“{returned.file_name}”属于“{who}”,但本次没有向该单位下发报表",
-                    who,
-                    **place,
-                )
-            ],
-        )
+        return "unknown-unit", who, f"“{name}”属于“{who}”,但本次没有向该单位下发报表"
     if named and named != who:
         return (
-            None,
-            identity,
-            [
-                _p(
-                    "other-unit",
-                    f"“{returned.file_name}”的文件名是{named},但内容是下发给{who}的报表;请{named}用本单位的工作簿填报",
-                    named,
-                    **place,
-                )
-            ],
+            "other-unit",
+            named,
+            f"“{name}”的文件名是{named},但内容是下发给{who}的报表;请{named}用本单位的工作簿填报",
         )
-    return who, identity, []
+    return None
 
 
 def _p(code: str, message: str, unit: str, severity: str | None = None, **where) -> Problem:
@@ -368,6 +349,16 @@ def _unknown(returned: Returned) -> Problem:
         f"无法识别“{returned.file_name}”是哪个单位的报表(没有下发时的标识,文件名中也没有单位名称),请核实后重新报送",
         file=returned.name,
     )
+
+
+def _unit_in_path(name: str, sent: dict[str, Sent]) -> str | None:
+    """The unit a display name (``市发改委/报表.zip/2023Q2.zip``) names: the innermost part that
+    names one (a zip inside a zip belongs to the unit its outer name names)."""
+    for part in reversed(name.split("/")):
+        unit = _unit_in_name(part, sent)
+        if unit:
+            return unit
+    return None
 
 
 def _unit_in_name(name: str, sent: dict[str, Sent]) -> str | None:
@@ -431,29 +422,23 @@ def collect(
     from xltools.collect.reports import write_reports
 
     ctx, rnd = context(ws, round_key)
-    # The master list is needed only for the reports: read it while the returns are checked
-    # (mostly in other processes, this one waiting).
-    with ThreadPoolExecutor(1) as thread:
-        reading = thread.submit(ws.master)
-        result = collect_inbox(ws.inbox(rnd), ctx, rnd.due, progress=progress)
-        master = reading.result()
     target = ws.reports(rnd)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{rnd.key}-", dir=target.parent))
-    try:
-        write_reports(result, ctx, master, temp)
-        if target.exists():
-            old = target.with_name(f".{rnd.key}-old")
-            if old.exists():
-                shutil.rmtree(old)
-            target.rename(old)
-            temp.rename(target)
-            shutil.rmtree(old)
-        else:
-            temp.rename(target)
-    finally:
-        if temp.exists():
-            shutil.rmtree(temp, ignore_errors=True)
+    with locked(target, rnd.key):
+        recover_folder(target)
+        # The master list is needed only for the reports: read it while the returns are checked
+        # (in worker processes, this one waiting).
+        with ThreadPoolExecutor(1) as thread:
+            reading = thread.submit(_read_master, ws)
+            result = collect_inbox(ws.inbox(rnd), ctx, rnd.due, progress=progress)
+            master = reading.result()
+        temp = new_folder(target)
+        try:
+            with processing(target):
+                write_reports(result, ctx, master, temp)
+            swap_folder(temp, target)
+        finally:
+            if temp.exists():
+                shutil.rmtree(temp, ignore_errors=True)
     result.output = target
     if update_contacts:
         from xltools.master.contacts import update_contacts as write_contacts
@@ -463,25 +448,29 @@ def collect(
     return result
 
 
+def _read_master(ws):
+    with processing(ws.master_path):
+        return ws.master()
+
+
 def status(ws, round_key: str, *, today: date | None = None) -> dict:
     """Who has and has not returned (from the inbox alone), days left, and the 催报 list."""
     ctx, rnd = context(ws, round_key)
     today = today or date.today()
-    found = scan(ws.inbox(rnd))
+    folder = ws.inbox(rnd)
+    done = _check_all(folder, inbox_files(folder), ctx, Limits(), None, checking=False)
     returned: dict[str, Returned] = {}
     # Files that cannot be used (password, empty, last quarter's, another unit's form): a unit
     # that sent only such a file is still to be reminded, but of what is wrong with its file.
-    unusable = list(found.problems)
-    for f in found.files:
-        unit, _, problems = identify(f, ctx)
-        if unit is None:
-            unusable.extend(problems)
-        elif unit not in returned or returned[unit].saved < f.saved:
-            returned[unit] = f
-    unusable = [
-        replace(p, unit=p.unit or _unit_in_name(p.file.rsplit("/", 1)[-1], ctx.sent) or "")
-        for p in unusable
-    ]
+    unusable = []
+    for found, subs, refused in done:
+        unusable.extend(found.problems)
+        unusable.extend(refused)
+        for sub in subs:
+            f = sub.file
+            if sub.unit not in returned or returned[sub.unit].saved < f.saved:
+                returned[sub.unit] = f
+    unusable = [replace(p, unit=p.unit or _unit_in_path(p.file, ctx.sent) or "") for p in unusable]
     sent = ctx.sent
     master = ws.master()
     missing = []

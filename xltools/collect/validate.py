@@ -126,6 +126,8 @@ def check(
         _check_unit_fields(sub, ctx)
     _check_merged(sub)
     _check_formulas(sub)
+    _check_texts(sub)
+    _check_cut(sub)
     return sub
 
 
@@ -166,6 +168,7 @@ def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
     only_ids = {r.task: (r.task, r.unit) for r in sent.identity.rows}
     seen: dict[tuple[str, str], int] = {}
     order: list[tuple[str, str]] = []
+    extra: list[tuple[int, str]] = []  # (row, 编号) of rows that are not the unit's tasks
     for r in range(header + 1, len(rows)):
         row = rows[r]
         task_id = display(_get(row, heads.get(ID)))
@@ -175,14 +178,7 @@ def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
             key = only_ids[task_id]  # the 单位 column was deleted
         if key is None:
             if any(not is_empty(v) for v in row):
-                where = {"sheet": sheet, "cell": cell_name(r, heads.get(ID, 0)), "task": task_id}
-                _new(
-                    sub,
-                    "task-row-extra",
-                    f"第 {r + 1} 行(编号“{task_id}”)不是下发给本单位的任务,已忽略;请勿增加任务行",
-                    WARNING,
-                    **where,
-                )
+                extra.append((r, task_id))
             continue
         if key in seen:
             _new(
@@ -197,6 +193,20 @@ def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
         seen[key] = r
         order.append(key)
         _check_row(sub, sheet, r, row, heads, expected[key], form, ctx.year)
+    _extra_rows(
+        sub,
+        sheet,
+        extra,
+        lambda r, task_id: _new(
+            sub,
+            "task-row-extra",
+            f"第 {r + 1} 行(编号“{task_id}”)不是下发给本单位的任务,已忽略;请勿增加任务行",
+            WARNING,
+            sheet=sheet,
+            cell=cell_name(r, heads.get(ID, 0)),
+            task=task_id,
+        ),
+    )
     for key in expected:
         if key not in seen:
             _new(
@@ -366,6 +376,7 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
     for t in sent.identity.targets:
         per_task.setdefault(t.task, []).append(t)
     seen = set()
+    extra: list[tuple[int, str]] = []
     for r in range(header + 1, len(rows)):
         row = rows[r]
         task_id = display(_get(row, heads.get(ID)))
@@ -385,14 +396,7 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
             )
         if target is None:
             if any(not is_empty(v) for v in row):
-                _new(
-                    sub,
-                    "target-row-extra",
-                    f"第 {r + 1} 行不是下发的指标,已忽略;请勿增加指标行",
-                    WARNING,
-                    cell=cell_name(r, 0),
-                    **where,
-                )
+                extra.append((r, task_id))
             continue
         key = (target.task, target.unit, target.fingerprint)
         if key in seen:
@@ -424,6 +428,43 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
                 )
             sub.targets[key] = value
             sub.target_cells[key] = cell_name(r, col)
+    _extra_rows(
+        sub,
+        sheet,
+        extra,
+        lambda r, task_id: _new(
+            sub,
+            "target-row-extra",
+            f"第 {r + 1} 行不是下发的指标,已忽略;请勿增加指标行",
+            WARNING,
+            sheet=sheet,
+            cell=cell_name(r, 0),
+            task=task_id,
+        ),
+    )
+
+
+STRAY_ROWS = 10  # more rows than this that are not the form's are one problem, not one each
+
+
+def _extra_rows(sub: Submission, sheet: str, extra: list[tuple[int, str]], each) -> None:
+    """Rows of a table that are not the unit's (each reported by ``each(row, 编号)``), and the
+    rows cut from the sheet before reading: a few one by one, many as one problem."""
+    first_cut, cut = sub.file.cut.get(sheet, (0, 0))
+    if len(extra) + cut <= STRAY_ROWS and not cut:
+        for r, task_id in extra:
+            each(r, task_id)
+        return
+    first = extra[0][0] + 1 if extra else first_cut
+    _new(
+        sub,
+        "stray-rows",
+        f"“{sheet}”第 {first} 行起有 {len(extra) + cut:,} 行多余内容(不是下发的任务或指标),"
+        "已忽略;请删除这些行(可能是粘贴时带入的内容)后重新报送",
+        WARNING,
+        sheet=sheet,
+        cell=cell_name(first - 1, 0),
+    )
 
 
 def _check_unit_fields(sub: Submission, ctx: Context) -> None:
@@ -475,8 +516,8 @@ def _check_unit_fields(sub: Submission, ctx: Context) -> None:
 
 
 def _check_formulas(sub: Submission) -> None:
-    """Warn about formulas in answer cells (their cached value is taken); an answer cell holding
-    an error value is an error. xlsx/xlsm only."""
+    """Warn about formulas in answer cells (their cached value is taken; .xlsx, .xls and .ods);
+    an answer cell holding an error value (.xlsx) is an error."""
     tasks = sub.layout.get("tasks", ("",))[0]
     targets = sub.layout.get("targets", ("",))[0]
     answer_cells = {(tasks, c) for cells in sub.cells.values() for c in cells.values()}
@@ -523,4 +564,44 @@ def _check_merged(sub: Submission) -> None:
             WARNING,
             sheet=sheet,
             cell=first,
+        )
+
+
+_TEXT_CHANGES = {
+    "line-break": "的换行符号(垂直制表符,Word 或 LibreOffice 的手动换行)已改为普通换行",
+    "control": "含有无法保存的控制字符,已替换为“\ufffd”",
+    "cut": "的文字达到 Excel 单元格的上限 32,767 个字符,末尾可能已被截断",
+}
+
+
+def _check_texts(sub: Submission) -> None:
+    """Warn where text was changed to be writable or looks cut (one problem per kind and sheet,
+    naming the cells), so no value changes silently."""
+    from xltools.distribute.identity import SHEET
+
+    cells: dict[tuple[str, str], list[str]] = {}
+    for sheet, cell, what in sub.file.texts:
+        if sheet != SHEET:
+            cells.setdefault((what, sheet), []).append(cell)
+    for (what, sheet), found in cells.items():
+        shown = "、".join(found[:5]) + (f" 等 {len(found)} 个单元格" if len(found) > 5 else "")
+        code = "text-truncated" if what == "cut" else "text-changed"
+        advice = "请核对并精简后重新填写" if what == "cut" else "请核对内容"
+        _new(sub, code, f"单元格 {shown}{_TEXT_CHANGES[what]};{advice}", WARNING, sheet=sheet,
+             cell=found[0])  # fmt: skip
+
+
+def _check_cut(sub: Submission) -> None:
+    """Content cut before reading on sheets that are not the tables (they report their own)."""
+    tables = {sheet for sheet, _ in sub.layout.values()}
+    for sheet, (first, rows) in sub.file.cut.items():
+        if sheet in tables:
+            continue
+        _new(
+            sub,
+            "stray-rows",
+            f"“{sheet}”第 {first} 行起有 {rows:,} 行远在表格以外的内容,未读取;请删除这些多余内容后重新报送",
+            WARNING,
+            sheet=sheet,
+            cell=cell_name(first - 1, 0),
         )

@@ -95,6 +95,13 @@ CODES: dict[str, Code] = _codes(
     ("archive-too-large", ERROR, "an archive or a file in it unpacks larger than allowed"),
     ("archive-unsafe-path", ERROR, "an archive member's path leaves the archive"),
     ("xml-attack", ERROR, "a workbook's XML declares entities (a possible XML bomb)"),
+    ("file-too-large", ERROR, "a file (or a workbook in an archive) is larger than the size cap"),
+    ("file-too-complex", ERROR, "reading a file needs more memory than a worker may use, or a sheet declares a used range far beyond any form"),
+    ("read-timeout", ERROR, "reading and checking a file took longer than its time limit"),
+    # collect: text read from a file
+    ("text-changed", WARNING, "control characters in a cell were replaced so it can be written (a vertical tab became a line break)"),
+    ("text-truncated", WARNING, "a cell's text has Excel's maximum length of 32,767 characters, probably cut"),
+    ("stray-rows", WARNING, "many rows below or beside a form that are not its tasks, summarised in one problem"),
 )  # fmt: skip
 
 

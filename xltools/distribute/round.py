@@ -11,10 +11,7 @@ a cycle of hosts stops the work before anything is written. The layout of each w
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -38,11 +35,13 @@ from xltools.core.contracts import (
     UNIT,
     UNIT_SHEET,
 )
-from xltools.core.errors import MasterError, WorkspaceError
+from xltools.core.errors import MasterError, WorkbookError, WorkspaceError
 from xltools.core.excel import file_name
+from xltools.core.files import locked, new_folder, recover_folder, swap_folder
 from xltools.core.i18n import _
 from xltools.core.model import LIST_SEP, Master, Task
 from xltools.core.text import clean
+from xltools.core.workers import balanced_chunks, cpu_workers, run_jobs
 from xltools.distribute.fillable import BookSpec, Row, TargetRow, write_book
 from xltools.distribute.forms import Form, load_form
 from xltools.distribute.prefill import previous_for, read_previous
@@ -316,15 +315,17 @@ def distribute(
     holds files unless ``force``. Creates ``inbox/<round>/`` for the returns."""
     rnd = ws.round(round_key)
     folder = ws.outbox(rnd.key)
-    refuse_overwrite(folder, force)
-    form = load_form(rnd.form, search=[ws.root / "templates"])
-    master = ws.master()
-    previous, warnings = _load_previous(ws, rnd, form, prefill)
-    specs = round_specs(ws, rnd, form, master, previous)  # names every owner it cannot route
-    refuse_broken_master(master, ws.master_path)
-    result = write_round(
-        specs, folder, master=master, force=force, progress=progress, keep=ws.master_path
-    )
+    with locked(ws.reports(rnd.key), rnd.key):
+        recover_folder(folder)
+        refuse_overwrite(folder, force)
+        form = load_form(rnd.form, search=[ws.root / "templates"])
+        master = ws.master()
+        previous, warnings = _load_previous(ws, rnd, form, prefill)
+        specs = round_specs(ws, rnd, form, master, previous)  # names every owner it cannot route
+        refuse_broken_master(master, ws.master_path)
+        result = write_round(
+            specs, folder, master=master, force=force, progress=progress, keep=ws.master_path
+        )
     result.warnings[:0] = warnings
     ws.inbox(rnd.key).mkdir(parents=True, exist_ok=True)  # where the clerk drops the returns
     return result
@@ -423,10 +424,7 @@ def write_round(
     ``keep``: the master workbook distributed, copied to ``留底/master.xlsx`` so that `xltools diff`
     can later tell what changed since (the sub-folder keeps it apart from the units' workbooks)."""
     refuse_overwrite(folder, force)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    # mkdir (unlike mkdtemp) honours the umask: the round's folder is shared with colleagues.
-    temp = folder.parent / f".{folder.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    temp.mkdir()
+    temp = new_folder(folder)
     try:
         hashes = _write_all(specs, temp, progress)
         books = []
@@ -449,7 +447,7 @@ def write_round(
         if keep is not None:
             (temp / KEPT_FOLDER).mkdir()
             shutil.copyfile(keep, temp / KEPT_FOLDER / KEPT_MASTER)
-        _move_into_place(temp, folder)
+        swap_folder(temp, folder)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -460,7 +458,7 @@ def write_round(
 
 def _write_all(specs: Sequence[BookSpec], temp: Path, progress: Progress | None) -> list[str]:
     total = len(specs)
-    workers = min(os.cpu_count() or 1, 8)
+    workers = cpu_workers()
     if total < PARALLEL_FROM or workers < 2:
         hashes = []
         for done, spec in enumerate(specs, start=1):
@@ -468,41 +466,36 @@ def _write_all(specs: Sequence[BookSpec], temp: Path, progress: Progress | None)
             if progress:
                 progress(done, total, spec.recipient)
         return hashes
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    # A district's workbook can hold 50 times the rows of a bureau's: chunks of equal work.
+    weights = [len(s.rows) + len(s.targets) + 20 for s in specs]  # 20: a workbook's fixed cost
+    chunks = balanced_chunks(weights, workers * 4)
+    written = [0]
 
-    chunks = _balanced_chunks(specs, workers * 4)
+    def step(done: int, _total: int, index: int) -> None:
+        written[0] += len(chunks[index])
+        if progress:
+            progress(written[0], total, specs[chunks[index][-1]].recipient)
+
+    outcomes = run_jobs(
+        _write_chunk,
+        [([specs[i] for i in chunk], str(temp)) for chunk in chunks],
+        workers=workers,
+        progress=step,
+    )
     hashes: list[str] = [""] * total
-    done = 0
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {
-            pool.submit(_write_chunk, [specs[i] for i in chunk], str(temp)): chunk
-            for chunk in chunks
-        }
-        for future in as_completed(futures):
-            chunk = futures[future]
-            for i, digest in zip(chunk, future.result(), strict=True):
-                hashes[i] = digest
-            done += len(chunk)
-            if progress:
-                progress(done, total, specs[chunk[-1]].recipient)
+    for chunk, outcome in zip(chunks, outcomes, strict=True):
+        if outcome.failure:
+            raise WorkbookError(
+                f"{temp.parent}: writing the workbooks failed in a worker process "
+                f"({outcome.failure}):\n{outcome.detail}"
+            )
+        for i, digest in zip(chunk, outcome.value, strict=True):
+            hashes[i] = digest
     return hashes
 
 
-def _balanced_chunks(specs: Sequence[BookSpec], count: int) -> list[list[int]]:
-    """Spec indexes in ``count`` chunks of about equal work, heaviest chunk first: a district's
-    workbook can hold 50 times the rows of a bureau's, and contiguous chunks would leave a core idle."""
-    weight = [len(s.rows) + len(s.targets) + 20 for s in specs]  # 20: a workbook's fixed cost
-    chunks: list[list[int]] = [[] for _ in range(min(count, len(specs)))]
-    loads = [0] * len(chunks)
-    for i in sorted(range(len(specs)), key=lambda i: (-weight[i], i)):
-        lightest = loads.index(min(loads))
-        chunks[lightest].append(i)
-        loads[lightest] += weight[i]
-    order = sorted(range(len(chunks)), key=lambda c: -loads[c])
-    return [chunks[c] for c in order if chunks[c]]
-
-
-def _write_chunk(specs: list[BookSpec], temp: str) -> list[str]:
+def _write_chunk(job: tuple[list[BookSpec], str]) -> list[str]:
+    specs, temp = job
     return [write_book(spec, Path(temp) / spec.file) for spec in specs]
 
 
@@ -521,18 +514,3 @@ def _write_manifest(path: Path, books: list[dict], created: datetime) -> None:
             rows,
             widths=(24, 36, 10, 10, 8, 12, 16, 20),
         )
-
-
-def _move_into_place(temp: Path, folder: Path) -> None:
-    old = None
-    if folder.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
-        os.replace(folder, old / folder.name)
-    try:
-        os.replace(temp, folder)
-    except OSError:
-        if old is not None:
-            os.replace(old / folder.name, folder)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

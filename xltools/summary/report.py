@@ -17,7 +17,7 @@ from pathlib import Path
 
 from xltools.core.contracts import ID, SUMMARY_FILE_END
 from xltools.core.errors import WorkspaceError
-from xltools.core.files import replacing
+from xltools.core.files import locked, recover_folder, replacing
 from xltools.core.i18n import _
 from xltools.core.model import Master
 from xltools.summary.data import RoundData, read_merged, read_round, round_form
@@ -193,9 +193,6 @@ def make_summary(
 
     The 通报 is rendered from the workspace's ``templates/通报.docx`` when there is one, else the
     bundled template, with the standing texts of the ``notice`` settings of xltools.yaml."""
-    from xltools.summary.notice import write_notice
-    from xltools.summary.sheets import write_summary
-
     say = progress or (lambda _message: None)
     current = workspace.round(round_key)
     if _as_date(getattr(current, "period_end", None)) is None:
@@ -211,6 +208,17 @@ def make_summary(
                 quarters=", ".join(quarters) or "2023Q1",
             )
         )
+    reports = Path(workspace.reports(current.key))
+    # The round's lock: a collect rewriting these reports meanwhile would swap them under us.
+    with locked(reports, current.key):
+        recover_folder(reports)
+        return _write(workspace, current, today, say)
+
+
+def _write(workspace, current, today, say) -> Path:
+    from xltools.summary.notice import write_notice
+    from xltools.summary.sheets import write_summary
+
     say(_("reading the merged data"))
     merged = read_round(workspace, current.key)
     quarters, others = _earlier_rounds(workspace, current)
