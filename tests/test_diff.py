@@ -198,5 +198,5 @@ def test_diff_of_two_files_and_without_a_distributed_round(tmp_path):
     assert result.stdout.startswith(f"Changes from {old} to {new}:\n  added     2-10")
     make_workspace(tmp_path / "ws")
     result = CliRunner().invoke(main, ["diff", "-w", str(tmp_path / "ws")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no round was distributed with a copy of its master yet" in result.output

@@ -806,14 +806,3 @@ def test_prefill_from_a_round_of_another_form_warns_and_takes_only_matching_colu
     assert result.prefilled == 2
     plan = distribute(make_workspace(tmp_path / "p", small_master()), "plan", prefill=True)
     assert plan.warnings == ["plan is the first round: there are no earlier answers to prefill"]
-
-
-def test_work_is_spread_evenly_over_the_pool():
-    from xltools.core.workers import balanced_chunks
-
-    sizes = [2000, 2000, 5, 5, 5, 5, 2000, 5, 5, 1000]
-    chunks = balanced_chunks([n + 21 for n in sizes], 4)
-    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(sizes)))
-    loads = [sum(sizes[i] + 21 for i in chunk) for chunk in chunks]
-    assert loads == sorted(loads, reverse=True)
-    assert max(loads) <= 2100  # each big workbook in its own chunk

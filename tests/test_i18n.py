@@ -106,7 +106,7 @@ def test_xltools_lang_overrides_the_system_language():
 def test_errors_speak_the_system_language(tmp_path):
     args = ["status", "2023Q1", "-w", str(tmp_path)]
     zh = CliRunner().invoke(main, args, env=CHINESE)
-    assert zh.exit_code == 1
+    assert zh.exit_code == 2
     assert (
         zh.stderr
         == f"错误：{tmp_path}：不是工作区（没有 xltools.yaml）；请运行 `xltools init {tmp_path} --plan 方案文件`\n"

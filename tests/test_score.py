@@ -224,7 +224,7 @@ def test_workbook_and_cli(tmp_path):
 def test_cli_refuses_rounds_not_collected(tmp_path):
     make_year(tmp_path)
     result = CliRunner().invoke(main, ["score", "-w", str(tmp_path), "--rounds", "2023Q3"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "报送情况.xlsx: not found; run `xltools collect 2023Q3` first" in result.output
     result = CliRunner().invoke(main, ["score", "-w", str(tmp_path), "--rounds", "Q3"])
     assert result.exit_code == 2
