@@ -579,7 +579,7 @@ def test_cli_distribute(tmp_path):
     forced = runner.invoke(main, ["distribute", "2023Q1", "--force", "-w", str(tmp_path)])
     assert forced.exit_code == 0
     prefill = runner.invoke(main, ["distribute", "2023Q2", "-w", str(tmp_path)])
-    assert prefill.exit_code == 1
+    assert prefill.exit_code == 2
     assert "Error: 2023Q1 has not been collected yet" in prefill.stderr
 
 

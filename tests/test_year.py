@@ -136,7 +136,7 @@ def test_distribute_speaks_chinese(tmp_path):
     # 2023Q2 follows 2023Q1, which was never collected: ask first, in Chinese.
     shutil.rmtree(ws.outbox(ROUND))
     zh = CliRunner().invoke(main, ["distribute", ROUND, "-w", str(ws.root)], env=CHINESE)
-    assert zh.exit_code == 1
+    assert zh.exit_code == 2
     assert zh.stderr.startswith("错误：2023Q1 还没有收集（找不到 reports/2023Q1/汇总数据.xlsx）")
     en = CliRunner().invoke(main, ["distribute", ROUND, "-w", str(ws.root)], env=ENGLISH)
     assert en.stderr.startswith("Error: 2023Q1 has not been collected yet")
