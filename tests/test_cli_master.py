@@ -296,5 +296,5 @@ def test_import_and_init_read_a_task_table_with_sheet_and_columns(tmp_path):
 
     assert run("import", table, "--columns", "主要目标").exit_code == 2  # not 表头=字段
     result = run("import", table, "-o", tmp_path / "x.xlsx")  # 主要目标 is no task column
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no task with owners" in result.stderr and "--columns 表头=字段" in result.stderr
