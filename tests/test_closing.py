@@ -169,4 +169,4 @@ def test_the_summary_counts_closed_tasks_apart_and_proposes_candidates(tmp_path)
     assert details["2-10"].startswith("本季度新增任务") and "本季度新增" not in details["2-1"]
     overview = [[c for c in r if c not in ("", None)] for r in sheets["总览"]]
     figures = [r[-2:] for r in overview]
-    assert ["已销号任务(不计入任务总数)", 2] in figures and ["其中本季度销号", 1] in figures
+    assert ["已销号任务（不计入任务总数）", 2] in figures and ["其中本季度销号", 1] in figures

@@ -155,7 +155,7 @@ def test_a_task_closed_and_one_added_before_the_second_quarter(demo):
     assert change.closed in ids[q1.key] and change.closed not in ids[q2.key]
     assert change.added in ids[q2.key] and change.added not in ids[q1.key]
     sheets = read_sheets(q2.summary)
-    assert figure(sheets["总览"], "已销号任务(不计入任务总数)") == 1
+    assert figure(sheets["总览"], "已销号任务（不计入任务总数）") == 1
     assert [row[1] for row in sheets["已销号"][2:]] == [change.closed]
     hints = {row[0]: row[-1] for row in sheets["任务明细"] if row[0]}
     assert hints[change.added].startswith("本季度新增任务")

@@ -38,7 +38,7 @@ class Rules:
         numbers (a cap may also be null)."""
         values = dict(values or {})
         known = {f.name for f in fields(cls)}
-        mistakes = [f"unknown key scoring.{k}" for k in values if k not in known]
+        mistakes = [_("unknown key scoring.{key}").format(key=k) for k in values if k not in known]
         taken = {}
         for name in known & set(values):
             value = values[name]
@@ -59,7 +59,11 @@ class Rules:
                     )
                 )
         if mistakes:
-            raise WorkspaceError(f"{source}: " + "; ".join(sorted(mistakes)))
+            raise WorkspaceError(
+                _("{source}: {mistakes}").format(
+                    source=source, mistakes="; ".join(sorted(mistakes))
+                )
+            )
         return cls(**taken)
 
 

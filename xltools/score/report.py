@@ -164,7 +164,7 @@ def write_score(path: Path, scores: list[UnitScore], rules: Rules, rounds, *, ti
         wb.set_properties({"title": title, "author": "xltools", "created": _FIXED})
         fmt = office_formats(wb)
         names = "、".join(r.name for r in rounds)
-        write_table(
+        scores_sheet = write_table(
             wb,
             SHEETS[0],
             HEADERS,
@@ -173,6 +173,7 @@ def write_score(path: Path, scores: list[UnitScore], rules: Rules, rounds, *, ti
             formats=fmt,
             title=f"{title}（{names}）",
         )
+        scores_sheet.set_row(0, 45)  # the headers wrap onto three lines
         write_table(
             wb,
             SHEETS[1],
@@ -220,7 +221,10 @@ def _chart_sheet(wb, scores: list[UnitScore], title: str) -> None:
         }
     )
     chart.set_title({"name": f"{title}排名", "name_font": {"name": "宋体", "size": 12}})
-    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": font})
+    # Labels at the low end: a negative total's bar would otherwise run over its unit's name.
+    chart.set_y_axis(
+        {"reverse": True, "crossing": "max", "num_font": font, "label_position": "low"}
+    )
     chart.set_x_axis({"num_font": font, "major_gridlines": {"visible": True}})
     chart.set_legend({"none": True})
     chart.set_size({"width": 760, "height": 120 + 18 * len(scores)})

@@ -267,7 +267,7 @@ def _key_figures(ws, fmt, summary: Summary) -> int:
             behind_targets,
             behind_targets / len(summary.targets) if summary.targets else None,
         ),
-        ("已销号任务(不计入任务总数)", len(summary.closing.closed), None),
+        ("已销号任务（不计入任务总数）", len(summary.closing.closed), None),
         ("其中本季度销号", len(summary.closing.newly), None),
         ("需协调事项", len(summary.coordination), None),
     ]

@@ -581,8 +581,8 @@ def _candidates(wb, fmt, summary: Summary) -> None:
         return
     row = len(summary.closing.candidates) + 2
     note = (
-        "注:以上任务牵头单位报告已完成且完成进度达到100%,尚未销号。经核实后,请在总表(master.xlsx)"
-        "任务清单中填写该任务的销号日期和销号依据;截止日期在销号日期当天或之后的各轮不再下发该任务。"
+        "注：以上任务牵头单位报告已完成且完成进度达到100%，尚未销号。经核实后，请在总表（master.xlsx）"
+        "任务清单中填写该任务的销号日期和销号依据；报告期末在销号日期当天或之后的各轮不再下发该任务。"
     )
     ws.merge_range(row, 0, row, last, note, fmt["note"])
     ws.set_row(row, row_height([note], [sum(_widths(columns))]))
