@@ -267,7 +267,7 @@ def test_import_and_init_read_a_task_table_with_sheet_and_columns(tmp_path):
         result.stdout == f"Imported 2 tasks, 3 units, 0 groups, 1 targets, 2 warnings into {out}\n"
     )
     assert result.stderr.splitlines()[0].startswith(
-        "Warning: 任务分解表.xlsx:2: 工作簿有2个工作表,任务从工作表“任务表”读取"
+        "Warning: 任务分解表.xlsx:2: 工作簿有2个工作表，任务从工作表“任务表”读取"
     )
     assert "工作表“任务表”第5行任务“2”没有写明" in result.stderr
     master = read_master(out)

@@ -381,3 +381,20 @@ def test_a_column_the_office_adds_in_excel_survives_check(tmp_path):
     assert check_master(master, path).problems == []
     write_master(master, tmp_path / "out.xlsx")
     assert read_sheets(tmp_path / "out.xlsx")["任务清单"][0][-2:] == ["督办科室", "责任领导"]
+
+
+def test_check_warns_about_a_deadline_it_cannot_read(tmp_path):
+    from dataclasses import replace
+
+    tasks = [
+        replace(TASKS[0], extra={"完成时限": "6月底前"}),
+        replace(TASKS[1], extra={"完成时限": "尽快"}),
+        replace(TASKS[2], extra={"完成时限": "持续推进"}),
+    ]
+    master = Master(tasks=tasks, units=list(UNITS), targets=list(TARGETS))
+    path = write_master(master, tmp_path / "master.xlsx")
+    report = check_master(read_master(path), path)
+    assert [(p.cell, p.code, p.severity, p.value) for p in report.problems] == [
+        ("L3", "unreadable-deadline", "警告", "尽快")
+    ]
+    assert report.problems[0].message.startswith("任务清单第3行的完成时限“尽快”无法识别为日期")

@@ -50,6 +50,7 @@ CODES: dict[str, Code] = _codes(
     ("bad-closed-date", ERROR, "a 销号日期 of 任务清单 is not a date"),
     ("closed-without-basis", WARNING, "a task has a 销号日期 but no 销号依据"),
     ("basis-without-closed-date", WARNING, "a task has a 销号依据 but no 销号日期 (still open)"),
+    ("unreadable-deadline", WARNING, "a 完成时限 of 任务清单 cannot be read as a date"),
     # collect: typed values
     ("missing-value", ERROR, "a required cell is empty"),
     ("not-in-list", ERROR, "a choice cell holds a value its list does not offer"),

@@ -15,6 +15,7 @@ from xltools.core.contracts import (
     CLOSED_DATE,
     COMPARISON,
     CONTACT,
+    DEADLINE,
     DIRECTION,
     EMAIL,
     GROUPS,
@@ -373,6 +374,7 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
                 **where,
             )
         _check_closed(master, i, task, row, where, report)
+        _check_deadline(master, i, task, row, where, report)
         if not task.lead and not task.responsible:
             _, cell = _place(master, TASK_SHEET, i, LEAD_UNITS)
             report.error(
@@ -416,6 +418,25 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
                     value=like[0] if like else "",
                     **where,
                 )
+
+
+def _check_deadline(master: Master, i: int, task: Task, row: int, where: dict, report) -> None:
+    """完成时限 (an extra column) readable as a date, or open-ended (持续推进), for the summary's 逾期."""
+    from xltools.core.deadlines import deadline_of
+
+    text = task.extra.get(DEADLINE, "")
+    try:
+        deadline_of(text, 2000)  # whether it can be read does not depend on the year
+    except ValueError:
+        _, cell = _place(master, TASK_SHEET, i, DEADLINE)
+        report.warning(
+            "unreadable-deadline",
+            f"任务清单第{row}行的完成时限“{text}”无法识别为日期，汇总时不判断是否逾期：请写成"
+            "“6月底前”“第三季度”“年底前”“2023年12月31日”等；长期任务写“持续推进”。",
+            cell=cell,
+            value=text,
+            **where,
+        )
 
 
 def _check_closed(master: Master, i: int, task: Task, row: int, where: dict, report) -> None:

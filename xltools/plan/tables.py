@@ -513,12 +513,12 @@ def read_table_plan(
     warnings = Warnings(path.name, where)
     if several and sheet is None:
         others = [n for n, _ in found[1:]]
-        also = f";工作表“{'”“'.join(others)}”也有任务表,未读取" if others else ""
+        also = f"；工作表“{'”“'.join(others)}”也有任务表，未读取" if others else ""
         warnings.add(
             "sheet-chosen",
             layout.row + 1,
-            f"工作簿有{len(grids)}个工作表,任务从工作表“{name}”读取{also};"
-            f"如需读取其他工作表,请用 --sheet 指定。",
+            f"工作簿有{len(grids)}个工作表，任务从工作表“{name}”读取{also}；"
+            f"如需读取其他工作表，请用 --sheet 指定。",
             value=name,
         )
     reader = _Reader(layout)
