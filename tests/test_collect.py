@@ -863,3 +863,38 @@ def test_the_wuhan_round_end_to_end(tmp_path):
         40.0,
     )
     assert [p.name for p in (ws.reports("2023Q1") / "退回修改").iterdir()] == ["市经信局.xlsx"]
+
+
+def test_extra_columns_are_shown_read_only_and_carried_into_the_merged_data(tmp_path):
+    """完成时限 from the master is shown (locked) in 填报表 and comes back without a problem;
+    the merged data carries every extra column of the master."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    rnd = Round(ROUND, "2023年第二季度", "quarterly", DUE, date(2023, 6, 30))
+    ws = Workspace(root, WS_ID, "2023年任务", 2023, "督查室", root / "master.xlsx", (rnd,))
+    save(ws)
+    master = make_master()
+    master.tasks = [
+        replace(
+            t, extra={"完成时限": f"{n}月底前", "责任领导": "张副市长" if n % 2 else "李副市长"}
+        )
+        for n, t in enumerate(master.tasks, start=1)
+    ]
+    write_master(master, ws.master_path)
+    distribute_round(ws, master, rnd, ws.outbox(rnd))
+    book = next(ws.outbox(rnd).glob("*市教育局*.xlsx"))
+    sheet = load_workbook(book)["填报表"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:6] == ["编号", "角色", "牵头单位", "任务内容", "完成时限", "完成状态"]
+    assert "责任领导" not in headers  # the form shows only its task_columns
+    assert [sheet.cell(r, 5).value for r in (2, 3)] == ["4月底前", "5月底前"]
+    assert sheet.cell(2, 5).protection.locked and sheet.protection.sheet
+
+    ws.inbox(rnd).mkdir(parents=True)
+    fill(book, ws.inbox(rnd) / "市教育局.xlsx")
+    report = collect(ws, ROUND)
+    assert [p.code for p in report.problems if p.unit == "市教育局"] == []
+    tasks = read_sheets(ws.reports(ROUND) / "汇总数据.xlsx")["任务填报"]
+    assert tasks[0][-5:] == ["完成时限", "责任领导", "文件", "sha256", "保存时间"]
+    edu = next(r for r in tasks[1:] if r[0] == "2-4")
+    assert edu[-5:-3] == ["4月底前", "李副市长"]

@@ -45,7 +45,7 @@ from xltools.core.excel import (
     set_text,
     write_table,
 )
-from xltools.core.model import Master
+from xltools.core.model import Master, extra_headers
 from xltools.core.sheetml import write_tables
 from xltools.distribute.identity import fingerprint
 
@@ -80,7 +80,9 @@ def merged_rows(result, ctx: Context, master: Master) -> tuple[list[str], list[l
     """The 任务填报 sheet: one row per expected (task, unit), values only when 已采用."""
     tasks = {t.id: t for t in master.tasks}
     fields = ctx.form.task_fields
-    headers = [*MERGED_TASK_HEADERS, *(f.label for f in fields), *MERGED_TAIL]
+    taken = {*MERGED_TASK_HEADERS, *(f.label for f in fields), *MERGED_TAIL}
+    extras = [h for h in extra_headers(master.tasks) if h not in taken]  # 完成时限, 责任领导 …
+    headers = [*MERGED_TASK_HEADERS, *(f.label for f in fields), *extras, *MERGED_TAIL]
     rows = []
     for recipient in sorted(ctx.sent):
         sub = result.submissions.get(recipient)
@@ -96,6 +98,7 @@ def merged_rows(result, ctx: Context, master: Master) -> tuple[list[str], list[l
             line += [r.unit, _role(r.role), state]
             answers = sub.answers.get((r.task, r.unit), {}) if sub and state == ADOPTED else {}
             line += [_cell(answers.get(f.key)) for f in fields]
+            line += [task.extra.get(h, "") if task else "" for h in extras]
             line += [sub.file.name, sub.file.sha256, _cell(sub.file.saved)] if sub else ["", "", ""]
             rows.append(line)
     return headers, rows

@@ -162,7 +162,14 @@ def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
             WARNING,
             sheet=sheet,
         )
-    _check_columns(sub, sheet, header, heads, [ID, TEXT, *(f.label for f in form.task_fields)])
+    _check_columns(
+        sub,
+        sheet,
+        header,
+        heads,
+        [ID, TEXT, *(f.label for f in form.task_fields)],
+        shown=form.task_columns,
+    )
     rows = sub.file.sheets[sheet]
     expected = {(r.task, r.unit): r for r in sent.identity.rows}
     only_ids = {r.task: (r.task, r.unit) for r in sent.identity.rows}
@@ -232,8 +239,14 @@ def _get(row: list, col: int | None) -> object:
 
 
 def _check_columns(
-    sub: Submission, sheet: str, header: int, heads: dict[str, int], wanted: list[str]
+    sub: Submission,
+    sheet: str,
+    header: int,
+    heads: dict[str, int],
+    wanted: list[str],
+    shown: tuple[str, ...] = (),
 ) -> None:
+    """Columns missing, added or moved; ``shown`` are read-only columns the form may show."""
     wanted_keys = [header_key(w) for w in wanted]
     missing = [w for w, k in zip(wanted, wanted_keys, strict=True) if k not in heads]
     for label in missing:
@@ -245,7 +258,7 @@ def _check_columns(
             field=label,
         )
     known = set(wanted_keys) | {
-        header_key(x) for x in (UNIT, ROLE, LEAD_UNITS, RESPONSIBLE_UNITS, LABEL, NOTE)
+        header_key(x) for x in (UNIT, ROLE, LEAD_UNITS, RESPONSIBLE_UNITS, LABEL, NOTE, *shown)
     }
     added = [h for h in heads if h not in known]
     if added:

@@ -114,7 +114,8 @@ MERGED_UNIT_SHEET = "单位信息"
 STATE = "数据状态"
 SAVED = "保存时间"
 CUMULATIVE_VALUE = "累计完成值"
-# 任务填报: these, then each task field of the form by its label, then MERGED_TAIL.
+# 任务填报: these, then each task field of the form by its label, then the master's extra columns
+# (完成时限, 责任领导 …), then MERGED_TAIL.
 MERGED_TASK_HEADERS = (ID, SECTION, DIRECTION, CATEGORY, LABEL, TEXT, UNIT, ROLE, STATE)
 MERGED_TAIL = (FILE, SHA256, SAVED)
 MERGED_TARGET_HEADERS = (*TARGET_HEADERS, UNIT, CUMULATIVE_VALUE, FILE)

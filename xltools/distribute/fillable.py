@@ -4,7 +4,8 @@ Sheets, in order:
 - ``填报说明``: title, round, due date, the unit, what the workbook holds, how to fill, whom to ask.
 - ``填报表``: one row per task row; header in row 1. Columns: 编号, 角色 (牵头/配合), 单位 (only in
   a workbook that also carries hosted units' rows), 牵头单位 (the task's leads as written), 任务内容,
-  then one column per task field of the form, headed by its label. Task columns are locked; cells a
+  the form's ``task_columns`` the master has (完成时限 by default, read-only), then one column per
+  task field of the form, headed by its label. Task columns are locked; cells a
   row fills are unlocked (grey and locked where the row's role does not fill the field).
 - ``指标`` (forms with target fields, units whose lead tasks carry targets): 编号, 单位 (as above),
   指标, 目标值, 计量单位, 类型, 比较, then the target fields.
@@ -73,6 +74,10 @@ class Row:
     unit: str
     role: str
     leads: str
+    extra: tuple[tuple[str, str], ...] = ()  # the task's extra columns (完成时限 …), as written
+
+    def extra_value(self, header: str) -> str:
+        return dict(self.extra).get(header, "")
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,12 @@ class BookSpec:
             if name.endswith(title[:size]):
                 return name + title[size:]
         return name + title
+
+    @property
+    def task_columns(self) -> tuple[str, ...]:
+        """The form's read-only extra columns (完成时限 …) that the master's tasks have."""
+        present = {h for r in self.rows for h, _ in r.extra}
+        return tuple(c for c in self.form.task_columns if c in present)
 
     @property
     def hosted(self) -> tuple[str, ...]:
@@ -277,6 +288,8 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
         fixed.append((UNIT, 14))
     # Narrow enough that a landscape A4 page, fitted to width, still prints at about 70 %.
     fixed += [(LEAD_UNITS, 12), (TEXT, 40)]
+    shown = spec.task_columns  # read-only, from the master: 完成时限 …
+    fixed += [(h, 12) for h in shown]
     columns = [*fixed, *((f.label, f.width) for f in form.task_fields)]
     _header_row(ws, fmt, columns, _height(columns, minimum=30))
     first_input = len(fixed)
@@ -289,6 +302,7 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     }
     for r, row in enumerate(spec.rows, start=1):
         values = [row.task, row.role, *([row.unit] if hosted else []), row.leads, row.text]
+        values += [row.extra_value(h) for h in shown]
         answers = previous.get((row.task, row.unit), {})
         cells = [(row.text, 40), (row.leads, 12), *([(row.unit, 14)] if hosted else [])]
         if not answers:

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from xltools.core.contracts import (
+    DEADLINE,
     ITEM,
     LEAD,
     LEAD_UNITS,
@@ -49,6 +50,7 @@ _FORM_KEYS = {
     "version",
     "title",
     "instructions",
+    "task_columns",
     "task_fields",
     "unit_fields",
     "target_fields",
@@ -112,6 +114,8 @@ class Form:
     unit_fields: tuple[Field, ...] = ()
     target_fields: tuple[Field, ...] = ()
     instructions: tuple[str, ...] = ()  # how to fill, one step a line, shown on 填报说明
+    # Extra columns of 任务清单 (Task.extra) shown read-only in 填报表 when the master has them.
+    task_columns: tuple[str, ...] = (DEADLINE,)
 
     def field(self, key: str) -> Field:
         """A field by key, from any level."""
@@ -205,6 +209,21 @@ def parse_form(data: object, source: str = "form", expected_name: str | None = N
         sections[section] = _parse_fields(section, raw, keys_seen, mistakes)
     if not data.get("task_fields"):
         mistakes.append(_("task_fields is empty: a form needs at least one field per task"))
+    labels = {f.label.strip() for f in sections["task_fields"]}
+    # By default 完成时限, unless the form asks the unit for its own (the plan round's 完成时限).
+    columns = data.get("task_columns", [DEADLINE] if DEADLINE not in labels else [])
+    if columns is None:
+        columns = []
+    if not isinstance(columns, list) or not all(isinstance(c, str) and c.strip() for c in columns):
+        mistakes.append(_("task_columns must be a list of 任务清单 column headers"))
+        columns = []
+    for column in columns:
+        if column.strip() in RESERVED_LABELS or column.strip() in labels:
+            mistakes.append(
+                _("task_columns: {column!r} is a column xltools writes or a field's label").format(
+                    column=column
+                )
+            )
 
     if mistakes:
         listed = "\n".join(f"  - {m}" for m in mistakes)
@@ -221,6 +240,7 @@ def parse_form(data: object, source: str = "form", expected_name: str | None = N
         unit_fields=tuple(sections["unit_fields"]),
         target_fields=tuple(sections["target_fields"]),
         instructions=tuple(i.strip() for i in instructions if i.strip()),
+        task_columns=tuple(dict.fromkeys(c.strip() for c in columns)),
     )
 
 

@@ -142,6 +142,7 @@ def assign(master: Master, source: str = "master.xlsx") -> list[Assignment]:
                     unit=unit,
                     role=role,
                     leads=LIST_SEP.join(task.leads),
+                    extra=tuple(task.extra.items()),
                 )
             )
     result = []
