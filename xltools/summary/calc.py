@@ -267,7 +267,9 @@ def target_rows(master: Master, targets, due: float, rules) -> list[TargetRow]:
     return result
 
 
-def task_frame(master: Master, lines_, merged, due: float, rules, past: list, targets):
+def task_frame(
+    master: Master, lines_, merged, due: float, rules, past: list, targets, period_end=None
+):
     """One row per task (the master's order; any the merged data has beyond it after): its
     headings and text, lead units, status, progress, light, reasons, status last round."""
     import pandas as pd
@@ -321,6 +323,10 @@ def task_frame(master: Master, lines_, merged, due: float, rules, past: list, ta
             frame.at[target.task_id, "reasons"].append(
                 f"指标“{target.phrase}”完成{_pct(target.share or 0)}，远低于序时进度{_pct(due)}"
             )
+    if period_end is not None:  # past its 完成时限 and not 已完成: 逾期
+        from xltools.summary.followup import mark_overdue
+
+        mark_overdue(frame, master, period_end, rules, _worse)
     frame["previous"] = past[-1].reindex(frame.index).fillna("") if past else ""
     return frame, leads
 
@@ -604,6 +610,7 @@ def calculate(
     today,
     deadline=None,
     contacts=None,
+    period_end=None,
 ):
     """The `Summary` of one round; see `report.compute_summary` for the arguments (``tasks`` and
     ``history``'s frames have their answers named by key)."""
@@ -619,7 +626,9 @@ def calculate(
         trend.append((name, _counts(past_status["status"])))
     lines_ = lines(tasks, due, rules)
     target_list = target_rows(master, targets, due, rules)
-    frame, _leads = task_frame(master, lines_, tasks, due, rules, past, target_list)
+    frame, _leads = task_frame(
+        master, lines_, tasks, due, rules, past, target_list, period_end=period_end
+    )
     trend.append((period, _counts(frame["status"])))
     task_rows = _task_objects(frame, _line_objects(lines_, master))
     by_id = {t.id: t for t in task_rows}

@@ -135,6 +135,19 @@ class Closing:
 
 
 @dataclass
+class FollowUp:
+    """完成时限 and 责任领导 in a quarter's summary (see `followup`); empty without the columns."""
+
+    deadlines: dict = field(default_factory=dict)  # 编号 -> (完成时限 as written, date or None)
+    has_deadlines: bool = False  # 任务清单 has a 完成时限 column
+    overdue: list = field(default_factory=list)  # TaskRow past its 完成时限, not 已完成 (逾期)
+    due_next: list = field(default_factory=list)  # TaskRow due in the next quarter, not 已完成
+    next_name: str = ""  # the next quarter's name (2023年第三季度)
+    # (责任领导, counts of each status and light, 合计, 逾期), when 任务清单 has the column
+    leaders: list = field(default_factory=list)
+
+
+@dataclass
 class Summary:
     """Everything the report shows, computed from one round's merged data."""
 
@@ -162,6 +175,7 @@ class Summary:
     problems: dict[str, int]  # 错误, 警告 (for the office's 校验情况 sheet, not the leaders' pages)
     office: str = ""  # who compiled it (the workspace's office)
     closing: Closing = field(default_factory=Closing)
+    followup: FollowUp = field(default_factory=FollowUp)
     # Units whose return arrived after the due date: 单位, 报送时间, 逾期天数, 督办联系人, 联系电话
     late: list[dict[str, object]] = field(default_factory=list)
     # Units whose return arrived but was sent back: 单位, 报送情况, 错误数, 牵头任务数, 督办联系人, 联系电话
@@ -228,6 +242,8 @@ class Rules:
     sent_back_light: str = "黄"
     # how many lead units the "ranked by share behind" chart shows
     rank_top: int = 15
+    # the light of a task past its 完成时限 at the quarter's end and not 已完成 (逾期)
+    overdue_light: str = "红"
 
     @classmethod
     def from_mapping(cls, lights: Mapping | None, *, source: str = "xltools.yaml") -> Rules:

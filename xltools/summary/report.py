@@ -85,6 +85,7 @@ def compute_summary(
     """
     from xltools.summary.calc import calculate
     from xltools.summary.closing import closing_of, split_closed
+    from xltools.summary.followup import followup_of
 
     # Tasks closed (销号) by the period's end count apart, never among the statuses.
     end = _as_date(round.period_end)
@@ -114,11 +115,14 @@ def compute_summary(
         title=title,
         today=today or dt.date.today(),
         contacts=contacts,
+        period_end=end,
     )
     summary.office = office
     earlier = set(history[-1][1].tasks[ID]) if history else None
     rules = rules or Rules()
     summary.closing = closing_of(summary, closed, end, None, earlier, rules.done_min_progress)
+    if end is not None:
+        summary.followup = followup_of(summary, master, end)
     return summary
 
 

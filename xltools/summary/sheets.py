@@ -106,6 +106,9 @@ def write_summary(summary: Summary, path: Path) -> None:
             _coordination,
             _closed,
             _candidates,
+            _overdue,
+            _due_next,
+            _leaders,
             _checking,
         ):
             write(wb, fmt, summary)
@@ -586,6 +589,63 @@ def _candidates(wb, fmt, summary: Summary) -> None:
     )
     ws.merge_range(row, 0, row, last, note, fmt["note"])
     ws.set_row(row, row_height([note], [sum(_widths(columns))]))
+
+
+DEADLINE_COLUMNS = [
+    ("序号", 5),
+    ("编号", 7),
+    ("任务内容", 40),
+    ("牵头单位", 14),
+    ("完成时限", 11),
+    ("完成状态", 9),
+    ("完成进度(%)", 7),
+    ("灯", 5),
+    ("存在问题", 28),
+]
+
+
+def _deadline_rows(ws, fmt, summary: Summary, tasks) -> None:
+    styles = ["int", "center", "wrap", "center", "center", "center", "int", "light", "wrap"]
+    for n, task in enumerate(tasks, start=1):
+        text = summary.followup.deadlines.get(task.id, ("", None))[0]
+        values = [n, task.id, task.text, task.leads, text, task.status, task.progress]
+        values += [task.light, task.issues]
+        _row(ws, n + 1, values, styles, _widths(DEADLINE_COLUMNS), fmt)
+
+
+def _overdue(wb, fmt, summary: Summary) -> None:
+    """逾期任务 (when 任务清单 has 完成时限): past the deadline at the quarter's end, not 已完成."""
+    if not summary.followup.has_deadlines:
+        return
+    ws = _sheet(wb, fmt, "逾期任务", _title(summary, "逾期未完成任务"), DEADLINE_COLUMNS)
+    _deadline_rows(ws, fmt, summary, summary.followup.overdue)
+    if not summary.followup.overdue:
+        _nothing(ws, 2, len(DEADLINE_COLUMNS) - 1, "本期没有超过完成时限仍未完成的任务", fmt)
+
+
+def _due_next(wb, fmt, summary: Summary) -> None:
+    """下季度到期 (when 任务清单 has 完成时限): not 已完成, due in the next quarter."""
+    if not summary.followup.has_deadlines:
+        return
+    name = summary.followup.next_name
+    ws = _sheet(wb, fmt, "下季度到期", f"{name}到期任务（截至本期未完成）", DEADLINE_COLUMNS)
+    _deadline_rows(ws, fmt, summary, summary.followup.due_next)
+    if not summary.followup.due_next:
+        _nothing(ws, 2, len(DEADLINE_COLUMNS) - 1, f"没有在{name}到期的未完成任务", fmt)
+
+
+def _leaders(wb, fmt, summary: Summary) -> None:
+    """按责任领导 (when 任务清单 has 责任领导): each leader's tasks by status and light, 逾期."""
+    if not summary.followup.leaders:
+        return
+    heads = [*ALL_STATUSES, "合计", "红灯", "黄灯", "绿灯", "逾期"]
+    columns = [("责任领导", 16)] + [(h, 8 if len(h) < 4 else 10) for h in heads]
+    ws = _sheet(wb, fmt, "按责任领导", _title(summary, "按责任领导统计"), columns)
+    styles = ["wrap"] + ["int"] * len(heads)
+    keys = [*ALL_STATUSES, "合计", "红", "黄", "绿", "逾期"]
+    for n, (leader, counts) in enumerate(summary.followup.leaders, start=2):
+        values = [leader, *(counts.get(k, 0) for k in keys)]
+        _row(ws, n, values, styles, _widths(columns), fmt)
 
 
 def _checking(wb, fmt, summary: Summary) -> None:
