@@ -497,6 +497,9 @@ def test_returns_for_correction(collected):
     wb = load_workbook(folder / "市经信局.xlsx")
     assert wb.sheetnames[0] == "问题" and "填报表" in wb.sheetnames and "_xltools" in wb.sheetnames
     problems = [[c.value for c in row] for row in wb["问题"].iter_rows()]
+    assert problems[0][0] == "市经信局2023年第二季度报表退回修改通知"
+    header = next(i for i, row in enumerate(problems) if row[0] == "序号")
+    problems = problems[header:]
     assert problems[0] == [
         "序号",
         "严重程度",
@@ -516,7 +519,7 @@ def test_returns_for_correction(collected):
     assert sheet.cell(row, heads["完成进度(%)"]).value == 50
     flagged = sheet.cell(row, heads["存在问题"])
     assert flagged.comment is not None and "存在问题" in flagged.comment.text
-    assert flagged.fill.fgColor.rgb.endswith("FFC7CE")
+    assert flagged.fill.fgColor.rgb.endswith("F8CBAD")  # orange: not the form's light red
     assert wb["填报单位信息"]["B2"].value == "张三"
 
 

@@ -168,7 +168,10 @@ def write_round(reports: Path, lines, targets=(), status=(), problems=()) -> Pat
         },
     )
     write_book(reports / "报送情况.xlsx", {"报送情况": (STATUS_HEADERS, list(status))})
-    write_book(reports / "问题清单.xlsx", {"问题清单": (PROBLEM_HEADERS, list(problems))})
+    # The rows below are written in this order; summary reads the columns by name.
+    order = ("代码", "严重程度", "单位", "文件", "工作表", "单元格", "任务", "字段", "值", "说明")
+    assert set(order) == set(PROBLEM_HEADERS)
+    write_book(reports / "问题清单.xlsx", {"问题清单": (order, list(problems))})
     return reports
 
 

@@ -159,3 +159,109 @@ def test_collect_and_status_speak_chinese(ws):
     assert first.endswith("天）；10 个单位中已报送 1 个")
     assert "  已报送\t市发改委\t市发改委.xlsx\t2023-07-02 " in zh.stdout
     assert "催报名单（2023年第二季度，截止2023年07月20日）：" in zh.stdout
+
+
+def test_a_workbook_sent_back_says_what_to_correct_by_when_and_whom_to_ask(ws):
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from xltools.collect.reports import working_days_after
+
+    ws = replace(ws, contact="王督查", phone="027-85790000", resubmit_days=2)
+    bad = {("2-2", "牵头"): {**GOOD, "完成状态": "差不多"}}
+    fill(sent(ws, "市经信局"), ws.inbox(ROUND) / "市经信局.xlsx", rows=bad)
+    collect(ws, ROUND)
+    book = load_workbook(ws.reports(ROUND) / "退回修改" / "市经信局.xlsx")
+    sheet = book["问题"]
+    assert book.sheetnames[0] == "问题"
+    texts = [sheet.cell(r, 1).value for r in range(1, 6)]
+    by = working_days_after(date.today(), 2)
+    assert (
+        f"请于{by.year}年{by.month}月{by.day}日前修改完毕，保存后重新报送（文件名可不变）。"
+        in texts
+    )
+    assert "填写中如有疑问，请与市人民政府督查室王督查联系（电话：027-85790000）。" in texts
+    assert any("橙色" in (t or "") and "淡红色" in (t or "") for t in texts)
+    header = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "序号")
+    first = sheet.cell(header + 1, 8)
+    assert first.border.left.style == "thin" and first.border.bottom.style == "thin"
+    legend = {
+        sheet.cell(header - 2, c).value: sheet.cell(header - 2, c).fill.fgColor.rgb
+        for c in (1, 3, 5)
+    }
+    assert legend["需修改"].endswith("F8CBAD") and legend["必填未填"].endswith("FFC7CE")
+
+
+def test_working_days_skip_the_weekend():
+    from xltools.collect.reports import working_days_after
+
+    assert working_days_after(date(2023, 7, 20), 3) == date(2023, 7, 25)  # Thu -> Tue
+    assert working_days_after(date(2023, 7, 22), 1) == date(2023, 7, 24)  # Sat -> Mon
+
+
+def test_the_office_contact_is_in_the_filling_instructions(tmp_path):
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from xltools.core.excel import read_sheets
+    from xltools.distribute.round import distribute
+
+    ws = make_workspace(tmp_path / "ws")
+    shutil.rmtree(ws.outbox("2023Q1"))
+    ws = replace(ws, contact="王督查", phone="027-85790000")
+    result = distribute(ws, "2023Q1")
+    guide = read_sheets(result.folder / "2023Q1_市发改委.xlsx")["填报说明"]
+    lines = {row[0]: row[1] for row in guide if row and row[0]}
+    assert (
+        lines["咨询联系"]
+        == "填写中如有疑问，请与市人民政府督查室王督查联系（电话：027-85790000）。"
+    )
+    assert lines["报送方式"].startswith("填写完成后保存（xlsx 格式，文件名可保留不变），")
+    manifest = load_workbook(result.folder / "manifest.xlsx").active
+    assert manifest.column_dimensions["H"].width >= 66  # sha256 on one line
+    assert all(manifest.row_dimensions[r].height in (None, 18) for r in range(2, 12))
+
+
+def test_the_office_reports_read_first_in_chinese_one_line_per_unit(ws):
+    from openpyxl import load_workbook
+
+    from xltools.core.contracts import PROBLEM_HEADERS
+
+    bad = {("2-2", "牵头"): {**GOOD, "完成状态": "差不多"}}
+    fill(
+        sent(ws, "市经信局"),
+        ws.inbox(ROUND) / "市经信局.xlsx",
+        rows=bad,
+        saved=datetime(2023, 7, 25),
+    )
+    collect(ws, ROUND)
+    problems = load_workbook(ws.reports(ROUND) / "问题清单.xlsx")["问题清单"]
+    assert [c.value for c in problems[1]] == list(PROBLEM_HEADERS)
+    assert PROBLEM_HEADERS[0] == "严重程度" and PROBLEM_HEADERS[-1] == "代码"
+    assert "2023Q2 问题清单" in problems.oddHeader.center.text
+    status = load_workbook(ws.reports(ROUND) / "报送情况.xlsx")["报送情况"]
+    shaded = {str(rng.sqref) for rng in status.conditional_formatting}
+    assert shaded == {"E2:E11", "F2:F11"}  # 是否按时 (逾期) and 错误数 (above 0)
+    rules = [r.formula for rng in status.conditional_formatting for r in rng.rules]
+    assert ['"逾期"'] in rules and ["0"] in rules
+    # Every value fits its column: one line per unit (60 units print on two pages).
+    assert all(status.row_dimensions[r].height in (None, 18) for r in range(2, 12))
+
+
+def test_the_office_settings_round_trip_through_xltools_yaml(tmp_path):
+    from dataclasses import replace
+
+    from xltools.core.errors import WorkspaceError
+    from xltools.master.workspace import CONFIG, load, save
+
+    ws = replace(make_workspace(tmp_path / "ws"), contact="王督查", phone="027-85790000")
+    save(replace(ws, resubmit_days=5))
+    text = (ws.root / CONFIG).read_text(encoding="utf-8")
+    assert "# 督查室联系人和电话：写在填报说明和退回修改的“问题”表中，供各单位咨询。" in text
+    again = load(ws.root)
+    assert (again.contact, again.phone, again.resubmit_days) == ("王督查", "027-85790000", 5)
+    (ws.root / CONFIG).write_text(text.replace("resubmit_days: 5", "resubmit_days: 0"), "utf-8")
+    with pytest.raises(WorkspaceError, match="resubmit_days must be a whole number"):
+        load(ws.root)

@@ -6,7 +6,8 @@ Layouts follow ARCHITECTURE.md exactly. Every value a unit typed is written thro
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from xltools.collect.validate import Context, find_form_table
@@ -41,16 +42,54 @@ from xltools.core.excel import (
     TITLE_FONT,
     cell_name,
     file_name,
+    fit_widths,
     header_key,
     set_text,
     write_table,
 )
 from xltools.core.model import Master, extra_headers
 from xltools.core.sheetml import write_tables
+from xltools.distribute.fillable import MISSING_FILL, PREFILL_FILL, office_contact
 from xltools.distribute.identity import fingerprint
 
 ROLES = {"lead": LEAD, "partner": PARTNER}
 _FIXED = datetime(2000, 1, 1)  # document properties' time: same inbox -> same bytes
+# "To correct" in a workbook sent back: orange, unlike the light red the form itself uses for
+# "required and not yet filled" and the yellow of prefilled answers.
+CORRECT_FILL = "#F8CBAD"
+
+
+@dataclass(frozen=True)
+class Office:
+    """Who sends a workbook back, whom to ask, and by when the correction is due."""
+
+    name: str = ""
+    contact: str = ""
+    phone: str = ""
+    round_name: str = ""
+    resubmit_by: date | None = None
+
+
+def working_days_after(start: date, days: int) -> date:
+    """The date ``days`` working days (Monday to Friday) after ``start``."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def office_of(ws, round_key: str, today: date | None = None) -> Office:
+    """The office's settings in a workspace (xltools.yaml) for the workbooks sent back today."""
+    today = today or date.today()
+    return Office(
+        name=ws.office,
+        contact=ws.contact,
+        phone=ws.phone,
+        round_name=ws.round(round_key).name,
+        resubmit_by=working_days_after(today, ws.resubmit_days),
+    )
 
 
 def _role(role: str) -> str:
@@ -131,8 +170,11 @@ def target_rows(result, ctx: Context, master: Master) -> list[list]:
     return rows
 
 
-def write_reports(result, ctx: Context, master: Master, folder: Path) -> None:
-    """Write the four outputs of a collect run into ``folder``."""
+def write_reports(
+    result, ctx: Context, master: Master, folder: Path, office: Office | None = None
+) -> None:
+    """Write the four outputs of a collect run into ``folder``; ``office`` (`office_of`) gives
+    the workbooks sent back their deadline and contact."""
     folder.mkdir(parents=True, exist_ok=True)
     headers, rows = merged_rows(result, ctx, master)
     unit_fields = ctx.form.unit_fields
@@ -155,101 +197,162 @@ def write_reports(result, ctx: Context, master: Master, folder: Path) -> None:
         ],
     )  # fmt: skip
     with _workbook(folder / PROBLEMS_FILE) as wb:
-        write_table(
+        problems = [
+            (p.severity, p.unit, p.file, p.sheet, p.cell, p.task, p.field, p.value, p.message,
+             p.code)
+            for p in result.problems
+        ]  # fmt: skip
+        ws = write_table(
             wb,
             PROBLEMS_SHEET,
             PROBLEM_HEADERS,
-            [
-                (
-                    p.code,
-                    p.severity,
-                    p.unit,
-                    p.file,
-                    p.sheet,
-                    p.cell,
-                    p.task,
-                    p.field,
-                    p.value,
-                    p.message,
-                )
-                for p in result.problems
-            ],
-            widths=(18, 8, 16, 28, 10, 8, 8, 14, 20, 60),
-            title=PROBLEMS_SHEET,
+            problems,
+            widths=(8, 16, 28, 10, 8, 8, 14, 20, 60, 18),
+            title=f"{ctx.round} {PROBLEMS_SHEET}",
         )
+        _highlight(wb, ws, len(problems), 0, '="错误"')
+    status_rows = [
+        (
+            s.unit,
+            s.state,
+            s.file,
+            _cell(s.saved),
+            s.timeliness,
+            s.errors,
+            s.warnings,
+            "、".join(s.superseded),
+        )
+        for s in result.status
+    ]
     with _workbook(folder / STATUS_FILE) as wb:
-        write_table(
+        ws = write_table(
             wb,
             STATUS_SHEET,
             STATUS_HEADERS,
-            [
-                (
-                    s.unit,
-                    s.state,
-                    s.file,
-                    _cell(s.saved),
-                    s.timeliness,
-                    s.errors,
-                    s.warnings,
-                    "、".join(s.superseded),
-                )
-                for s in result.status
-            ],
-            widths=(18, 8, 36, 17, 8, 7, 7, 36),
-            title=f"{STATUS_SHEET}(截止 {result.due.isoformat() if result.due else ''})",
+            status_rows,
+            widths=fit_widths(STATUS_HEADERS, status_rows, most=(28, 8, 46, 19, 8, 7, 7, 30)),
+            title=f"{ctx.round} {STATUS_SHEET}（截止 {result.due.isoformat() if result.due else ''}）",
         )
+        late = STATUS_HEADERS.index("是否按时")
+        _highlight(wb, ws, len(status_rows), late, '="逾期"')
+        _highlight(wb, ws, len(status_rows), STATUS_HEADERS.index("错误数"), ">0")
     for unit, sub in sorted(result.submissions.items()):
         if sub.errors:
             (folder / RETURN_FOLDER).mkdir(exist_ok=True)
-            write_return(sub, ctx, folder / RETURN_FOLDER / file_name(unit))
+            write_return(sub, ctx, folder / RETURN_FOLDER / file_name(unit), office)
 
 
-def write_return(sub, ctx: Context, path: Path) -> Path:
-    """The sent workbook again, the unit's answers filled back, each problem cell marked with a
-    comment, and a 问题 sheet listing every problem — ready to send back for correction."""
+def _highlight(wb, ws, rows: int, col: int, condition: str) -> None:
+    """Shade the cells of column ``col`` that meet ``condition`` (逾期, an error count above 0)."""
+    if not rows:
+        return
+    shade = wb.add_format({"bg_color": CORRECT_FILL, "bold": True})
+    operator, value = ("==", condition[1:]) if condition.startswith("=") else (">", condition[1:])
+    rule = {"type": "cell", "criteria": operator, "value": value, "format": shade}
+    if ws.conditional_format(1, col, rows, col, rule) != 0:  # xlsxwriter returns -1, not raising
+        raise ValueError(f"conditional format {condition} rejected by xlsxwriter")
+
+
+def write_return(sub, ctx: Context, path: Path, office: Office | None = None) -> Path:
+    """The sent workbook again, the unit's answers filled back, each problem cell shaded orange
+    with a comment, and a first sheet 问题: what to correct, by when, whom to ask — ready to send
+    back for correction."""
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+    office = office or Office()
     sent = ctx.sent[sub.unit]
     outbox_file = _outbox_path(sub, ctx)
     wb = load_workbook(outbox_file)
     places = _fill_answers(wb, sub, ctx, sent)
-    red = PatternFill("solid", fgColor="FFC7CE")
+    orange = PatternFill("solid", fgColor=CORRECT_FILL.lstrip("#"))
     notes: dict[tuple[str, str], list[str]] = {}
     for p in sub.problems:
         where = places.get((p.task, p.field)) or places.get(("", p.field))
         if where:
-            notes.setdefault(where, []).append(f"{p.severity}:{p.message}")
+            notes.setdefault(where, []).append(f"{p.severity}：{p.message}")
     for (sheet, cell), texts in notes.items():
         ws = wb[sheet]
-        ws[cell].fill = red
+        ws[cell].fill = orange
         ws[cell].comment = Comment("\n".join(texts), "督查室", width=300, height=120)
     ws = wb.create_sheet(RETURN_SHEET, 0)
     headers = ("序号", "严重程度", "工作表", "单元格", "任务", "字段", "填写的值", "请修改")
+    widths = (6, 8, 10, 8, 8, 14, 20, 70)
+    title = Font(bold=True, name=TITLE_FONT, size=14)
     bold = Font(bold=True, name=TITLE_FONT, size=11)
     body = Font(name=BODY_FONT, size=11)
     wrap = Alignment(wrap_text=True, vertical="top")
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    last = len(headers)
+    what = f"{office.round_name}报表" if office.round_name else "报表"
+    ws.cell(1, 1, f"{sub.unit}{what}退回修改通知").font = title
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 28
+    errors = sum(p.severity == "错误" for p in sub.problems)
+    lines = [
+        f"贵单位报送的报表经检查有 {errors} 处错误需要修改（警告供核实，可不改）。"
+        "请按下表逐项修改；需修改的单元格在原表中以橙色标出，鼠标停在单元格上可看到批注。"
+        "淡红色表示必填但尚未填写，黄色为预填的上一轮内容。",
+    ]
+    if office.resubmit_by:
+        by = office.resubmit_by
+        lines.append(
+            f"请于{by.year}年{by.month}月{by.day}日前修改完毕，保存后重新报送（文件名可不变）。"
+        )
+    lines.append(office_contact(office.name or "督查室", office.contact, office.phone))
+    row = 2
+    for text in lines:
+        ws.cell(row, 1, text).font = body
+        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="center")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+        ws.row_dimensions[row].height = 15 * max(1, -(-len(text) * 2 // (sum(widths) - 4))) + 4
+        row += 1
+    for col, (fill, text) in enumerate(
+        ((CORRECT_FILL, "需修改"), (MISSING_FILL, "必填未填"), (PREFILL_FILL, "上一轮预填")),
+        start=1,
+    ):
+        cell = ws.cell(row, 2 * col - 1, text)
+        cell.fill = PatternFill("solid", fgColor=fill.lstrip("#"))
+        cell.font, cell.border = body, box
+        ws.merge_cells(start_row=row, start_column=2 * col - 1, end_row=row, end_column=2 * col)
+    header_row = row + 2
     for c, h in enumerate(headers, start=1):
-        ws.cell(1, c, h).font = bold
-    for r, p in enumerate(sub.problems, start=2):
-        sheet, cell = _place(places, p)
-        for c, value in enumerate(
-            (r - 1, p.severity, sheet, cell, p.task, p.field, p.value, p.message), start=1
-        ):
+        cell = ws.cell(header_row, c, h)
+        cell.font, cell.border = bold, box
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.fill = PatternFill("solid", fgColor="D9E1F2")
+    for r, p in enumerate(sub.problems, start=header_row + 1):
+        sheet, cell_ref = _place(places, p)
+        values = (r - header_row, p.severity, sheet, cell_ref, p.task, p.field, p.value, p.message)
+        for c, value in enumerate(values, start=1):
             target = ws.cell(r, c)
             set_text(target, value)
-            target.font, target.alignment = body, wrap
-    for col, width in zip("ABCDEFGH", (6, 8, 10, 8, 8, 14, 20, 70), strict=True):
+            target.font, target.alignment, target.border = body, wrap, box
+        if p.severity == "错误":
+            ws.cell(r, 2).fill = orange
+        text_lines = max(
+            1,
+            *(
+                -(-len(str(v or "")) * 2 // max(1, w - 2))
+                for v, w in zip(values, widths, strict=True)
+            ),
+        )
+        ws.row_dimensions[r].height = 14 * text_lines + 4
+    for col, width in zip("ABCDEFGH", widths, strict=True):
         ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
+    ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate
+    ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddHeader.center.text = f"{sub.unit} 报表问题清单(请修改后重新报送)"
+    ws.oddHeader.center.text = f"{sub.unit} 报表问题清单（请修改后重新报送）"
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     wb.active = 0
+    for sheet in wb.worksheets:  # the workbook opens on 问题, not on a sheet also selected
+        sheet.sheet_view.tabSelected = sheet is ws
     wb.properties.modified = _FIXED
     wb.properties.created = _FIXED
     wb.save(path)

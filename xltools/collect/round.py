@@ -419,7 +419,7 @@ def collect(
     """Collect a round of a workspace and write ``reports/<round>/``; returns the report."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from xltools.collect.reports import write_reports
+    from xltools.collect.reports import office_of, write_reports
 
     ctx, rnd = context(ws, round_key)
     target = ws.reports(rnd)
@@ -434,7 +434,7 @@ def collect(
         temp = new_folder(target)
         try:
             with processing(target):
-                write_reports(result, ctx, master, temp)
+                write_reports(result, ctx, master, temp, office_of(ws, rnd.key))
             swap_folder(temp, target)
         finally:
             if temp.exists():

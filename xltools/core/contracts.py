@@ -135,7 +135,8 @@ SUMMARY_FILE_END = "落实情况汇总.xlsx"
 
 PROBLEMS_FILE = "问题清单.xlsx"
 PROBLEMS_SHEET = "问题清单"
-PROBLEM_HEADERS = ("代码", "严重程度", UNIT, FILE, "工作表", "单元格", "任务", "字段", "值", "说明")
+# The Chinese columns a clerk reads first; the code (README lists them) last.
+PROBLEM_HEADERS = ("严重程度", UNIT, FILE, "工作表", "单元格", "任务", "字段", "值", "说明", "代码")
 
 RETURN_FOLDER = "退回修改"  # reports/<round>/退回修改/<unit>.xlsx: a unit's workbook sent back
 RETURN_SHEET = "问题"  # the sheet listing the problems in a workbook sent back

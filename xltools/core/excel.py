@@ -170,6 +170,21 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(text_width(part) / room)) for part in text.split("\n"))
 
 
+def fit_widths(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], most: Sequence[float]
+) -> list[float]:
+    """Column widths that show each column's longest value on one line, at most ``most`` each
+    (a longer value wraps): a list of a few short values then prints one line per row."""
+    widths = []
+    for col, header in enumerate(headers):
+        longest = max(
+            (text_width(str(row[col])) for row in rows if col < len(row) and row[col] is not None),
+            default=0,
+        )
+        widths.append(min(most[col], max(6, text_width(header) + 2, longest + 3)))
+    return widths
+
+
 def write_table(
     wb,
     name: str,

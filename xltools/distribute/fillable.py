@@ -112,6 +112,8 @@ class BookSpec:
     rows: tuple[Row, ...]
     targets: tuple[TargetRow, ...] = ()
     previous: dict = field(default_factory=dict, hash=False)  # last round's answers, to prefill
+    office_contact: str = ""  # the office's contact person and phone, for the units' questions
+    office_phone: str = ""
 
     @property
     def heading(self) -> str:
@@ -219,6 +221,14 @@ def _entry_format(fmt: dict, f: Field, prefilled: bool):
     return fmt[f"{'prefill' if prefilled else 'entry'}_{kind}"]
 
 
+def office_contact(office: str, person: str, phone: str) -> str:
+    """Whom a unit asks: the office, its contact person and phone (xltools.yaml) when given."""
+    who = f"{office}{person}" if person else office
+    if phone:
+        return f"填写中如有疑问，请与{who}联系（电话：{phone}）。"
+    return f"填写中如有疑问，请与{who}联系。"
+
+
 def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     ws = wb.add_worksheet(FORM_INFO_SHEET)
     ws.set_column(0, 0, 14)
@@ -231,15 +241,15 @@ def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     if spec.targets:
         content += f"、指标 {len(spec.targets)} 项"
     if spec.hosted:
-        content += f";含代为承办的 {'、'.join(spec.hosted)} 的任务(见“单位”列)"
+        content += f"；含代为承办的{'、'.join(spec.hosted)}的任务（见“单位”列）"
     due = f"{spec.due.year}年{spec.due.month}月{spec.due.day}日前"
     lines = [
         ("填报单位", spec.recipient),
         ("报送轮次", spec.round_name),
         ("报送截止", due),
         ("本表内容", content),
-        ("报送方式", f"填写完成后保存(xlsx 格式,文件名可保留不变),于{due}报送{spec.office}。"),
-        ("咨询联系", f"填写中如有疑问,请与{spec.office}联系。"),
+        ("报送方式", f"填写完成后保存（xlsx 格式，文件名可保留不变），于{due}报送{spec.office}。"),
+        ("咨询联系", office_contact(spec.office, spec.office_contact, spec.office_phone)),
     ]
     row = 3
     for label, value in lines:
@@ -251,24 +261,24 @@ def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     ws.write_string(row, 0, "填写说明", fmt["plain_bold"])
     steps = list(spec.form.instructions)
     steps.append(
-        "灰色单元格(编号、任务内容等)已锁定,请勿修改;深灰色表示该行无需填写此项;白色单元格为"
-        "填写区,淡红色为尚未填写的必填项,填写后颜色自动消失。"
+        "灰色单元格（编号、任务内容等）已锁定，请勿修改；深灰色表示该行无需填写此项；白色单元格为"
+        "填写区，淡红色为尚未填写的必填项，填写后颜色自动消失。"
     )
-    steps.append("将鼠标停在填写单元格上可看到填写提示;下拉单元格请从列表中选择。")
+    steps.append("将鼠标停在填写单元格上可看到填写提示；下拉单元格请从列表中选择。")
     if spec.previous:
         steps.append(
-            "黄色底色的单元格已预填上一轮已采用的内容,请逐项核对,按本期实际情况修改更新后再报送。"
+            "黄色底色的单元格已预填上一轮已采用的内容，请逐项核对，按本期实际情况修改更新后再报送。"
         )
     if spec.targets:
         labels = "、".join(f.label for f in spec.form.target_fields)
         steps.append(
             f"请在“{FORM_TARGET_SHEET}”工作表填写本单位牵头任务中各项指标的{labels}"
-            "(截至本期末的累计数,计量单位与目标值相同;比率、水平类指标填当前达到的数值)。"
+            "（截至本期末的累计数，计量单位与目标值相同；比率、水平类指标填当前达到的数值）。"
         )
     if spec.form.unit_fields:
         labels = "、".join(f.label for f in spec.form.unit_fields)
         steps.append(f"请在“{FORM_UNIT_SHEET}”工作表填写{labels}。")
-    steps.append("请勿增删行列、调整顺序或重命名工作表,填写完成后保存为 xlsx 格式报送。")
+    steps.append("请勿增删行列、调整顺序或重命名工作表，填写完成后保存为 xlsx 格式报送。")
     for number, step in enumerate(steps, start=1):
         row += 1
         text = f"{number}. {step}"

@@ -248,6 +248,8 @@ def build_specs(
     period_end: date | None = None,
     previous: dict | None = None,
     source: str = "master.xlsx",
+    office_contact: str = "",
+    office_phone: str = "",
 ) -> list[BookSpec]:
     """One `BookSpec` per recipient: the pure part of distributing (no files touched).
 
@@ -286,6 +288,8 @@ def build_specs(
                 rows=item.rows,
                 targets=targets,
                 previous=previous_for(previous, item.rows, targets, item.recipient),
+                office_contact=office_contact,
+                office_phone=office_phone,
             )
         )
     return specs
@@ -364,6 +368,8 @@ def round_specs(
         period_end=rnd.period_end,
         previous=previous,
         source=ws.master_path.name,
+        office_contact=ws.contact,
+        office_phone=ws.phone,
     )
 
 
@@ -503,15 +509,17 @@ def _write_chunk(job: tuple[list[BookSpec], str]) -> list[str]:
 def _write_manifest(path: Path, books: list[dict], created: datetime) -> None:
     import xlsxwriter
 
-    from xltools.core.excel import write_table
+    from xltools.core.excel import fit_widths, write_table
 
     with xlsxwriter.Workbook(str(path), {"in_memory": True}) as wb:
         wb.set_properties({"title": "分发清单", "created": created})
         rows = [[b[h] for h in MANIFEST_HEADERS] for b in books]
+        # sha256 whole on one line (68: its 64 characters), so 60 units print on two pages.
+        most = (26, 40, 10, 10, 8, 12, 16, 68)
         write_table(
             wb,
             "分发清单",
             MANIFEST_HEADERS,
             rows,
-            widths=(24, 36, 10, 10, 8, 12, 16, 20),
+            widths=fit_widths(MANIFEST_HEADERS, rows, most),
         )

@@ -16,6 +16,7 @@ CONFIG = "xltools.yaml"
 MASTER = "master.xlsx"
 FOLDERS = ("outbox", "inbox", "reports")
 DEFAULT_OFFICE = "市人民政府督查室"
+DEFAULT_RESUBMIT_DAYS = 3  # working days to send back a corrected workbook (退回修改)
 
 # The summary's traffic-light rules; each is explained in the comments of the yaml we write.
 DEFAULT_LIGHTS = {
@@ -87,6 +88,9 @@ class Workspace:
     lights: dict = field(default_factory=lambda: dict(DEFAULT_LIGHTS))
     scoring: dict = field(default_factory=lambda: dict(DEFAULT_SCORING))
     notice: dict = field(default_factory=lambda: dict(DEFAULT_NOTICE))
+    contact: str = ""  # the office's contact person, shown to the units
+    phone: str = ""  # the office's phone, shown to the units
+    resubmit_days: int = DEFAULT_RESUBMIT_DAYS  # working days a unit has to send a correction
 
     def round(self, key: str | Round) -> Round:
         """The round with this key; a `WorkspaceError` listing the known keys when unknown."""
@@ -280,7 +284,22 @@ def _parse(config: Path, data: dict, root: Path) -> Workspace:
         rounds=tuple(rounds),
         lights=lights,
         scoring=scoring,
+        contact=str(data.get("contact") or ""),
+        phone=str(data.get("phone") or ""),
+        resubmit_days=_resubmit_days(config, data.get("resubmit_days")),
     )
+
+
+def _resubmit_days(config: Path, raw: object) -> int:
+    if raw is None:
+        return DEFAULT_RESUBMIT_DAYS
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise WorkspaceError(
+            _(
+                "{config}: resubmit_days must be a whole number of working days from 1, not {value!r}"
+            ).format(config=config, value=raw)
+        )
+    return raw
 
 
 def _notice(config: Path, raw: object) -> dict:
@@ -329,21 +348,26 @@ def dump_yaml(ws: Workspace) -> str:
     except ValueError:
         master = ws.master_path.as_posix()
     lines = [
-        "# xltools workspace. Edit titles, due dates and light rules here; keep `id` as it is.",
+        "# xltools 工作区设置。标题、截止日期、联系人和亮灯规则可在此修改；id 请保持不变。",
         "",
-        "# Embedded in every workbook sent out, so returned files are recognised. Never change it.",
+        "# 写入下发的每个工作簿，用来识别报回的文件。切勿修改。",
         f"id: {_q(ws.id)}",
-        "# Title on the workbooks and the reports.",
+        "# 工作簿和报告上的标题。",
         f"title: {_q(ws.title)}",
         f"year: {ws.year}",
-        "# Who sends the workbooks and receives the returns (shown to the units).",
+        "# 下发工作簿、接收报送的单位（各单位可见）。",
         f"office: {_q(ws.office)}",
-        "# The master list (任务清单, 单位名录, 指标), relative to this folder.",
+        "# 督查室联系人和电话：写在填报说明和退回修改的“问题”表中，供各单位咨询。",
+        f"contact: {_q(ws.contact)}",
+        f"phone: {_q(ws.phone)}",
+        "# 退回修改后，各单位须在几个工作日内重新报送（不含周六、周日）。",
+        f"resubmit_days: {ws.resubmit_days}",
+        "# 总表（任务清单、单位名录、指标），相对于本文件夹的路径。",
         f"master: {_q(master)}",
         "",
-        "# Reporting rounds, in order. key: used on the command line (xltools distribute 2023Q1);",
-        "# name: shown to the units; form: the form definition (plan or quarterly);",
-        "# due: the deadline; period_end: last day the quarter reports on (quarters only).",
+        "# 报送轮次，按顺序排列。key：命令行中使用（xltools distribute 2023Q1）；",
+        "# name：各单位看到的名称；form：表单定义（plan 或 quarterly）；",
+        "# due：截止日期；period_end：季度报送所截至的最后一天（仅季度）。",
         "rounds:",
     ]
     for r in ws.rounds:
@@ -358,19 +382,18 @@ def dump_yaml(ws: Workspace) -> str:
     lights = {**DEFAULT_LIGHTS, **ws.lights}
     lines += [
         "",
-        "# Traffic lights (红黄绿灯) of the summary. 序时进度 is the share of the year passed",
-        "# at the round's period end (Q1 25%, Q2 50% ...).",
+        "# 汇总的红黄绿灯规则。序时进度：轮次截至日时全年已过的比例（一季度 25%，二季度 50%……）。",
         "lights:",
-        "  # Yellow (behind) when a task's reported progress is below this share of 序时进度",
-        "  # (0.8: at Q2, below 40% when 50% of the year has passed).",
+        "  # 任务报送的进度低于序时进度的这一比例时亮黄灯（滞后）",
+        "  # （0.8：二季度全年已过 50%，进度低于 40% 即为滞后）。",
         f"  behind_share: {_scalar(lights.pop('behind_share'))}",
-        "  # Red when a task is still 未启动 (not started) after the first quarter.",
+        "  # 一季度之后仍为“未启动”的任务亮红灯。",
         "  red_after_first_quarter_not_started: "
         + _scalar(lights.pop("red_after_first_quarter_not_started")),
-        "  # Red when a task has been behind (yellow) in this many rounds in a row.",
+        "  # 连续这么多轮滞后（黄灯）的任务亮红灯。",
         f"  red_behind_rounds: {_scalar(lights.pop('red_behind_rounds'))}",
-        "  # Red when a cumulative target's completed value is below this share of its",
-        "  # time-proportional part (0.5: at Q2, below 25% of the year's target).",
+        "  # 累计类指标的完成值低于其序时部分的这一比例时亮红灯",
+        "  # （0.5：二季度完成值低于全年目标的 25%）。",
         f"  target_far_below: {_scalar(lights.pop('target_far_below'))}",
     ]
     for key, value in lights.items():
