@@ -170,3 +170,29 @@ def test_the_summary_counts_closed_tasks_apart_and_proposes_candidates(tmp_path)
     overview = [[c for c in r if c not in ("", None)] for r in sheets["总览"]]
     figures = [r[-2:] for r in overview]
     assert ["已销号任务（不计入任务总数）", 2] in figures and ["其中本季度销号", 1] in figures
+
+
+def test_import_and_init_of_an_existing_master_keep_its_closed_tasks(tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_master(master(OPEN, DONE), tmp_path / "old.xlsx")
+    wb = load_workbook(path)
+    wb["任务清单"]["J2"] = datetime(2023, 6, 30)  # closed in Excel: a date cell
+    wb["任务清单"]["K2"] = "现场核查"
+    wb.save(path)
+    result = CliRunner().invoke(main, ["import", str(path), "-o", str(tmp_path / "new.xlsx")])
+    assert result.exit_code == 0, result.output
+    sheet = read_sheets(tmp_path / "new.xlsx")["任务清单"]
+    assert sheet[0].count("销号日期") == 1 and sheet[0].count("销号依据") == 1
+    back = read_master(tmp_path / "new.xlsx")
+    assert [(t.id, t.closed, t.closed_basis) for t in back.tasks] == [
+        ("2-1", "2023-06-30", "现场核查"),
+        ("2-2", "2023-05-10", "市政府督查室2023年5月验收意见"),
+    ]
+    assert all(t.extra == {} for t in back.tasks)
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "ws"), "--plan", str(path)])
+    assert result.exit_code == 0, result.output
+    assert [t.closed for t in read_master(tmp_path / "ws" / "master.xlsx").tasks] == [
+        "2023-06-30",
+        "2023-05-10",
+    ]

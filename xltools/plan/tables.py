@@ -20,6 +20,8 @@ from pathlib import Path
 
 from xltools.core.contracts import (
     CATEGORY,
+    CLOSED_BASIS,
+    CLOSED_DATE,
     DEADLINE,
     DIRECTION,
     ID,
@@ -400,6 +402,7 @@ def _tasks(reader: _Reader, mode: str, collector: Collector) -> list[Task]:
             rows = owner_rows(
                 owners, collector, entry.line, entry.label or base, task_id, entry.text, mode
             )
+            extra, closed, basis = _closing(entry.extra)
             for suffix, text, note, lead, resp in rows:
                 tasks.append(
                     Task(
@@ -413,10 +416,23 @@ def _tasks(reader: _Reader, mode: str, collector: Collector) -> list[Task]:
                         responsible=resp,
                         note="\n".join(n for n in (entry.note, note) if n),
                         line=entry.line,
-                        extra=dict(entry.extra),
+                        extra=dict(extra),
+                        closed=closed,
+                        closed_basis=basis,
                     )
                 )
     return tasks
+
+
+def _closing(extra: dict[str, str]) -> tuple[dict[str, str], str, str]:
+    """An existing master's 销号日期 and 销号依据 (read as extra columns) back in their fields, so
+    that importing a master keeps its closed tasks closed."""
+    extra = dict(extra)
+    closed = extra.pop(CLOSED_DATE, "")
+    basis = extra.pop(CLOSED_BASIS, "")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T00:00:00", closed):  # a date cell, read as text
+        closed = closed[:10]
+    return extra, closed, basis
 
 
 def _plan(reader: _Reader, above: list[str], mode: str, source: str, warnings: Warnings) -> Plan:
