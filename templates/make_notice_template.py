@@ -210,14 +210,15 @@ def default_fonts(doc) -> None:
     style.element.get_or_add_rPr().append(lang)
 
 
-def repeat_header(row) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    trpr.append(flag)
+def row_flag(row, name: str) -> None:
+    """Set a row property: ``w:tblHeader`` (repeat on every page), ``w:cantSplit`` (keep whole)."""
+    row._tr.get_or_add_trPr().append(OxmlElement(name))
 
 
-def cell_text(cell, text: str, font=BODY_FONT, align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
-    p = cell.paragraphs[0]
+def cell_text(
+    cell, text: str, font=BODY_FONT, align=WD_ALIGN_PARAGRAPH.LEFT, new: bool = False
+) -> None:
+    p = cell.add_paragraph() if new else cell.paragraphs[0]
     fmt = p.paragraph_format
     fmt.alignment = align
     fmt.first_line_indent = Pt(0)
@@ -231,10 +232,10 @@ def cell_text(cell, text: str, font=BODY_FONT, align=WD_ALIGN_PARAGRAPH.LEFT) ->
 ANNEX_COLUMNS = (
     ("序号", "{{ row.n }}", 13, WD_ALIGN_PARAGRAPH.CENTER),
     ("编号", "{{ row.id }}", 17, WD_ALIGN_PARAGRAPH.CENTER),
-    ("任务", "{{ row.text }}", 42, WD_ALIGN_PARAGRAPH.LEFT),
+    ("任务", "{{ row.text }}", 39, WD_ALIGN_PARAGRAPH.LEFT),
     ("牵头单位", "{{ row.leads }}", 24, WD_ALIGN_PARAGRAPH.LEFT),
-    ("状态", "{{ row.status }}", 17, WD_ALIGN_PARAGRAPH.CENTER),
-    ("进度", "{{ row.progress }}", 14, WD_ALIGN_PARAGRAPH.CENTER),
+    ("状态", "{{ row.status }}", 21, WD_ALIGN_PARAGRAPH.CENTER),
+    ("进度", "{{ row.progress }}", 13, WD_ALIGN_PARAGRAPH.CENTER),
     ("存在问题", "{{ row.issues }}", 29, WD_ALIGN_PARAGRAPH.LEFT),
 )
 
@@ -263,10 +264,16 @@ def annex(doc) -> None:
         table.columns[n].width = Mm(width)
         cell_text(cells[0], header, H1_FONT, WD_ALIGN_PARAGRAPH.CENTER)
         cell_text(cells[2], field, BODY_FONT, align)
+    # Under the status, on its own line, how many quarters running the task has been behind.
+    status = table.rows[2].cells[4]
+    for text in ("{%p if row.rounds %}", "连续{{ row.rounds }}期", "{%p endif %}"):
+        cell_text(status, text, BODY_FONT, WD_ALIGN_PARAGRAPH.CENTER, new=True)
     # docxtpl's row loop: the rows holding {%tr … %} are replaced by the repeated middle row.
     cell_text(table.rows[1].cells[0], "{%tr for row in annex %}")
     cell_text(table.rows[3].cells[0], "{%tr endfor %}")
-    repeat_header(table.rows[0])
+    row_flag(table.rows[0], "w:tblHeader")
+    for row in table.rows:
+        row_flag(row, "w:cantSplit")
     tag(doc, "{%p endif %}")
 
 
@@ -319,9 +326,11 @@ def build(target: Path) -> Path:
 
     body(doc, "", indent=Pt(0))
     tag(doc, "{%p for a in attachments %}")
-    body(doc, "{{ a }}")
+    # 附件说明: a long name wraps under itself, after "附件：1．" (five characters)
+    note = body(doc, "{{ a }}", indent=-Pt(80))
+    note.paragraph_format.left_indent = INDENT + Pt(80)
     tag(doc, "{%p endfor %}")
-    body(doc, "", indent=Pt(0))
+    # 落款 one line below the body or the 附件说明 (GB/T 9704 7.3.5.2), four characters from the right
     body(doc, "", indent=Pt(0))
     body(doc, "{{ signature }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=Pt(0), right=Pt(64))
     body(doc, "{{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=Pt(0), right=Pt(64))

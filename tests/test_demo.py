@@ -170,3 +170,29 @@ def test_the_demo_scores_its_rounds(demo):
     late = demo.rounds[1].simulation.by_fate("late")
     detail = read_sheets(demo.score)["扣分明细"]
     assert all(any(row[0] == x.unit and row[2] == "逾期报送" for row in detail) for x in late)
+
+
+@pytest.mark.libreoffice
+def test_the_notice_body_fits_four_pages_and_the_annex_follows(demo):
+    """The 通报 of the second quarter prints its body (落款 and date included) on at most four
+    pages; the annex table of lagging tasks starts on a page of its own."""
+    import re
+    import subprocess
+
+    from xltools.summary.report import summary_pdf
+
+    pdf = summary_pdf(demo.rounds[1].notice)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for n in range(1, int(re.search(r"Pages:\s+(\d+)", info)[1]) + 1):
+        out = subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        pages.append(re.sub(r"\s+", "", out))
+    signed = next(n for n, text in enumerate(pages, start=1) if "督查室2023年7月" in text)
+    assert signed <= 4
+    if any("附件2" in text for text in pages):
+        assert pages[signed].startswith("附件2")

@@ -197,6 +197,7 @@ def test_many_lagging_tasks_go_to_an_annex_table(tmp_path):
     context = notice_context(s, workbook="汇总.xlsx")
     assert [row["id"] for row in context["annex"]] == [t.id for t in tasks]
     assert context["annex"][0]["issues"] == "资金不足，进度慢"
+    assert context["annex"][0]["rounds"] == ""  # no earlier quarter: not behind twice
     assert context["attachments"] == [
         "附件：1．汇总",
         "\u3000\u3000\u30002．2023年第二季度滞后和未启动任务清单",
@@ -259,7 +260,7 @@ def test_make_summary_writes_the_notice_beside_the_workbook(workspace):  # noqa:
     text = document_text(notice)
     assert text.startswith(f"关于{TITLE}第二季度落实情况的通报")
     assert "一、总体情况" in text and "五、下步工作要求" in text
-    assert f"附件：{workbook.stem}" in text
+    assert f"附件：{workbook.stem.removeprefix(TITLE)}" in text
     assert "市人民政府督查室" not in text and "市政府督查室" in text  # the workspace's office
     assert "{{" not in text and "{%" not in text
     assert not list(notice.parent.glob(".*"))  # no temporary file left

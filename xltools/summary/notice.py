@@ -32,6 +32,7 @@ TEMPLATE = "通报.docx"
 BODY_LIST_LIMIT = 10
 # How many names or tasks a sentence of the body lists before "等".
 NAMES_IN_A_SENTENCE = 8
+TASKS_IN_A_SENTENCE = 5
 TARGETS_IN_A_SENTENCE = 5
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -200,8 +201,8 @@ def _good(summary: Summary) -> list[dict[str, str]]:
         tasks = [t for t in summary.tasks if t.status == status]
         if not tasks:
             continue
-        shown = "、".join(_task_phrase(t) for t in tasks[:NAMES_IN_A_SENTENCE])
-        more = f"等{len(tasks)}项" if len(tasks) > NAMES_IN_A_SENTENCE else ""
+        shown = "、".join(_task_phrase(t) for t in tasks[:TASKS_IN_A_SENTENCE])
+        more = f"等{len(tasks)}项" if len(tasks) > TASKS_IN_A_SENTENCE else ""
         items.append({"head": head, "body": f"{status}{len(tasks)}项：{shown}{more}。"})
     leading = []
     for unit in summary.units:
@@ -219,6 +220,16 @@ def _good(summary: Summary) -> list[dict[str, str]]:
             }
         )
     return items
+
+
+def _behind_rounds(task: TaskRow) -> int:
+    """How many rounds running the task has been behind, from its light's reasons (0: this one
+    only)."""
+    for reason in task.reasons:
+        found = re.match(r"连续(\d+)期", reason)
+        if found:
+            return int(found.group(1))
+    return 0
 
 
 def _lagging(summary: Summary) -> list[TaskRow]:
@@ -265,15 +276,18 @@ def _problems(summary: Summary) -> list[dict[str, str]]:
         items.append({"head": head, "body": body + "。"})
     if in_annex:
         items.append({"head": "", "body": f"滞后和未启动的{len(lagging)}项任务具体情况见附件2。"})
-    rounds = [t for t in lagging if any(r.startswith("连续") for r in t.reasons)]
+    rounds = [t for t in lagging if _behind_rounds(t)]
     if rounds:
+        if in_annex:  # the annex marks each one; the body says who leads them
+            leads = Counter(name for t in rounds for name in t.leads.split("、") if name)
+            which = f"，涉及牵头单位{_counted(leads, 3)}"
+        else:
+            which = "：" + "、".join(_task_phrase(t) for t in rounds[:TASKS_IN_A_SENTENCE])
+            which += "等" if len(rounds) > TASKS_IN_A_SENTENCE else ""
         items.append(
             {
                 "head": "部分任务连续滞后",
-                "body": f"{len(rounds)}项任务连续两期以上滞后或未启动："
-                + "、".join(_task_phrase(t) for t in rounds[:NAMES_IN_A_SENTENCE])
-                + ("等" if len(rounds) > NAMES_IN_A_SENTENCE else "")
-                + "。",
+                "body": f"{len(rounds)}项任务连续两期以上滞后或未启动{which}。",
             }
         )
     far = [t for t in summary.targets if t.kind != "水平" and t.light == "红" and t.value]
@@ -369,9 +383,10 @@ def _annex_rows(tasks: list[TaskRow]) -> list[dict[str, str]]:
         {
             "n": str(n),
             "id": t.id,
-            "text": brief(t.text, 60),
+            "text": brief(t.text, 40),
             "leads": t.leads,
             "status": t.status,
+            "rounds": str(_behind_rounds(t) or ""),  # quarters running behind, when more than one
             "progress": "" if t.progress is None else f"{t.progress:g}%",
             "issues": _plain(t.issues),
         }
@@ -396,8 +411,8 @@ def notice_context(
     period = _period_in_title(summary.title, summary.period)
     annex_title = f"{summary.period}滞后和未启动任务清单"
     attachments = []
-    if workbook:
-        attachments.append(Path(workbook).stem)
+    if workbook:  # named without the plan's title, which the heading already gives
+        attachments.append(Path(workbook).stem.removeprefix(summary.title) or Path(workbook).stem)
     if annex:
         attachments.append(annex_title)
     if len(attachments) == 1:
