@@ -307,6 +307,9 @@ def build(target: Path) -> Path:
         "截至{{ period_end }}，{{ total }}项任务中，{{ status_phrase }}。"
         "按序时进度{{ due }}衡量，{{ light_phrase }}。",
     )
+    tag(doc, "{%p if changes_phrase %}")
+    body(doc, "{{ changes_phrase }}")
+    tag(doc, "{%p endif %}")
     body(doc, "{{ reporting_phrase }}")
     tag(doc, "{%p if sent_back_phrase %}")
     body(doc, "{{ sent_back_phrase }}")

@@ -146,16 +146,14 @@ def status_counts(summary: Summary) -> dict[str, int]:
 def unit_groups(summary: Summary) -> dict[str, list[str]]:
     """Units by how they reported: 按时, 逾期, 退回修改 (received, sent back), 未报送 (nothing usable)."""
     missing = [str(m["单位"]) for m in summary.missing]
-    back = {u.name for u in summary.units if u.sent_back and u.name not in missing}
-    groups: dict[str, list[str]] = {"按时": [], "逾期": [], SENT_BACK: [], UNREPORTED: missing}
-    for unit in summary.units:
-        if unit.name in missing:
-            continue
-        if unit.name in back:
-            groups[SENT_BACK].append(unit.name)
-        if unit.reporting in ("按时", "逾期"):
-            groups[unit.reporting].append(unit.name)
-    return groups
+    late = [str(m["单位"]) for m in summary.late]
+    back = [str(m["单位"]) for m in summary.sent_back if m["单位"] not in missing]
+    on_time = [
+        u.name
+        for u in summary.units
+        if u.reporting == "按时" and u.name not in missing and u.name not in late
+    ]
+    return {"按时": on_time, "逾期": late, SENT_BACK: back, UNREPORTED: missing}
 
 
 def _count_phrase(counts: Mapping[str, int]) -> str:
@@ -168,7 +166,10 @@ def _reporting_phrase(summary: Summary, groups: Mapping[str, list[str]]) -> str:
     r = summary.reporting
     expected, received = r.get("应报送", 0), r.get("已报送", 0)
     text = f"本期应报送单位{expected}个，已报送{received}个"
-    late = groups["逾期"]
+    late = [
+        f"{m['单位']}{m['逾期天数']}天" if m.get("逾期天数") else str(m["单位"])
+        for m in summary.late
+    ]
     if received and not late:
         text += "，均按时报送"
     elif late:
@@ -187,6 +188,23 @@ def _sent_back_phrase(summary: Summary, groups: Mapping[str, list[str]]) -> str:
     text = f"{_names(units, 20)}已报送，但所报数据存在错误，已退回修改"
     if tasks:
         text += f"；其牵头的{tasks}项任务暂列为“退回修改”，不计为未报送，待修改后重新评估"
+    return text + "。"
+
+
+def _changes_phrase(summary: Summary) -> str:
+    """与上期相比：新完成…、恢复正常…、新增滞后… (empty without an earlier quarter or change)."""
+    if not summary.previous_period:
+        return ""
+    changes = summary.changes or {}
+    kinds = (("新完成", "新完成"), ("恢复正常", "恢复正常"), ("新增滞后", "新增滞后或未启动"))
+    parts = [f"{what}{len(changes[key])}项" for key, what in kinds if changes.get(key)]
+    if not parts:
+        return ""
+    text = f"与{summary.previous_period}相比，" + "，".join(parts)
+    newly = changes.get("新增滞后", [])
+    # Named only while the body names lagging tasks at all (else the annex does).
+    if 0 < len(newly) <= 3 and len(_lagging(summary)) <= BODY_LIST_LIMIT:
+        text += "（" + "、".join(_task_phrase(t) for t in newly) + "）"
     return text + "。"
 
 
@@ -307,47 +325,22 @@ def _problems(summary: Summary) -> list[dict[str, str]]:
     return _numbered(items)
 
 
-# Who must act when a unit's request names no unit of the round.
-_LEVELS = (
-    (re.compile(r"省|国家|中央|部委|国务院"), "需争取上级支持"),
-    (re.compile(r"市政府|市人民政府|市委|市领导|分管|市级层面"), "需市领导和市政府协调"),
-)
-
-
-def asked_of(text: str, units: Sequence[str]) -> str:
-    """Who a coordination request asks: the unit it names first (the longest name at a place),
-    else the level it names (市政府, 省…), else 其他."""
-    found = []
-    for name in units:
-        at = text.find(name)
-        if at >= 0:
-            found.append((at, -len(name), name))
-    if found:
-        return min(found)[2]
-    for pattern, level in _LEVELS:
-        if pattern.search(text):
-            return level
-    return "其他"
-
-
-def coordination_groups(summary: Summary) -> dict[str, list[tuple[TaskRow, object]]]:
-    """The 需协调事项 grouped by who must act, the largest group first."""
-    units = [u.name for u in summary.units]
-    groups: dict[str, list] = defaultdict(list)
-    for task, line in summary.coordination:
-        groups[asked_of(line.coordination, units)].append((task, line))
-    return dict(sorted(groups.items(), key=lambda g: (g[0] == "其他", -len(g[1]))))
+def summary_unit_names(summary: Summary) -> set[str]:
+    return {u.name for u in summary.units}
 
 
 def _coordination(summary: Summary) -> list[dict[str, str]]:
     items = []
-    for asked, pairs in coordination_groups(summary).items():
-        if asked.startswith("需"):
-            head = f"{asked}的事项（{len(pairs)}项）"
-        elif asked == "其他":
-            head = f"其他事项（{len(pairs)}项）"
-        else:
+    # The summary groups them by who is asked: a unit, a level, or nobody named.
+    for asked, pairs in summary.coordination_groups:
+        if asked in ("国家有关部委", "省有关部门"):
+            head = f"需争取{asked}支持的事项（{len(pairs)}项）"
+        elif asked.startswith("市政府"):
+            head = f"需{asked}协调的事项（{len(pairs)}项）"
+        elif asked in summary_unit_names(summary):
             head = f"需{asked}协调解决的事项（{len(pairs)}项）"
+        else:
+            head = f"其他事项（{len(pairs)}项）"
         by_text: dict[str, Counter] = {}
         for _task, line in pairs:
             by_text.setdefault(_plain(line.coordination), Counter())[line.unit] += 1
@@ -423,7 +416,7 @@ def notice_context(
             for n, name in enumerate(attachments, start=1)
         ]
     return {
-        "heading": f"关于{summary.title}{period}落实情况的通报",
+        "heading": f"关于{summary.heading('落实情况的通报')}",
         "recipients": texts.recipients,
         "office": summary.office or texts.signature,
         "subject": summary.title,
@@ -432,6 +425,7 @@ def notice_context(
         "total": summary.total,
         "status_phrase": _count_phrase(counts),
         "due": _percent(summary.due),
+        "changes_phrase": _changes_phrase(summary),
         "light_phrase": "亮红灯{红}项、黄灯{黄}项、绿灯{绿}项".format(
             **{c: summary.lights.get(c, 0) for c in ("红", "黄", "绿")}
         ),
