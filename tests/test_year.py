@@ -265,3 +265,28 @@ def test_the_office_settings_round_trip_through_xltools_yaml(tmp_path):
     (ws.root / CONFIG).write_text(text.replace("resubmit_days: 5", "resubmit_days: 0"), "utf-8")
     with pytest.raises(WorkspaceError, match="resubmit_days must be a whole number"):
         load(ws.root)
+
+
+def test_update_contacts_never_writes_a_flagged_phone_and_takes_the_office_phone(tmp_path):
+    from dataclasses import replace
+
+    from xltools.master.workbook import read_master
+    from xltools.master.workspace import Round, save
+
+    from .test_collect import distribute_round, make_master
+
+    ws = make_workspace(tmp_path / "ws")
+    plan = Round("plan", "办理方案", "plan", date(2023, 2, 10), None)
+    ws = replace(ws, rounds=(plan, *ws.rounds))
+    save(ws)
+    distribute_round(ws, make_master(), plan, ws.outbox("plan"))
+    answers = {"工作目标": "完成", "具体措施": "措施", "完成时限": "2023年底", "分管领导": "王五",
+               "责任部门(处室)": "综合处"}  # fmt: skip
+    info = {"督办工作人员姓名": "陈晨", "职务": "科长", "办公电话": "027-85550000", "手机": "8276"}
+    fill(sent(ws, "市商务局", "plan"), ws.inbox("plan") / "市商务局.xlsx", unit=info,
+         lead=answers, partner=answers)  # fmt: skip
+    report = collect(ws, "plan", update_contacts=True)
+    flagged = [(p.field, p.severity) for p in report.problems if p.unit == "市商务局"]
+    assert flagged == [("手机", "警告")]  # a warning: the return is accepted
+    unit = read_master(ws.master_path).unit("市商务局")
+    assert (unit.contact, unit.phone) == ("陈晨", "027-85550000")  # never 8276

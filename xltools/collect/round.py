@@ -441,9 +441,12 @@ def collect(
                 shutil.rmtree(temp, ignore_errors=True)
     result.output = target
     if update_contacts:
+        from xltools.master.contacts import checked_values
         from xltools.master.contacts import update_contacts as write_contacts
 
-        accepted = {u: s.unit_values for u, s in result.submissions.items() if not s.errors}
+        accepted = {
+            u: checked_values(s, ctx.form) for u, s in result.submissions.items() if not s.errors
+        }
         result.contacts_backup = write_contacts(ws.master_path, accepted)
     return result
 

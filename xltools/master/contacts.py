@@ -13,11 +13,24 @@ from xltools.core.text import cell_text, squash
 from xltools.master.units import find_table
 
 
+def checked_values(submission, form) -> dict[str, object]:
+    """A return's unit fields by key, without those its checks flagged (a 手机 of 4 digits is a
+    warning that lets the return through, but it must not reach 单位名录)."""
+    flagged = {p.field for p in submission.problems}
+    return {
+        f.key: submission.unit_values[f.key]
+        for f in form.unit_fields
+        if f.key in submission.unit_values and f.label not in flagged
+    }
+
+
 def update_contacts(path: Path, unit_values: Mapping[str, Mapping[str, object]]) -> Path | None:
     """Write each unit's reported liaison and phone into 单位名录 of the master at ``path``, after
     keeping a dated copy of the old master next to it. ``unit_values`` holds the accepted returns'
     unit fields by key, as templates/plan.yaml names them: 督办工作人员姓名 (``liaison``), 手机
-    (``mobile``), 办公电话 (``office_phone``). Returns the copy's path, or None when nothing changed."""
+    (``mobile``), 办公电话 (``office_phone``) — pass them through `checked_values`, so that a value
+    the checks flagged is never written; the 办公电话 stands in for a missing (or flagged) 手机.
+    Returns the copy's path, or None when nothing changed."""
     from openpyxl import load_workbook
 
     reported = {}
