@@ -478,8 +478,11 @@ def test_charts_types_and_series(report):
     assert last - first == 2  # the three lead units with tasks behind
     # full names (wrapped), and a label with the number, the tasks led and the share
     names = re.findall(r"<c:cat>.*?</c:cat>", charts[4], re.S)[0]
-    assert re.findall(r"<c:v>([^<]*)</c:v>", names) == [C, f"{A}", D]
-    assert "1项（共2项，占50%）" in charts[4] and "1项（共3项，占33%）" in charts[4]
+    assert re.findall(r"<c:v>([^<]*)</c:v>", names) == [
+        f"{C}（1/2，50%）",
+        f"{A}（1/3，33%）",
+        f"{D}（1/3，33%）",
+    ]
     # the trend: side by side, each count labelled (none hidden however small)
     (trend,) = [x for x in charts if "本年度各期" in x]
     assert trend.count("<c:ser>") == 6
@@ -527,13 +530,13 @@ def test_print_settings(report):
     for name in SHEETS:
         ws = wb[name]
         assert ws.page_setup.paperSize == 9, name
-        portrait = name in ("未报送单位", "校验情况")
+        portrait = name == "未报送单位"
         assert ws.page_setup.orientation == ("portrait" if portrait else "landscape"), name
         assert f"{TITLE}第二季度" in ws.oddHeader.center.text, name
         assert ws.oddFooter.center.text.endswith("第 &P 页 共 &N 页"), name
-        if name == "总览":
-            assert ws.page_setup.scale == 85 and not ws.sheet_properties.pageSetUpPr.fitToPage
-            assert ws.row_breaks.brk, "charts start on fresh pages"
+        if name == "总览":  # one page wide, and the charts start on fresh pages
+            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+            assert ws.row_breaks.brk
         else:
             assert ws.sheet_properties.pageSetUpPr.fitToPage, name
             assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0), name
@@ -900,3 +903,57 @@ def test_an_office_that_renames_a_label_still_gets_its_summary(workspace):
     # the trend read 2023Q1 by the same keys
     trend = [r for r in wb["图表数据"].iter_rows(values_only=True) if r[0] == "2023年第一季度"]
     assert trend and sum(v or 0 for v in trend[0][1:]) == 10
+
+
+def test_late_units_changes_and_coordination_for_the_notice(summary):
+    # 市经信局's file was saved on 07-25, five days after the 07-20 due date
+    assert [(e["单位"], e["逾期天数"]) for e in summary.late] == [(C, 5)]
+    # since 2023Q1: 2-6 fell behind, 2-2 recovered, 1-1 and 2-7 were completed
+    changes = {k: [t.id for t in v] for k, v in summary.changes.items()}
+    assert changes == {"新增滞后": ["2-6"], "恢复正常": ["2-2"], "新完成": ["1-1", "2-7"]}
+    assert summary.previous_period == "2023年第一季度"
+    tasks = {t.id: t for t in summary.tasks}
+    assert tasks["2-6"].newly_behind and not tasks["2-3"].newly_behind
+    assert (tasks["2-8"].partners, tasks["2-3"].previous) == (E, "滞后")
+
+
+def test_who_a_request_for_coordination_asks():
+    from xltools.summary.calc import asked
+
+    names = [
+        ("市自然资源规划局", "市自然资源规划局"),
+        ("市财政局", "市财政局"),
+        ("市自规局", "市自然资源规划局"),
+    ]
+    assert asked("请市财政局、市自规局协调用地和资金", names) == ["市财政局", "市自然资源规划局"]
+    assert asked("争取省发改委支持", names) == ["省有关部门"]
+    assert asked("恳请国家部委加快审批", names) == ["国家有关部委"]
+    assert asked("提请市政府专题会议研究", names) == ["市政府（市领导）"]
+    assert asked("协调解决", names) == ["未指明协调对象"]
+
+
+def test_a_missing_unit_without_a_liaison_in_the_directory_gets_its_earlier_one(workspace):
+    """市经信局 has no liaison in 单位名录; it sent nothing in Q2, and its Q1 return named one."""
+    from openpyxl import load_workbook
+
+    q1 = workspace.reports("2023Q1")
+    task_rows = [[*row, "x.xlsx", "0" * 64, "2023-04-10 09:00"] for row in Q1_LINES]
+    write_book(
+        q1 / "汇总数据.xlsx",
+        {
+            "任务填报": ([*TASK_HEADERS, *FIELDS, "文件", "sha256", "保存时间"], task_rows),
+            "指标": (TARGET_HEADERS, []),
+            "单位信息": (
+                ["单位", "填报人", "联系电话", "分管领导", "填报日期", "文件"],
+                [[C, "王工", 13907100000, "刘处", "2023-04-10", "c.xlsx"]],
+            ),
+        },
+    )
+    lines = [line(*r[:1], r[6], r[7], state="未报送") if r[6] == C else r for r in Q2_LINES]
+    status = [[C, "未报送", "", "", "", 0, 0, ""] if r[0] == C else r for r in Q2_STATUS]
+    write_round(workspace.reports("2023Q2"), lines, Q2_TARGETS, status, Q2_PROBLEMS)
+    wb = load_workbook(make_summary(workspace, "2023Q2"))
+    rows = [[c.value for c in r] for r in wb["未报送单位"].iter_rows()]
+    found = {r[1]: r[2:6] for r in rows if r[1] in (C, E)}
+    assert found[C] == [None, "王工", "13907100000", "2023年第一季度报表"]
+    assert found[E] == [None, "李四", "027-5", "单位名录"]

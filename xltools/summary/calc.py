@@ -233,13 +233,13 @@ def target_rows(master: Master, targets, due: float, rules) -> list[TargetRow]:
     groups = values.groupby("key", sort=False)
     total, mean, count = groups["累计完成值"].sum(), groups["累计完成值"].mean(), groups.size()
     reporters = groups[UNIT].agg(lambda units: LIST_SEP.join(map(cell_text, units)))
-    first = frame.drop_duplicates("key").set_index("key")
+    first = frame.drop_duplicates("key").set_index("key").to_dict("index")
     known = {t.task_id + _SEP + squash(t.phrase): t for t in master.targets}
-    keys = list(known) + [k for k in first.index if k not in known]
+    keys = list(known) + [k for k in first if k not in known]
     result = []
     for key in keys:
         t = known.get(key)
-        row = first.loc[key] if key in first.index else None
+        row = first.get(key)
         value = t.value if t else _number(row["目标值"])
         kind = (t.kind if t else cell_text(row["类型"])) or "累计"
         comparison = t.comparison if t else cell_text(row["比较"])
@@ -470,22 +470,27 @@ def _line_objects(lines_, master: Master) -> dict[str, list[Line]]:
         _partner=lines_["role"].ne(LEAD), _rank=lines_["unit"].map(rank).fillna(len(rank))
     ).sort_values(["_partner", "_rank", "unit"], kind="stable")
     grouped: dict[str, list[Line]] = {}
-    for row in ordered.itertuples(index=False):
-        progress = None if row.progress != row.progress else float(row.progress)
-        grouped.setdefault(row.id, []).append(
+    # Plain lists, not itertuples: iterating pandas' string arrays costs a call per value.
+    names = ["id", "unit", "role", "state", "status", "progress", "note", "issues"]
+    names += ["next_steps", "coordination", "flag", "numbers_light"]
+    columns = [ordered[name].tolist() for name in names]
+    for values in zip(*columns, strict=True):
+        (task_id, unit, role, state, status, progress, note, issues, steps, coordination, flag,
+         numbers_light) = values  # fmt: skip
+        grouped.setdefault(task_id, []).append(
             Line(
-                task_id=row.id,
-                unit=row.unit,
-                role=row.role,
-                state=row.state,
-                status=row.status,
-                progress=progress,
-                note=row.note,
-                issues=row.issues,
-                next_steps=row.next_steps,
-                coordination=row.coordination,
-                flags=[row.flag] if row.flag else [],
-                numbers_light=row.numbers_light,
+                task_id=task_id,
+                unit=unit,
+                role=role,
+                state=state,
+                status=status,
+                progress=None if progress != progress else float(progress),
+                note=note,
+                issues=issues,
+                next_steps=steps,
+                coordination=coordination,
+                flags=[flag] if flag else [],
+                numbers_light=numbers_light,
             )
         )
     return grouped
@@ -579,7 +584,7 @@ def _coordination(task_rows: list[TaskRow], master: Master):
         (task, line)
         for task in task_rows
         for line in task.lines
-        if squash(line.coordination) not in _NOTHING
+        if line.coordination and squash(line.coordination) not in _NOTHING
     ]
     groups: dict[str, list] = {}
     for task, line in items:

@@ -15,11 +15,11 @@ from xltools.summary.model import ALL_STATUSES, SENT_BACK, UNREPORTED, Summary
 DATA_SHEET = "图表数据"
 COLUMNS = 10
 COLUMN_WIDTH = 12  # characters: 89 px in Excel (Calibri); wider where LibreOffice lacks Calibri
-PAGE_WIDTH = 890  # px: ten columns
+PAGE_WIDTH = 870  # px: ten columns less a margin (LibreOffice's columns come out narrower)
 ROW_PX = 20  # the default row height (15 pt)
 PAGE_ROWS = 34  # rows of 20 px on the printable height of A4 landscape at PRINT_SCALE
 PRINT_SCALE = 85
-TREND_ROWS = 16
+TREND_ROWS = 12
 STATUS_COLOURS = {
     DONE: "#2E7D32",
     AHEAD: "#66BB6A",
@@ -165,13 +165,14 @@ def wrap_name(name: str, width: int = 9) -> str:
 
 
 def _ranking_chart(wb, data: _Data, summary: Summary):
-    # Ranked by the number of tasks behind or not started; each bar's label gives the number and
-    # the share of the unit's lead tasks ("12项，占46%"): one task of one reads differently.
+    # Ranked by the number of tasks behind or not started; the unit's full name carries the tasks
+    # it leads and the share ("市发改委（12/26，46%）"): one task of one reads differently. (Labels
+    # built from cells are not shown by LibreOffice, so the figures go into the category.)
     rows = [
-        [wrap_name(name), behind, f"{behind}项（共{led}项，占{share:.0%}）", led]
+        [f"{name}（{behind}/{led}，{share:.0%}）", behind, led]
         for name, led, behind, share in summary.ranking
     ]
-    first, last = data.table(["单位", "滞后及未启动数", "标签", "牵头任务数"], rows)
+    first, last = data.table(["单位", "滞后及未启动数", "牵头任务数"], rows)
     chart = wb.add_chart({"type": "bar"})
     chart.add_series(
         {
@@ -180,21 +181,21 @@ def _ranking_chart(wb, data: _Data, summary: Summary):
             "values": data.ref(first, last, 1),
             "fill": {"color": "#ED7D31"},
             "gap": 50,
-            "data_labels": {
-                "value": False,
-                "custom": [{"value": f"={DATA_SHEET}!$C${r + 1}"} for r in range(first, last + 1)],
-                "position": "outside_end",
-                "font": _FONT,
-            },
+            "data_labels": {"value": True, "position": "outside_end", "font": _FONT},
         }
     )
     most = max((r[1] for r in rows), default=1)
-    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _FONT})
+    # Every unit's name on the axis (interval 1), none skipped to save room.
+    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": _FONT, "interval_unit": 1})
     chart.set_x_axis(
-        {"min": 0, "max": math.ceil(most * 1.45) or 1, "major_unit": max(1, math.ceil(most / 5)),
+        {"min": 0, "max": math.ceil(most * 1.15) or 1, "major_unit": max(1, math.ceil(most / 6)),
          "num_font": _FONT}
     )  # fmt: skip
-    _style(chart, "牵头单位滞后及未启动任务数排名", legend=None)
+    _style(
+        chart,
+        "牵头单位滞后及未启动任务数排名（括号内：滞后及未启动数/牵头任务数，占比）",
+        legend=None,
+    )
     return chart, len(rows)
 
 
@@ -337,7 +338,7 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
         blocks.append((chart, min(PAGE_ROWS - 1, 4 + (n * 26 + 80) // ROW_PX)))
     if summary.ranking:
         chart, n = _ranking_chart(wb, data, summary)
-        blocks.append((chart, min(PAGE_ROWS - 1, 3 + (n * 36 + 60) // ROW_PX)))
+        blocks.append((chart, min(PAGE_ROWS - 1, 3 + (n * 22 + 40) // ROW_PX)))
     else:
         blocks.append(("本期没有完成状态为滞后或未启动的牵头单位。", 2))
     if len(summary.trend) > 1:
@@ -361,9 +362,9 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
             # A few px down: a frame drawn exactly on the page break shows on the page before.
             ws.insert_chart(at, 0, block, {"object_position": 1, "y_offset": 6})
     ws.set_h_pagebreaks([PAGE_ROWS * (n + 1) for n in range(len(used))])
+    # Fit to one page wide (print_setup), with the manual breaks: LibreOffice keeps both, so each
+    # chart stays whole on its page. The blocks are laid out for PAGE_ROWS rows at PRINT_SCALE,
+    # about the scale the width fits at.
     print_setup(ws, title, landscape=True)
-    # Excel ignores manual page breaks under "fit to page", so a fixed scale instead: 85 % leaves
-    # room for wider fallback fonts (LibreOffice without Calibri) and keeps PAGE_ROWS on a page.
-    ws.set_print_scale(PRINT_SCALE)
     ws.center_horizontally()
     ws.hide_gridlines(2)

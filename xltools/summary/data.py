@@ -119,27 +119,36 @@ def _text(value) -> str:
     return cell_text(value)
 
 
-def _frame(sheets: dict, path: Path, sheet: str, *, text=(), numbers=()):
+def _frame(sheets: dict, path: Path, sheet: str, *, text=(), numbers=(), keys=_TEXT):
     """A sheet as a DataFrame by header (read by header name, never by position)."""
     import pandas as pd
 
     headers = _headers(sheets, path, sheet)
     grid = sheets[sheet]
-    keep = [i for i, h in enumerate(headers) if h]
-    rows = [
-        [values[i] if i < len(values) else None for i in keep]
-        for values in grid[1:]
-        if any(v not in ("", None) for v in values)
-    ]
-    frame = pd.DataFrame(rows, columns=[headers[i] for i in keep], dtype=object)
+    frame = pd.DataFrame(grid[1:], columns=headers, dtype=object) if len(grid) > 1 else None
+    if frame is None:
+        frame = pd.DataFrame(columns=headers, dtype=object)
+    # Columns without a header are not read; rows without any value are not rows.
+    frame = frame.loc[:, [bool(h) for h in headers]]
+    # (collect's rows always hold their first required column: checking it alone is enough)
+    check = [h for h in _REQUIRED.get(sheet, ()) if h in frame.columns][:1] or list(frame.columns)
+    held = frame[check].notna() & frame[check].ne("")
+    frame = frame[held.any(axis=1)].reset_index(drop=True)
     for name in frame.columns:
         column = frame[name]
         if name in numbers:
             frame[name] = pd.to_numeric(column.replace("", None), errors="coerce")
-        elif name in text:
+        elif name in keys:
             # Each distinct value once: ids and unit names recur on thousands of rows.
             distinct = {v: _text(v) for v in column.unique()}
             frame[name] = column.map(distinct).astype(object)
+        elif name in text:
+            # Free text is nearly all distinct: only what is not text yet is converted.
+            kinds = column.map(type)
+            other = kinds.ne(str)
+            if other.any():
+                column = column.where(~other, column[other].map(_text))
+            frame[name] = column.astype(object)
         elif name == SAVED:
             frame[name] = pd.to_datetime(column.replace("", None), errors="coerce")
     return frame

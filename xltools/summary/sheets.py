@@ -236,7 +236,7 @@ def _categories(wb, fmt, summary: Summary) -> None:
 def _units(wb, fmt, summary: Summary) -> None:
     heads = [("单位", 26), ("牵头任务", 7), ("配合任务", 7)]
     heads += [(s, 8 if len(s) < 4 else 10) for s in ALL_STATUSES]
-    heads += [("指标低于序时进度", 9), ("报送情况", 10)]
+    heads += [("指标低于序时进度", 9), ("报送情况", 14)]
     ws = _sheet(wb, fmt, "单位统计", _title(summary, "各单位情况统计"), heads, header_rows=2)
     first, last = 3, 3 + len(ALL_STATUSES) - 1
     for col, (header, _w) in enumerate(heads):
@@ -369,8 +369,8 @@ def _behind(wb, fmt, summary: Summary) -> None:
         ("序号", 5),
         ("编号", 7),
         ("任务内容", 30),
-        ("牵头单位", 12),
-        ("配合单位", 12),
+        ("牵头单位", 11),
+        ("配合单位", 13),
         ("完成状态", 9),
         ("完成进度(%)", 7),
         ("存在问题", 24),
@@ -386,12 +386,21 @@ def _behind(wb, fmt, summary: Summary) -> None:
     heights = [30.0, 32.0]
     for n, task in enumerate(summary.behind, start=1):
         reasons = task.reasons or [f"完成状态为{task.status}"]
-        values = [n, task.id, task.text, task.leads, task.partners, task.status, task.progress]
+        partners = _few(task.partners)
+        values = [n, task.id, task.text, task.leads, partners, task.status, task.progress]
         values += [task.issues, task.next_steps, task.light, _compared(task), "；".join(reasons)]
         heights.append(_row(ws, n + 1, values, styles, _widths(columns), fmt))
     if not summary.behind:
         _nothing(ws, 2, len(columns) - 1, "本期没有亮红灯或黄灯的任务", fmt)
     fit_pages(ws, _widths(columns), heights)
+
+
+def _few(names: str, most: int = 4) -> str:
+    """A list of units short enough for a leader's table: the first few, then how many."""
+    parts = [n for n in names.split("、") if n]
+    if len(parts) <= most:
+        return names
+    return f"{'、'.join(parts[: most - 1])}等{len(parts)}个单位"
 
 
 def _compared(task) -> str:
@@ -650,9 +659,9 @@ def _leaders(wb, fmt, summary: Summary) -> None:
 
 def _checking(wb, fmt, summary: Summary) -> None:
     """For the office, not the leaders: the problems collect found, per unit."""
-    columns = [("序号", 6), ("单位", 28), ("报送情况", 14), ("错误", 8), ("警告", 8)]
-    title = _title(summary, "报表校验情况（督查室内部核对用）")
-    ws = _sheet(wb, fmt, "校验情况", title, columns, landscape=False)
+    columns = [("序号", 6), ("单位", 50), ("报送情况", 30), ("错误", 20), ("警告", 20)]
+    title = _title(summary, "报表校验情况（内部核对用）")
+    ws = _sheet(wb, fmt, "校验情况", title, columns)
     styles = ["int", "wrap", "center", "int", "int"]
     units = [u for u in summary.units if u.errors or u.warnings]
     row = 2
