@@ -414,3 +414,28 @@ def test_ods_and_xls_saved_by_libreoffice(tmp_path, fmt):
     xlsx = read_plan_file(source)
     assert rows_of(plan) == rows_of(xlsx)
     assert [t.extra for t in plan.tasks] == [t.extra for t in xlsx.tasks]
+
+
+def test_cells_merged_down_give_their_value_to_each_row(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "merged.xlsx"
+    with xlsxwriter.Workbook(str(path)) as wb:
+        ws = wb.add_worksheet("S")
+        ws.write_row(0, 0, ["序号", "任务内容", "牵头单位", "责任单位", "完成时限"])
+        ws.write_row(1, 0, [1, "甲任务。", None, "市财政局"])
+        ws.write_row(2, 0, [2, "乙任务。", None, "市商务局"])
+        ws.merge_range(1, 2, 2, 2, "市发改委")  # one lead for both tasks
+        ws.merge_range(1, 4, 2, 4, "年底前")
+        ws.write_row(3, 0, [3, "丙任务(其中:A;B)。", "市经信局", "", "6月底前"])
+        ws.write_row(4, 2, ["市水务局", "", "第三季度"])
+        ws.merge_range(3, 0, 4, 0, 3)  # 序号 and 任务内容 merged over the task's two parts
+        ws.merge_range(3, 1, 4, 1, "丙任务(其中:A;B)。")
+    plan = read_plan_file(path)
+    assert [(t.id, t.text, t.lead, t.responsible, t.extra["完成时限"]) for t in plan.tasks] == [
+        ("1", "甲任务。", ("市发改委",), ("市财政局",), "年底前"),
+        ("2", "乙任务。", ("市发改委",), ("市商务局",), "年底前"),
+        ("3-1", "丙任务(其中:A;B)。", ("市经信局",), (), "6月底前"),
+        ("3-2", "丙任务(其中:A;B)。", ("市水务局",), (), "第三季度"),
+    ]
+    assert plan.problems == []

@@ -487,14 +487,36 @@ def read_grids(path: Path) -> dict[str, list[list]]:
         except csv.Error:
             dialect = csv.excel
         return {path.stem: [list(row) for row in csv.reader(text.splitlines(), dialect)]}
-    from xltools.core.excel import read_sheets
+    from python_calamine import CalamineWorkbook
 
     try:
-        return read_sheets(path)
+        book = CalamineWorkbook.from_path(str(path))
+        grids = {}
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            grids[name] = _fill_down(
+                sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or ()
+            )
+        return grids
     except Exception as exc:  # calamine raises several private error types
         raise PlanError(
             _("{name}: cannot read it as a workbook ({error})").format(name=path.name, error=exc)
         ) from exc
+
+
+def _fill_down(grid: list[list], merged) -> list[list]:
+    """A cell merged down over several rows (owners shared by consecutive tasks, a 序号 over a
+    task's parts) gives its value to each of its rows, as a Word table does; a cell merged across
+    keeps it in its first column only (a heading row)."""
+    for (r0, c0), (r1, _c1) in merged:
+        if r1 <= r0 or r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        value = grid[r0][c0]
+        for r in range(r0 + 1, min(r1, len(grid) - 1) + 1):
+            row = grid[r]
+            row.extend([""] * (c0 + 1 - len(row)))
+            row[c0] = value
+    return grid
 
 
 def read_table_plan(
