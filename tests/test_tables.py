@@ -167,7 +167,11 @@ def test_sheet_option_and_columns_option(tmp_path):
     path = write_xlsx(tmp_path / "plan.xlsx", {"一": TABLE, "二": rows})
     plan = read_plan_file(
         path,
-        columns={"主要目标": "任务内容", "主办": "牵头单位", "时限要求": "完成时限"},
+        columns={
+            "主要目标": "重点任务",
+            "主办": "牵头单位",
+            "时限要求": "完成时限",
+        },  # a synonym too
         sheet="二",
     )
     assert [(t.id, t.text, t.lead, t.extra) for t in plan.tasks] == [

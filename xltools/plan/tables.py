@@ -150,7 +150,10 @@ def _key(header: str) -> str:
 def map_header(row: list, columns: dict[str, str] | None = None) -> Layout | None:
     """The layout a header row gives, or None when it names no task column and no owner column.
     ``columns`` maps more headers to a field (``{"主要目标": "任务内容"}``) or renames an extra one."""
-    user = {_key(k): v for k, v in (columns or {}).items()}
+    # --columns may name a field by any of its synonyms (主要目标=重点任务 means 任务内容).
+    user = {
+        _key(k): v if v in FIELDS else _EXACT.get(_key(v), v) for k, v in (columns or {}).items()
+    }
     fields: dict[str, int] = {}
     extras: dict[str, int] = {}
     numbered: int | None = None  # a column headed 编号
