@@ -19,6 +19,8 @@ from openpyxl import load_workbook
 
 from tests.test_collect import ROUND, fill, make_workspace, sent
 from xltools.cli import main
+from xltools.collect.inbox import scan
+from xltools.collect.round import collect
 from xltools.core.excel import read_sheets
 
 UNITS = [
@@ -63,6 +65,9 @@ def resaved(tmp_path_factory):
     root = tmp_path_factory.mktemp("resaved")
     ws = make_workspace(root / "ws")
     filled = [fill(sent(ws, unit), root / "filled" / f"{unit}.xlsx") for unit in UNITS]
+    # Two more: a formula in an answer cell, and a space typed in the last cell an .xls has.
+    filled.append(fill(sent(ws, "市发改委"), root / "filled" / "formula.xlsx", edit=_formula))
+    filled.append(_far_cell(filled[0], root / "filled" / "far.xlsx", "IV65536"))
     made = {"filled": {p.stem: p for p in filled}}
     with tempfile.TemporaryDirectory(prefix="xltools-lo-") as profiles:
         running = []
@@ -72,9 +77,37 @@ def resaved(tmp_path_factory):
         for process in running:
             assert process.wait(timeout=300) == 0
     for fmt in ("xlsx", "xls", "ods"):
-        made[fmt] = {unit: root / fmt / f"{unit}.{fmt}" for unit in UNITS}
+        made[fmt] = {p.stem: root / fmt / f"{p.stem}.{fmt}" for p in filled}
         assert all(p.exists() for p in made[fmt].values()), fmt
     return ws, made
+
+
+def _formula(wb) -> None:
+    ws = wb["填报表"]
+    heads = {c.value: c.column for c in ws[1]}
+    ws.cell(2, heads["完成进度(%)"]).value = "=20+30"
+
+
+@pytest.mark.libreoffice
+def test_formulas_and_saved_times_of_xls_and_ods_returns(resaved, tmp_path):
+    original, made = resaved
+    ws = _fresh_workspace(tmp_path, original)
+    inbox = ws.inbox(ROUND)
+    inbox.mkdir(parents=True, exist_ok=True)
+    (inbox / "市发改委.xls").write_bytes(made["xls"]["formula"].read_bytes())
+    (inbox / "市商务局.xls").write_bytes(made["xls"]["far"].read_bytes())
+    os.utime(inbox / "市发改委.xls", (1689000000, 1689000000))  # copied in later: not its time
+    result = collect(ws, ROUND)
+    rows = result.rows("unit", "file", "cell", "code")
+    assert ("市发改委", "市发改委.xls", "G2", "formula-value") in rows
+    assert ("市商务局", "市商务局.xls", "", "file-too-complex") in rows
+    saved = result.submissions["市发改委"].file.saved
+    # The workbook's own saved time (LibreOffice kept the unit's, 02:00 UTC), not the copy's.
+    assert saved == datetime(2023, 7, 10, 10, 0)
+    ods = tmp_path / "ods"
+    ods.mkdir()
+    shutil.copy(made["ods"]["formula"], ods / "市发改委.ods")
+    assert scan(ods).files[0].formulas == {"填报表": ("G2",)}
 
 
 def _fresh_workspace(tmp_path: Path, resaved_ws) -> object:
@@ -309,3 +342,124 @@ def test_collect_killed_at_random_instants_never_loses_its_reports(tmp_path):
     assert [p.name for p in reports.parent.iterdir() if p.name.startswith(".")] == [
         f".{ROUND}.lock"
     ]
+
+
+def test_text_that_cannot_be_written_is_made_writable_and_said():
+    from xltools.collect.inbox import writable
+
+    assert writable("第一段\x0b第二段") == ("第一段\n第二段", "line-break")
+    assert writable("a\x00b\x1bc") == ("a\ufffdb\ufffdc", "control")
+    assert writable("lone \udce4 surrogate") == ("lone \ufffd surrogate", "control")
+    assert writable("tab\tand\nlines\r") == ("tab\tand\nlines\r", "")
+
+
+def test_file_names_are_shown_as_the_office_machine_shows_them():
+    from xltools.collect.inbox import display_path
+
+    gbk = os.fsdecode("市水务局/报表.xlsx".encode("gbk"))
+    assert display_path(gbk) == "市水务局/报表.xlsx"
+    assert display_path(os.fsdecode(b"\xff\xfe.xlsx")) == "\\xff\\xfe.xlsx"
+    assert display_path("\x1b[31m红字.xlsx") == "\\x1b[31m红字.xlsx"
+    assert display_path("市发改委/报表.xlsx") == "市发改委/报表.xlsx"
+
+
+def test_many_stray_rows_are_one_problem_and_a_cut_text_is_reported(tmp_path):
+    ws = make_workspace(tmp_path / "ws")
+
+    def paste(wb):
+        sheet = wb["填报表"]
+        top = sheet.max_row
+        for r in range(top + 3, top + 3 + 50_000):
+            sheet.cell(r, 2).value = f"粘贴的内容 {r}"
+        heads = {c.value: c.column for c in sheet[1]}
+        sheet.cell(2, heads["存在问题"]).value = "长" * 32_767
+
+    fill(sent(ws, "市水务局"), ws.inbox(ROUND) / "市水务局.xlsx", edit=paste)
+    result = collect(ws, ROUND)
+    found = [p for p in result.problems if p.unit == "市水务局"]
+    stray = [p for p in found if p.code in ("stray-rows", "task-row-extra")]
+    assert [(p.code, p.cell) for p in stray] == [("stray-rows", "A5")]
+    assert "第 5 行起有 50,000 行多余内容" in stray[0].message
+    cut = [p for p in found if p.code == "text-truncated"]
+    assert len(cut) == 1 and "32,767" in cut[0].message
+
+
+def test_a_space_in_the_last_cell_costs_nothing_but_a_warning(tmp_path):
+    from xltools.collect.inbox import Limits
+
+    ws = make_workspace(tmp_path / "ws")
+    for unit, cell in (("市水务局", "XFD1048576"), ("市科技局", "A1048576")):
+        fill(
+            sent(ws, unit), ws.inbox(ROUND) / f"{unit}.xlsx", edit=lambda wb, c=cell: _space(wb, c)
+        )
+    found = scan(ws.inbox(ROUND), limits=Limits())
+    assert found.problems == []
+    assert {f.file_name: f.cut for f in found.files} == {
+        "市水务局.xlsx": {"填报表": (1048576, 1)},
+        "市科技局.xlsx": {"填报表": (1048576, 1)},
+    }
+    result = collect(ws, ROUND)
+    assert result.accepted("市水务局") and result.accepted("市科技局")
+
+
+def _space(wb, cell: str) -> None:
+    wb["填报表"][cell] = " "
+
+
+def test_a_huge_file_of_zeros_is_too_large_not_empty(tmp_path):
+    from xltools.collect.inbox import Limits
+
+    (tmp_path / "a.xlsx").write_bytes(b"\x00" * 4096)
+    (tmp_path / "b.xlsx").write_bytes(b"\x00" * 100)
+    (tmp_path / "c.xlsx").write_bytes(b"")
+    found = scan(tmp_path, limits=Limits(size=1000))
+    assert [(p.file, p.code) for p in found.problems] == [
+        ("a.xlsx", "file-too-large"),
+        ("b.xlsx", "empty-file"),
+        ("c.xlsx", "empty-file"),
+    ]
+    assert "4 KB" in found.problems[0].message
+    assert "(0 字节)" not in found.problems[1].message and "(0 字节)" in found.problems[2].message
+
+
+def test_an_unexpected_failure_is_one_error_line_naming_the_file_and_exits_2(tmp_path, monkeypatch):
+    import xltools.collect.reports as reports
+
+    ws = make_workspace(tmp_path / "ws")
+    fill(sent(ws, "市水务局"), ws.inbox(ROUND) / "市水务局.xlsx")
+
+    def broken(*args, **kwargs):
+        raise KeyError("完成状态")
+
+    monkeypatch.setattr(reports, "write_reports", broken)
+    result = CliRunner().invoke(main, ["collect", ROUND, "-w", str(ws.root)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1:] == [  # after the progress bar
+        f"Error: {ws.reports(ROUND)}: unexpected failure (KeyError: '完成状态')"
+    ]
+    assert [x for x in result.stderr.splitlines() if x.startswith("Error:")] == [
+        result.stderr.strip().splitlines()[-1]
+    ]
+    debug = CliRunner().invoke(main, ["--debug", "collect", ROUND, "-w", str(ws.root)])
+    assert (
+        debug.exit_code == 2
+        and "Traceback" in debug.stderr
+        and 'raise KeyError("完成状态")' in debug.stderr
+    )
+    assert not ws.reports(ROUND).exists()  # nothing half written
+
+
+def test_a_second_command_on_the_same_round_is_refused_with_a_message(tmp_path):
+    from xltools.core.files import locked
+
+    ws = make_workspace(tmp_path / "ws")
+    with locked(ws.reports(ROUND), ROUND):
+        # filelock is per process: a second lock object in this one behaves as another command
+        result = CliRunner().invoke(main, ["collect", ROUND, "-w", str(ws.root)])
+    assert result.exit_code == 2
+    assert "round 2023Q2 is in use by another xltools command" in result.stderr
+    ok = CliRunner().invoke(main, ["collect", ROUND, "-w", str(ws.root)])
+    assert ok.exit_code in (0, 1), ok.output
+    mask = os.umask(0)
+    os.umask(mask)
+    assert ws.reports(ROUND).stat().st_mode & 0o777 == 0o777 & ~mask  # not 0700
