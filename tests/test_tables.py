@@ -44,12 +44,13 @@ def write_word(path: Path, paragraphs: list[str], rows: list[list], merged=(), d
         document.add_paragraph(text)
     width = max(len(r) for r in rows)
     table = document.add_table(rows=len(rows), cols=width)
-    for r, row in enumerate(rows):
+    for r, (row, cells) in enumerate(zip(rows, table.rows, strict=True)):
+        cells = cells.cells  # once per row: table.cell(r, c) walks the whole table each time
         if r in merged:
-            table.cell(r, 0).merge(table.cell(r, width - 1)).text = row[0]
+            cells[0].merge(cells[-1]).text = row[0]
             continue
-        for c, value in enumerate(row):
-            table.cell(r, c).text = str(value)
+        for cell, value in zip(cells, row, strict=False):
+            cell.text = str(value)
     for r, c, n in down:
         for below in range(r + 1, r + n):
             table.cell(below, c).text = ""  # Word keeps a merged cell's text once
