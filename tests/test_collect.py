@@ -892,6 +892,8 @@ def test_extra_columns_are_shown_read_only_and_carried_into_the_merged_data(tmp_
     assert "责任领导" not in headers  # the form shows only its task_columns
     assert [sheet.cell(r, 5).value for r in (2, 3)] == ["4月底前", "5月底前"]
     assert sheet.cell(2, 5).protection.locked and sheet.protection.sheet
+    info = [c.value for c in load_workbook(book)["填报说明"]["B"] if c.value]
+    assert any("“完成时限”列为任务分解方案中的要求，仅供参考" in str(v) for v in info)
 
     ws.inbox(rnd).mkdir(parents=True)
     fill(book, ws.inbox(rnd) / "市教育局.xlsx")

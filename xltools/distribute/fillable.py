@@ -265,6 +265,12 @@ def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
         "填写区，淡红色为尚未填写的必填项，填写后颜色自动消失。"
     )
     steps.append("将鼠标停在填写单元格上可看到填写提示；下拉单元格请从列表中选择。")
+    if spec.task_columns:
+        shown = "”“".join(spec.task_columns)
+        steps.append(
+            f"“{shown}”列为任务分解方案中的要求，仅供参考，请勿修改；请对照按期推进，"
+            "未能按期完成的，请在存在问题中说明原因。"
+        )
     if spec.previous:
         steps.append(
             "黄色底色的单元格已预填上一轮已采用的内容，请逐项核对，按本期实际情况修改更新后再报送。"
