@@ -113,9 +113,9 @@ def test_init_makes_a_workspace_and_check_uses_it(tmp_path, plan, monkeypatch):
     result = run("check", "-w", ws_dir)
     assert result.exit_code == 1  # 各区人民政府 has no members yet, task 3 no owner
     assert result.stdout.splitlines() == [
-        "错误\t任务清单!H2\tundefined-group\t任务清单第2行的分组“各区人民政府”在单位名录中没有成员:"
-        "请在单位名录中为其每个成员单位填写一行,并在“所属分组”中填写“各区人民政府”。",
-        "错误\t任务清单!G4\tno-owner\t任务清单第4行没有牵头单位和责任单位:请至少填写一个责任单位。",
+        "错误\t任务清单!H2\tundefined-group\t任务清单第2行的分组“各区人民政府”在单位名录中没有成员："
+        "请在单位名录中为其每个成员单位填写一行，并在“所属分组”中填写“各区人民政府”。",
+        "错误\t任务清单!G4\tno-owner\t任务清单第4行没有牵头单位和责任单位：请至少填写一个责任单位。",
         "master.xlsx: 2 errors, 0 warnings",
     ]
     monkeypatch.chdir(ws_dir / "outbox")

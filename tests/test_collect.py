@@ -383,7 +383,7 @@ def test_the_exact_problem_list(collected):
     assert severities["missing-value"] == severities["other-round"] == "错误"
     assert all(p.message for p in report.problems)
     contradiction = next(p for p in report.problems if p.code == "contradiction")
-    assert contradiction.message == "完成状态为“已完成”,但完成进度为 40%,请核实其中之一"
+    assert contradiction.message == "完成状态为“已完成”，但完成进度为 40%，请核实其中之一"
     conditional = next(
         p for p in report.problems if p.code == "missing-value" and p.unit == "市经信局"
     )

@@ -174,7 +174,7 @@ def test_check_finds_duplicate_and_missing_ids(tmp_path):
     tasks = [TASKS[0], TASKS[1], replace_id(TASKS[2], "2-1"), replace_id(TASKS[2], "")]
     report = break_and_check(tmp_path, tasks=tasks)
     assert codes(report) == [("任务清单", "A4", "duplicate-id"), ("任务清单", "A5", "missing-id")]
-    assert report.problems[0].message == "任务清单第4行的编号“2-1”与第3行重复:请改为唯一的编号。"
+    assert report.problems[0].message == "任务清单第4行的编号“2-1”与第3行重复：请改为唯一的编号。"
 
 
 def replace_id(task, new_id):
@@ -207,10 +207,10 @@ def test_check_finds_unknown_units_and_suggests_an_alias(tmp_path):
         ("任务清单", "G4", "unknown-unit"),
     ]
     assert report.problems[0].message == (
-        "任务清单第3行的责任单位“市发展和改革委”不在单位名录中:单位名录中有相近的“市发改委”,"
-        "如为同一单位,请在其“别名”中填写“市发展和改革委”;否则请在单位名录中增加一行“市发展和改革委”。"
+        "任务清单第3行的责任单位“市发展和改革委”不在单位名录中：单位名录中有相近的“市发改委”，"
+        "如为同一单位，请在其“别名”中填写“市发展和改革委”；否则请在单位名录中增加一行“市发展和改革委”。"
     )
-    assert report.problems[1].message.endswith("不在单位名录中:请在单位名录中增加一行“市新设局”。")
+    assert report.problems[1].message.endswith("不在单位名录中：请在单位名录中增加一行“市新设局”。")
     assert report.problems[2].value == "市经信局"
 
 
@@ -247,7 +247,7 @@ def test_check_finds_directory_mistakes(tmp_path):
     ]
     assert report.problems[3].message == (
         "单位名录第5行“市经信局”与第9行“市经济和信息化局”可能是同一单位"
-        "(“市经信局”像是“市经济和信息化局”的简称):如是,请保留一行,把另一写法填入其“别名”。"
+        "（“市经信局”像是“市经济和信息化局”的简称）：如是，请保留一行，把另一写法填入其“别名”。"
     )
 
 
@@ -296,7 +296,7 @@ def test_build_master_from_a_plan_reports_undefined_groups():
         ("task-without-owners", "", 9),
         ("undefined-group", "各区人民政府", 0),
     ]
-    assert "(方案中的说明:“含开发区、长江新区、风景区管委会,下同”)" in report.problems[1].message
+    assert "（方案中的说明：“含开发区、长江新区、风景区管委会,下同”）" in report.problems[1].message
     assert counts(master, report) == {
         "tasks": 3,
         "units": 4,

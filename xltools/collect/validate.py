@@ -148,7 +148,7 @@ def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
         _new(
             sub,
             "sheet-missing",
-            f"找不到“{FORM_TASK_SHEET}”(含“{ID}”列的填报表),请在下发的工作簿上填写",
+            f"找不到“{FORM_TASK_SHEET}”（含“{ID}”列的填报表），请在下发的工作簿上填写",
             sheet=FORM_TASK_SHEET,
         )
         return
@@ -158,7 +158,7 @@ def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
         _new(
             sub,
             "sheet-renamed",
-            f"工作表“{FORM_TASK_SHEET}”被改名为“{sheet}”,已照常读取;请勿修改工作表名称",
+            f"工作表“{FORM_TASK_SHEET}”被改名为“{sheet}”，已照常读取；请勿修改工作表名称",
             WARNING,
             sheet=sheet,
         )
@@ -191,7 +191,7 @@ def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
             _new(
                 sub,
                 "task-row-duplicated",
-                f"任务 {task_id} 出现了两次(第 {seen[key] + 1} 行和第 {r + 1} 行),请删除重复的一行",
+                f"任务 {task_id} 出现了两次（第 {seen[key] + 1} 行和第 {r + 1} 行），请删除重复的一行",
                 sheet=sheet,
                 cell=cell_name(r, heads[ID]),
                 task=task_id,
@@ -207,7 +207,7 @@ def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
         lambda r, task_id: _new(
             sub,
             "task-row-extra",
-            f"第 {r + 1} 行(编号“{task_id}”)不是下发给本单位的任务,已忽略;请勿增加任务行",
+            f"第 {r + 1} 行（编号“{task_id}”）不是下发给本单位的任务，已忽略；请勿增加任务行",
             WARNING,
             sheet=sheet,
             cell=cell_name(r, heads.get(ID, 0)),
@@ -219,7 +219,7 @@ def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
             _new(
                 sub,
                 "task-row-missing",
-                f"任务 {key[0]}({key[1]})的行被删除了,请恢复该行并填写",
+                f"任务 {key[0]}（{key[1]}）的行被删除了，请恢复该行并填写",
                 sheet=sheet,
                 task=key[0],
             )
@@ -228,7 +228,7 @@ def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
         _new(
             sub,
             "rows-reordered",
-            "填报表的行顺序被调整过,已按编号逐行对应读取;请勿调整行顺序",
+            "填报表的行顺序被调整过，已按编号逐行对应读取；请勿调整行顺序",
             WARNING,
             sheet=sheet,
         )
@@ -253,7 +253,7 @@ def _check_columns(
         _new(
             sub,
             "column-missing",
-            f"“{sheet}”缺少“{label}”列,请恢复该列并填写",
+            f"“{sheet}”缺少“{label}”列，请恢复该列并填写",
             sheet=sheet,
             field=label,
         )
@@ -266,7 +266,7 @@ def _check_columns(
         _new(
             sub,
             "column-added",
-            f"“{sheet}”增加了列“{'、'.join(added)}”,其内容未采用;请勿增加列",
+            f"“{sheet}”增加了列“{'、'.join(added)}”，其内容未采用；请勿增加列",
             WARNING,
             sheet=sheet,
             cell=cell,
@@ -276,7 +276,7 @@ def _check_columns(
         _new(
             sub,
             "columns-moved",
-            f"“{sheet}”的列顺序被调整过,已按列标题读取;请勿调整列顺序",
+            f"“{sheet}”的列顺序被调整过，已按列标题读取；请勿调整列顺序",
             WARNING,
             sheet=sheet,
         )
@@ -291,7 +291,7 @@ def _check_row(sub, sheet, r, row, heads, sent_row, form: Form, year: int) -> No
         _new(
             sub,
             "locked-cell-changed",
-            f"任务 {task} 的任务内容被修改了,已按下发的原文采用;请勿修改锁定的任务内容",
+            f"任务 {task} 的任务内容被修改了，已按下发的原文采用；请勿修改锁定的任务内容",
             WARNING,
             cell=cell_name(r, text_col),
             value=display(_get(row, text_col))[:50],
@@ -319,11 +319,11 @@ def _check_row(sub, sheet, r, row, heads, sent_row, form: Form, year: int) -> No
             and f.applies_to(role)
             and f.is_required(values, role)
         ):
-            why = "" if f.required else f"(“{_condition(f, form)}”时必填)"
+            why = "" if f.required else f"（“{_condition(f, form)}”时必填）"
             _new(
                 sub,
                 "missing-value",
-                f"任务 {task} 的“{f.label}”未填写{why},请补充",
+                f"任务 {task} 的“{f.label}”未填写{why}，请补充",
                 cell=cells[f.key],
                 field=f.label,
                 **where,
@@ -351,11 +351,11 @@ def _check_contradictions(sub, values, cells, form: Form, where) -> None:
         return
     message = None
     if status == DONE and progress < 100:
-        message = f"完成状态为“{DONE}”,但完成进度为 {progress:g}%,请核实其中之一"
+        message = f"完成状态为“{DONE}”，但完成进度为 {progress:g}%，请核实其中之一"
     elif status == NOT_STARTED and progress > 0:
-        message = f"完成状态为“{NOT_STARTED}”,但完成进度为 {progress:g}%,请核实其中之一"
+        message = f"完成状态为“{NOT_STARTED}”，但完成进度为 {progress:g}%，请核实其中之一"
     elif progress >= 100 and status != DONE:
-        message = f"完成进度为 {progress:g}%,但完成状态为“{status}”,请核实其中之一"
+        message = f"完成进度为 {progress:g}%，但完成状态为“{status}”，请核实其中之一"
     if message:
         label = form.field("progress").label
         _new(
@@ -377,7 +377,7 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
         _new(
             sub,
             "sheet-missing",
-            f"找不到“{FORM_TARGET_SHEET}”工作表,请在下发的工作簿上填写指标完成值",
+            f"找不到“{FORM_TARGET_SHEET}”工作表，请在下发的工作簿上填写指标完成值",
             sheet=FORM_TARGET_SHEET,
         )
         return
@@ -401,7 +401,7 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
             _new(
                 sub,
                 "locked-cell-changed",
-                f"任务 {task_id} 的指标名称被修改了,已按下发的原文采用",
+                f"任务 {task_id} 的指标名称被修改了，已按下发的原文采用",
                 WARNING,
                 cell=cell_name(r, heads.get(header_key(PHRASE), 0)),
                 value=display(phrase)[:50],
@@ -416,7 +416,7 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
             _new(
                 sub,
                 "target-row-duplicated",
-                f"指标“{display(phrase)}”出现了两次,请删除重复的一行",
+                f"指标“{display(phrase)}”出现了两次，请删除重复的一行",
                 cell=cell_name(r, 0),
                 **where,
             )
@@ -434,7 +434,7 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
                 _new(
                     sub,
                     "missing-value",
-                    f"指标“{display(phrase)}”的“{f.label}”未填写,请补充",
+                    f"指标“{display(phrase)}”的“{f.label}”未填写，请补充",
                     cell=cell_name(r, col),
                     field=f.label,
                     **where,
@@ -448,7 +448,7 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
         lambda r, task_id: _new(
             sub,
             "target-row-extra",
-            f"第 {r + 1} 行不是下发的指标,已忽略;请勿增加指标行",
+            f"第 {r + 1} 行不是下发的指标，已忽略；请勿增加指标行",
             WARNING,
             sheet=sheet,
             cell=cell_name(r, 0),
@@ -472,8 +472,8 @@ def _extra_rows(sub: Submission, sheet: str, extra: list[tuple[int, str]], each)
     _new(
         sub,
         "stray-rows",
-        f"“{sheet}”第 {first} 行起有 {len(extra) + cut:,} 行多余内容(不是下发的任务或指标),"
-        "已忽略;请删除这些行(可能是粘贴时带入的内容)后重新报送",
+        f"“{sheet}”第 {first} 行起有 {len(extra) + cut:,} 行多余内容（不是下发的任务或指标），"
+        "已忽略；请删除这些行（可能是粘贴时带入的内容）后重新报送",
         WARNING,
         sheet=sheet,
         cell=cell_name(first - 1, 0),
@@ -503,7 +503,7 @@ def _check_unit_fields(sub: Submission, ctx: Context) -> None:
                 _new(
                     sub,
                     "missing-value",
-                    f"找不到“{f.label}”的填写位置,请在“{FORM_UNIT_SHEET}”工作表填写",
+                    f"找不到“{f.label}”的填写位置，请在“{FORM_UNIT_SHEET}”工作表填写",
                     sheet=FORM_UNIT_SHEET,
                     field=f.label,
                 )
@@ -519,7 +519,7 @@ def _check_unit_fields(sub: Submission, ctx: Context) -> None:
             _new(
                 sub,
                 "missing-value",
-                f"“{f.label}”未填写,请补充",
+                f"“{f.label}”未填写，请补充",
                 sheet=sheet,
                 cell=cell,
                 field=f.label,
@@ -543,7 +543,7 @@ def _check_formulas(sub: Submission) -> None:
                 _new(
                     sub,
                     "formula-value",
-                    f"单元格 {cell} 是公式,已采用其计算结果;请改为直接填写数值或文字",
+                    f"单元格 {cell} 是公式，已采用其计算结果；请改为直接填写数值或文字",
                     WARNING,
                     sheet=sheet,
                     cell=cell,
@@ -554,8 +554,8 @@ def _check_formulas(sub: Submission) -> None:
         _new(
             sub,
             "formula-error",
-            f"单元格 {cell} 显示为错误值(如 #NAME?),内容无法读取;以“=”开头的文字会被当作公式,"
-            "请去掉“=”或在前面加英文单引号',改为直接填写",
+            f"单元格 {cell} 显示为错误值（如 #NAME?），内容无法读取；以“=”开头的文字会被当作公式，"
+            "请去掉“=”或在前面加英文单引号'，改为直接填写",
             ERROR,
             sheet=sheet,
             cell=cell,
@@ -573,7 +573,7 @@ def _check_merged(sub: Submission) -> None:
         _new(
             sub,
             "merged-cells",
-            f"“{sheet}”中有 {len(ranges)} 处合并单元格(如 {first}),合并区域只读取左上角的值;请取消合并后逐格填写",
+            f"“{sheet}”中有 {len(ranges)} 处合并单元格（如 {first}），合并区域只读取左上角的值；请取消合并后逐格填写",
             WARNING,
             sheet=sheet,
             cell=first,
@@ -581,9 +581,9 @@ def _check_merged(sub: Submission) -> None:
 
 
 _TEXT_CHANGES = {
-    "line-break": "的换行符号(垂直制表符,Word 或 LibreOffice 的手动换行)已改为普通换行",
+    "line-break": "的换行符号（垂直制表符，Word 或 LibreOffice 的手动换行）已改为普通换行",
     "control": "含有无法保存的控制字符,已替换为“\ufffd”",
-    "cut": "的文字达到 Excel 单元格的上限 32,767 个字符,末尾可能已被截断",
+    "cut": "的文字达到 Excel 单元格的上限 32,767 个字符，末尾可能已被截断",
 }
 
 
@@ -600,7 +600,7 @@ def _check_texts(sub: Submission) -> None:
         shown = "、".join(found[:5]) + (f" 等 {len(found)} 个单元格" if len(found) > 5 else "")
         code = "text-truncated" if what == "cut" else "text-changed"
         advice = "请核对并精简后重新填写" if what == "cut" else "请核对内容"
-        _new(sub, code, f"单元格 {shown}{_TEXT_CHANGES[what]};{advice}", WARNING, sheet=sheet,
+        _new(sub, code, f"单元格 {shown}{_TEXT_CHANGES[what]}；{advice}", WARNING, sheet=sheet,
              cell=found[0])  # fmt: skip
 
 
@@ -613,7 +613,7 @@ def _check_cut(sub: Submission) -> None:
         _new(
             sub,
             "stray-rows",
-            f"“{sheet}”第 {first} 行起有 {rows:,} 行远在表格以外的内容,未读取;请删除这些多余内容后重新报送",
+            f"“{sheet}”第 {first} 行起有 {rows:,} 行远在表格以外的内容，未读取；请删除这些多余内容后重新报送",
             WARNING,
             sheet=sheet,
             cell=cell_name(first - 1, 0),

@@ -89,7 +89,7 @@ def normalise(
         if problem is None and ((low and value < low) or (high and value > high)):
             problem = _problem(
                 "out-of-range",
-                f"“{field.label}”应在 {low or ''}–{high or ''} 之间,现为 {value.isoformat()},请核实",
+                f"“{field.label}”应在 {low or ''}–{high or ''} 之间，现为 {value.isoformat()}，请核实",
                 display(raw),
             )
         return value, problem
@@ -108,7 +108,7 @@ def _text(field, raw: object) -> tuple[object, Problem | None]:
     if limit and len(text) > limit:
         return text, _problem(
             "text-too-long",
-            f"“{field.label}”最多 {limit} 字,现为 {len(text)} 字,请精简",
+            f"“{field.label}”最多 {limit} 字，现为 {len(text)} 字，请精简",
             text[:50] + "…",
         )
     return text, None
@@ -122,7 +122,7 @@ def _choice(field, raw: object) -> tuple[object, Problem | None]:
     options = "、".join(field.choices or ())
     return display(raw), _problem(
         "not-in-list",
-        f"“{field.label}”只能从下拉列表中选择({options}),请重新选择",
+        f"“{field.label}”只能从下拉列表中选择（{options}），请重新选择",
         display(raw),
     )
 
@@ -178,7 +178,7 @@ def _number(field, raw: object, *, fraction: bool) -> tuple[object, Problem | No
     if value is None:
         return display(raw), _problem(
             "not-a-number",
-            f"“{field.label}”应填写数字,现为“{display(raw)}”,请改为数字",
+            f"“{field.label}”应填写数字，现为“{display(raw)}”，请改为数字",
             display(raw),
         )
     problem = None
@@ -189,7 +189,7 @@ def _number(field, raw: object, *, fraction: bool) -> tuple[object, Problem | No
             value = value * 100
             problem = _problem(
                 "ambiguous-percent",
-                f"“{field.label}”填写为 {display(raw)},已按 {value:g}% 理解;如不是请改为 0–100 之间的数字",
+                f"“{field.label}”填写为 {display(raw)}，已按 {value:g}% 理解；如不是请改为 0–100 之间的数字",
                 display(raw),
                 WARNING,
             )
@@ -197,7 +197,7 @@ def _number(field, raw: object, *, fraction: bool) -> tuple[object, Problem | No
     if field.type == "integer":
         if not value.is_integer():
             return value, _problem(
-                "not-an-integer", f"“{field.label}”应填写整数,现为“{display(raw)}”", display(raw)
+                "not-an-integer", f"“{field.label}”应填写整数，现为“{display(raw)}”", display(raw)
             )
         value = int(value)
     low, high = getattr(field, "min", None), getattr(field, "max", None)
@@ -205,7 +205,7 @@ def _number(field, raw: object, *, fraction: bool) -> tuple[object, Problem | No
         bounds = f"{'' if low is None else f'{low:g}'}–{'' if high is None else f'{high:g}'}"
         return value, _problem(
             "out-of-range",
-            f"“{field.label}”应在 {bounds} 之间,现为“{display(raw)}”,请核实",
+            f"“{field.label}”应在 {bounds} 之间，现为“{display(raw)}”，请核实",
             display(raw),
         )
     if isinstance(value, float) and value.is_integer():
@@ -284,7 +284,7 @@ def _not_a_date(raw: object) -> tuple[str, Problem]:
     shown = display(raw)
     return shown, _problem(
         "not-a-date",
-        f"“{shown}”不是有效日期,请填写如 2023-06-30 的日期",
+        f"“{shown}”不是有效日期，请填写如 2023-06-30 的日期",
         shown,
     )
 
@@ -301,7 +301,7 @@ def _phone(field, raw: object) -> tuple[object, Problem | None]:
     if not cleaned or not ok:
         return text, _problem(
             "not-a-phone",
-            f"“{field.label}”“{text}”不像电话号码,请填写手机号或带区号的座机号",
+            f"“{field.label}”“{text}”不像电话号码，请填写手机号或带区号的座机号",
             text,
             WARNING,
         )
@@ -319,7 +319,7 @@ def _person(field, raw: object) -> tuple[object, Problem | None]:
     if re.search(r"\d", halfwidth(text)):
         return text, _problem(
             "not-a-person",
-            f"“{field.label}”应填写姓名,现为“{text}”",
+            f"“{field.label}”应填写姓名，现为“{text}”",
             text,
             WARNING,
         )

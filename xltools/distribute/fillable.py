@@ -460,7 +460,7 @@ def validation(f: Field) -> dict:
     error = ""
     if f.type == "choice":
         rule = {"validate": "list", "source": list(f.choices)}
-        error = f"请从下拉列表中选择:{'、'.join(f.choices)}。"
+        error = f"请从下拉列表中选择：{'、'.join(f.choices)}。"
     elif f.type in ("integer", "number", "percent"):
         kind = "integer" if f.type == "integer" else "decimal"
         low = f.min if f.min is not None else -1e15
@@ -468,16 +468,16 @@ def validation(f: Field) -> dict:
         rule = {"validate": kind, "criteria": "between", "minimum": low, "maximum": high}
         word = "整数" if kind == "integer" else "数字"
         error = f"请填写{word}" + (
-            f",范围 {_num(f.min)} 至 {_num(f.max)}。" if f.min is not None and f.max is not None
-            else f",不小于 {_num(f.min)}。" if f.min is not None
-            else f",不大于 {_num(f.max)}。" if f.max is not None else "。"
+            f"，范围 {_num(f.min)} 至 {_num(f.max)}。" if f.min is not None and f.max is not None
+            else f"，不小于 {_num(f.min)}。" if f.min is not None
+            else f"，不大于 {_num(f.max)}。" if f.max is not None else "。"
         )  # fmt: skip
     elif f.type == "date":
         low = f.min or date(1990, 1, 1)
         high = f.max or date(2099, 12, 31)
         rule = {"validate": "date", "criteria": "between", "minimum": low, "maximum": high,
                 "error_type": "warning"}  # fmt: skip
-        error = "请填写日期,如 2023-12-31。"
+        error = "请填写日期，如 2023-12-31。"
     elif f.max_length:
         rule = {"validate": "length", "criteria": "<=", "value": f.max_length}
         error = f"内容不能超过 {f.max_length} 个字。"

@@ -272,7 +272,7 @@ def check_units(
         if not unit.name:
             report.error(
                 "empty-unit-name",
-                f"单位名录第{row}行没有单位名称:请填写单位名称或删除该行。",
+                f"单位名录第{row}行没有单位名称：请填写单位名称或删除该行。",
                 cell=cell,
                 **where,
             )
@@ -282,7 +282,7 @@ def check_units(
             if key in seen and seen[key] != row:
                 report.error(
                     "duplicate-unit",
-                    f"单位名录第{row}行的“{name}”与第{seen[key]}行重复:同一单位只保留一行,其他写法填入“别名”。",
+                    f"单位名录第{row}行的“{name}”与第{seen[key]}行重复：同一单位只保留一行，其他写法填入“别名”。",
                     cell=cell,
                     value=name,
                     **where,
@@ -294,8 +294,8 @@ def check_units(
             row, cell = place(i, HOST)
             report.error(
                 "unknown-host",
-                f"单位名录第{row}行“{unit.name}”的承办单位“{unit.host}”不在单位名录中:"
-                f"请增加“{unit.host}”一行,或改正承办单位。",
+                f"单位名录第{row}行“{unit.name}”的承办单位“{unit.host}”不在单位名录中："
+                f"请增加“{unit.host}”一行，或改正承办单位。",
                 file=file,
                 sheet=UNIT_SHEET,
                 cell=cell,
@@ -309,8 +309,8 @@ def check_units(
             continue  # already a duplicate-unit
         report.warning(
             "near-duplicate",
-            f"单位名录第{rows[a][0]}行“{a}”与第{rows[b][0]}行“{b}”可能是同一单位({why}):"
-            f"如是,请保留一行,把另一写法填入其“别名”。",
+            f"单位名录第{rows[a][0]}行“{a}”与第{rows[b][0]}行“{b}”可能是同一单位（{why}）："
+            f"如是，请保留一行，把另一写法填入其“别名”。",
             file=file,
             sheet=UNIT_SHEET,
             cell=rows[b][1],

@@ -70,9 +70,9 @@ _NOTES = [
     (
         TASK_SHEET,
         ID,
-        "任务的唯一编号,按方案的序号生成(如 2-49-1),后续各环节据此识别任务,请勿随意修改",
+        "任务的唯一编号，按方案的序号生成（如 2-49-1），后续各环节据此识别任务，请勿随意修改",
     ),
-    (TASK_SHEET, LIST_SEP.join((SECTION, DIRECTION, CATEGORY)), "方案中的各级标题,原文照录"),
+    (TASK_SHEET, LIST_SEP.join((SECTION, DIRECTION, CATEGORY)), "方案中的各级标题，原文照录"),
     (
         TASK_SHEET,
         LIST_SEP.join((CLOSED_DATE, CLOSED_BASIS)),
@@ -82,34 +82,34 @@ _NOTES = [
     (
         TASK_SHEET,
         "销号依据之后的列",
-        "方案表格或本室增加的列(如完成时限、责任领导),按表头原样保留;完成时限在下发的填报表中只读显示",
+        "方案表格或本室增加的列（如完成时限、责任领导），按表头原样保留；完成时限在下发的填报表中只读显示",
     ),
-    (TASK_SHEET, LABEL, "方案中任务的序号,原文照录,如“(一)”“49”"),
+    (TASK_SHEET, LABEL, "方案中任务的序号，原文照录，如“（一）”“49”"),
     (
         TASK_SHEET,
         LIST_SEP.join((LEAD_UNITS, RESPONSIBLE_UNITS)),
-        "多个单位用“、”分隔;“各区人民政府”等分组词照原文填写,其成员在单位名录中定义",
+        "多个单位用“、”分隔；“各区人民政府”等分组词照原文填写，其成员在单位名录中定义",
     ),
-    (UNIT_SHEET, UNIT_NAME, "每个单位一行;任务中出现的每个单位都应在此列出"),
-    (UNIT_SHEET, ALIASES, "同一单位的其他写法(如“市发改委”的别名“市发展改革委”),用“、”分隔"),
+    (UNIT_SHEET, UNIT_NAME, "每个单位一行；任务中出现的每个单位都应在此列出"),
+    (UNIT_SHEET, ALIASES, "同一单位的其他写法（如“市发改委”的别名“市发展改革委”），用“、”分隔"),
     (
         UNIT_SHEET,
         GROUPS,
-        "该单位属于哪些分组词(如“各区人民政府”),用“、”分隔;分组的成员即列出该分组的各行",
+        "该单位属于哪些分组词（如“各区人民政府”），用“、”分隔；分组的成员即列出该分组的各行",
     ),
     (
         UNIT_SHEET,
         HOST,
-        "接收该单位报表的单位(如领导小组办公室由市商务局承办);为空则发给单位本身",
+        "接收该单位报表的单位（如领导小组办公室由市商务局承办）；为空则发给单位本身",
     ),
     (UNIT_SHEET, LIST_SEP.join((CONTACT, PHONE, EMAIL)), "该单位的督办工作人员及联系方式"),
     (
         TARGET_SHEET,
         LIST_SEP.join((PHRASE, TARGET_VALUE, MEASURE)),
-        "任务内容中的量化目标,如“新增停车泊位12万个”:目标值120000,计量单位“个”",
+        "任务内容中的量化目标，如“新增停车泊位12万个”：目标值120000，计量单位“个”",
     ),
-    (TARGET_SHEET, KIND, "累计:全年逐步累计完成的数量;水平:增速、占比、总量等按数值本身比较"),
-    (TARGET_SHEET, COMPARISON, "以上、左右、以内、达到、突破、不低于等,为空表示按目标值"),
+    (TARGET_SHEET, KIND, "累计：全年逐步累计完成的数量；水平：增速、占比、总量等按数值本身比较"),
+    (TARGET_SHEET, COMPARISON, "以上、左右、以内、达到、突破、不低于等，为空表示按目标值"),
 ]
 
 
@@ -344,13 +344,13 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
         where = {"file": file, "sheet": TASK_SHEET, "task": task.id}
         if not task.id:
             report.error(
-                "missing-id", f"任务清单第{row}行没有编号:请填写唯一的编号。", cell=cell, **where
+                "missing-id", f"任务清单第{row}行没有编号：请填写唯一的编号。", cell=cell, **where
             )
         elif _DATE_LIKE.match(task.id):
             # Excel turns a typed 2-1 into a date; the ID is then lost.
             report.error(
                 "id-is-date",
-                f"任务清单第{row}行的编号被Excel当作日期({task.id}):请把该列设为文本格式后重新输入编号。",
+                f"任务清单第{row}行的编号被Excel当作日期（{task.id}）：请把该列设为文本格式后重新输入编号。",
                 cell=cell,
                 value=task.id,
                 **where,
@@ -358,7 +358,7 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
         elif task.id in first_row:
             report.error(
                 "duplicate-id",
-                f"任务清单第{row}行的编号“{task.id}”与第{first_row[task.id]}行重复:请改为唯一的编号。",
+                f"任务清单第{row}行的编号“{task.id}”与第{first_row[task.id]}行重复：请改为唯一的编号。",
                 cell=cell,
                 value=task.id,
                 **where,
@@ -369,7 +369,7 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
             _, cell = _place(master, TASK_SHEET, i, TEXT)
             report.error(
                 "empty-text",
-                f"任务清单第{row}行的任务内容为空:请填写任务内容或删除该行。",
+                f"任务清单第{row}行的任务内容为空：请填写任务内容或删除该行。",
                 cell=cell,
                 **where,
             )
@@ -379,7 +379,7 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
             _, cell = _place(master, TASK_SHEET, i, LEAD_UNITS)
             report.error(
                 "no-owner",
-                f"任务清单第{row}行没有牵头单位和责任单位:请至少填写一个责任单位。",
+                f"任务清单第{row}行没有牵头单位和责任单位：请至少填写一个责任单位。",
                 cell=cell,
                 **where,
             )
@@ -393,8 +393,8 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
                     if key not in reported:
                         report.error(
                             "undefined-group",
-                            f"任务清单第{row}行的分组“{owner}”在单位名录中没有成员:请在单位名录中为其每个"
-                            f"成员单位填写一行,并在“所属分组”中填写“{owner}”。",
+                            f"任务清单第{row}行的分组“{owner}”在单位名录中没有成员：请在单位名录中为其每个"
+                            f"成员单位填写一行，并在“所属分组”中填写“{owner}”。",
                             cell=cell,
                             unit=owner,
                             **where,
@@ -406,13 +406,13 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
                 reported.add(key)
                 like = [n for n in directory if _similar(owner, n)]
                 hint = (
-                    f"单位名录中有相近的“{like[0]}”,如为同一单位,请在其“别名”中填写“{owner}”;否则"
+                    f"单位名录中有相近的“{like[0]}”，如为同一单位，请在其“别名”中填写“{owner}”；否则"
                     if like
                     else ""
                 )
                 report.error(
                     "unknown-unit",
-                    f"任务清单第{row}行的{header}“{owner}”不在单位名录中:{hint}请在单位名录中增加一行“{owner}”。",
+                    f"任务清单第{row}行的{header}“{owner}”不在单位名录中：{hint}请在单位名录中增加一行“{owner}”。",
                     cell=cell,
                     unit=owner,
                     value=like[0] if like else "",
@@ -485,7 +485,7 @@ def _check_targets(master: Master, file: str, report: Report) -> None:
         if target.task_id not in ids:
             report.error(
                 "unknown-task",
-                f"指标第{row}行的编号“{target.task_id}”不在任务清单中:请改为对应任务的编号。",
+                f"指标第{row}行的编号“{target.task_id}”不在任务清单中：请改为对应任务的编号。",
                 cell=cell,
                 value=target.task_id,
                 **where,
@@ -494,7 +494,7 @@ def _check_targets(master: Master, file: str, report: Report) -> None:
             _, cell = _place(master, TARGET_SHEET, i, TARGET_VALUE)
             report.error(
                 "target-not-number",
-                f"指标第{row}行的目标值不是数字:请填写数字(如 120000)。",
+                f"指标第{row}行的目标值不是数字：请填写数字（如 120000）。",
                 cell=cell,
                 **where,
             )
@@ -502,7 +502,7 @@ def _check_targets(master: Master, file: str, report: Report) -> None:
             _, cell = _place(master, TARGET_SHEET, i, KIND)
             report.error(
                 "bad-target-kind",
-                f"指标第{row}行的类型“{target.kind}”无效:请填写“累计”或“水平”。",
+                f"指标第{row}行的类型“{target.kind}”无效：请填写“累计”或“水平”。",
                 cell=cell,
                 value=target.kind,
                 **where,
@@ -524,11 +524,11 @@ def build_master(plan, units_path: str | Path | None = None) -> tuple[Master, Re
     words += [o for t in plan.tasks for o in (*t.lead, *t.responsible) if is_group_word(o)]
     for word in undefined_groups(words, units):
         note = plan.groups.get(word, "")
-        hint = f"(方案中的说明:“{note}”)" if note else ""
+        hint = f"（方案中的说明：“{note}”）" if note else ""
         report.warning(
             "undefined-group",
-            f"分组“{word}”在单位名录中没有成员{hint}:请在单位名录中为其每个成员单位"
-            f"填写一行,并在“所属分组”中填写“{word}”(或用 --units 指定已有的单位名录)。",
+            f"分组“{word}”在单位名录中没有成员{hint}：请在单位名录中为其每个成员单位"
+            f"填写一行，并在“所属分组”中填写“{word}”（或用 --units 指定已有的单位名录）。",
             sheet=UNIT_SHEET,
             unit=word,
             line=_first_line(plan.tasks, word),
@@ -536,7 +536,7 @@ def build_master(plan, units_path: str | Path | None = None) -> tuple[Master, Re
     for a, b, why in near_duplicates([u.name for u in units]):
         report.warning(
             "near-duplicate",
-            f"单位“{a}”与“{b}”可能是同一单位({why}):如是,请保留一行,把另一写法填入“别名”。",
+            f"单位“{a}”与“{b}”可能是同一单位（{why}）：如是，请保留一行，把另一写法填入“别名”。",
             sheet=UNIT_SHEET,
             unit=a,
             value=b,
