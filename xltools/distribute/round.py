@@ -493,8 +493,9 @@ def _write_all(specs: Sequence[BookSpec], temp: Path, progress: Progress | None)
     for chunk, outcome in zip(chunks, outcomes, strict=True):
         if outcome.failure:
             raise WorkbookError(
-                f"{temp.parent}: writing the workbooks failed in a worker process "
-                f"({outcome.failure}):\n{outcome.detail}"
+                _(
+                    "{parent}: writing the workbooks failed in a worker process ({failure}):\n{detail}"
+                ).format(parent=temp.parent, failure=outcome.failure, detail=outcome.detail)
             )
         for i, digest in zip(chunk, outcome.value, strict=True):
             hashes[i] = digest

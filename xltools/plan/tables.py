@@ -472,7 +472,11 @@ def read_grids(path: Path) -> dict[str, list[list]]:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise PlanError(f"{path.name}: cannot read the file ({exc.strerror})") from exc
+            raise PlanError(
+                _("{name}: cannot read the file ({strerror})").format(
+                    name=path.name, strerror=exc.strerror
+                )
+            ) from exc
         for encoding in ("utf-8-sig", "gb18030"):
             try:
                 text = data.decode(encoding)
