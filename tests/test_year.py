@@ -1,6 +1,7 @@
 """The year at a glance, the folders a clerk cannot get wrong, and the Chinese command line of each
 command a clerk types (distribute, collect, status, the year view)."""
 
+import re
 import shutil
 from datetime import date, datetime
 
@@ -290,3 +291,20 @@ def test_update_contacts_never_writes_a_flagged_phone_and_takes_the_office_phone
     assert flagged == [("手机", "警告")]  # a warning: the return is accepted
     unit = read_master(ws.master_path).unit("市商务局")
     assert (unit.contact, unit.phone) == ("陈晨", "027-85550000")  # never 8276
+
+
+ASCII_IN_CHINESE = re.compile(r"[\u4e00-\u9fff“”][,;:()]|[,;(][\u4e00-\u9fff“”]")
+
+
+def test_chinese_sentences_use_full_width_punctuation(ws):
+    from xltools.core.excel import read_sheets
+
+    bad = {("2-2", "牵头"): {**GOOD, "完成状态": "差不多", "完成进度(%)": "五成多"}}
+    fill(sent(ws, "市经信局"), ws.inbox(ROUND) / "市经信局.xlsx", rows=bad)
+    report = collect(ws, ROUND)
+    # Field labels such as 完成进度(%) are the form's, quoted as they are.
+    messages = [p.message.replace("(%)", "") for p in report.problems]
+    assert messages and not [m for m in messages if ASCII_IN_CHINESE.search(m)]
+    guide = read_sheets(sent(ws, "市经信局"))["填报说明"]
+    texts = [str(v) for row in guide for v in row if v]
+    assert not [t for t in texts if ASCII_IN_CHINESE.search(t)]
