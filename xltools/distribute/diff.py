@@ -5,7 +5,7 @@ Tasks are followed by 编号 (as prefill and the summary's trend follow them):
 - ``added`` / ``removed``: an 编号 only in the new / the old master;
 - ``split``: an old 编号 gone and new ones below it (2-49 → 2-49-1, 2-49-2);
 - ``merged``: old parts gone and their parent 编号 new (2-49-1, 2-49-2 → 2-49), or an old task gone
-  whose text now stands, for the most part, in a kept task whose text changed;
+  whose text now stands, for the most part, in a kept task whose text grew by about as much;
 - ``reworded``: the same 编号 with another 任务内容 (spaces and full-width forms aside);
 - ``reowned``: the same 编号 with other 牵头单位 or 责任单位;
 - ``closed`` / ``reopened``: a 销号日期 filled in / cleared.
@@ -17,9 +17,9 @@ hosted units routed) are compared row by row, so a change of 单位名录 (a new
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from difflib import SequenceMatcher
 from pathlib import Path
 
 from xltools.core.contracts import KEPT_FOLDER, KEPT_MASTER
@@ -28,7 +28,7 @@ from xltools.core.text import squash
 from xltools.distribute.round import assign, open_tasks, targets_by_task
 
 KINDS = ("added", "removed", "reworded", "reowned", "split", "merged", "closed", "reopened")
-MERGED_SHARE = 0.6  # this much of a removed task's text found in a kept task: merged into it
+MERGED_SHARE = 0.6  # this share of a removed task's 4-grams found in a grown kept task: merged
 
 
 @dataclass(frozen=True)
@@ -79,14 +79,10 @@ def _owners(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({squash(n) for n in names}))
 
 
-def _mostly_in(part: str, whole: str) -> bool:
-    part, whole = squash(part), squash(whole)
-    if not part:
-        return False
-    if part in whole:
-        return True
-    blocks = SequenceMatcher(None, part, whole, autojunk=False).get_matching_blocks()
-    return sum(b.size for b in blocks if b.size >= 4) >= MERGED_SHARE * len(part)
+def _grams(text: str, n: int = 4) -> set[str]:
+    """The n-character pieces of a text (spaces and full-width forms aside)."""
+    text = squash(text)
+    return {text[i : i + n] for i in range(len(text) - n + 1)} if len(text) >= n else {text} - {""}
 
 
 def _id_key(task_id: str) -> tuple:
@@ -113,12 +109,23 @@ def task_changes(old: Master, new: Master) -> list[Change]:
             changes.append(Change("merged", tuple(parts), (x,), f"{len(parts)}项合并为一项"))
     kept = [i for i in after if i in before]
     rewritten = [i for i in kept if squash(before[i].text) != squash(after[i].text)]
+    # A kept task that absorbed another grew by about its text and holds most of its 4-grams;
+    # an index of the 4-grams keeps a whole master re-worded from comparing every pair.
+    growth = {k: len(squash(after[k].text)) - len(squash(before[k].text)) for k in rewritten}
+    index: dict[str, list[str]] = {}
+    for k in rewritten:
+        for gram in _grams(after[k].text):
+            index.setdefault(gram, []).append(k)
     absorbed: set[str] = set()
     for x in gone:
         if x in used:
             continue
-        into = next((k for k in rewritten if _mostly_in(before[x].text, after[k].text)), None)
-        if into:
+        grams = _grams(before[x].text)
+        hits = Counter(k for gram in grams for k in index.get(gram, ()))
+        size = MERGED_SHARE * len(squash(before[x].text))
+        fits = [k for k in rewritten if hits[k] >= MERGED_SHARE * len(grams) and growth[k] >= size]
+        if grams and fits:
+            into = max(fits, key=lambda k: hits[k])  # the first of the best, in the master's order
             used.add(x)
             absorbed.add(into)
             changes.append(Change("merged", (x, into), (into,), f"并入{into}"))
