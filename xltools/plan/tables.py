@@ -303,7 +303,6 @@ class _Reader:
         self.headings: list[_Heading] = []
         self.stack: list[_Heading] = []
         self.open = False  # whether the next row may continue the last task
-        self.header = {c for c in layout.fields.values()} | set(layout.extras.values())
 
     def cell(self, cells: list[str], name: str) -> str:
         c = self.layout.fields.get(name)
