@@ -124,6 +124,9 @@ def test_diff_shows_a_closing_and_the_forms_it_changes():
     assert [(f.recipient, f.removed) for f in result.forms] == [("乙局", ("2-2",))]
     back = diff_masters(new, old)
     assert [c.kind for c in back.changes] == ["reopened"]
+    # Without the rounds' days (two files compared): a closed task is in no next workbook.
+    assert [(f.recipient, f.removed) for f in diff_masters(old, new).forms] == [("乙局", ("2-2",))]
+    assert [(f.recipient, f.added) for f in back.forms] == [("乙局", ("2-2",))]
 
 
 def test_the_summary_counts_closed_tasks_apart_and_proposes_candidates(tmp_path):

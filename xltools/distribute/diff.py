@@ -164,7 +164,7 @@ def _owner_change(old: Task, new: Task) -> str:
 def _rows(master: Master, source: str, day) -> dict[str, dict[tuple[str, str], tuple]]:
     """Each recipient's rows in a round ending on ``day`` (tasks closed by then left out):
     (编号, 单位) -> what the row shows (role, text, leads, targets)."""
-    master = open_tasks(master, day)
+    master = open_tasks(master, day or date.max)
     targets = targets_by_task(master)
     books = {}
     for item in assign(master, source):
@@ -192,7 +192,7 @@ def diff_masters(
     """The changes from ``old`` to ``new`` and the recipients whose next workbook changes.
 
     The workbooks are those of rounds ending on ``old_day`` and ``new_day`` (a task closed by
-    then is not sent; None: every task). A master whose owners cannot be routed raises the
+    then is not sent; None: no closed task is). A master whose owners cannot be routed raises the
     `MasterError` distribute would."""
     result = MasterDiff(changes=task_changes(old, new))
     before, after = _rows(old, old_source, old_day), _rows(new, new_source, new_day)
