@@ -120,6 +120,9 @@ def test_xltools_without_a_command_elsewhere_prints_its_help(tmp_path, monkeypat
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, [], env=ENGLISH)
     assert result.exit_code == 0 and result.stdout.startswith("Usage: ")
+    (tmp_path / "xltools.yaml").write_text("rounds: [", encoding="utf-8")  # a broken workspace
+    result = CliRunner().invoke(main, [], env=ENGLISH)
+    assert result.exit_code != 0 and "not valid YAML" in result.stderr
 
 
 def test_distribute_speaks_chinese(tmp_path):

@@ -127,14 +127,14 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)["debug"] = debug
     if ctx.invoked_subcommand is None:
         from xltools.core.errors import WorkspaceError
-        from xltools.master.workspace import load
+        from xltools.master.workspace import find_root, load
 
         try:
-            ws = load(None)
+            root = find_root()
         except WorkspaceError:  # not in a workspace: say what the tool does
             click.echo(ctx.get_help())
             return
-        _echo_year(ws)
+        _echo_year(load(root))  # a broken xltools.yaml says so
 
 
 def _echo_year(ws) -> None:
