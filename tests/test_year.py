@@ -311,3 +311,33 @@ def test_chinese_sentences_use_full_width_punctuation(ws):
     guide = read_sheets(sent(ws, "市经信局"))["填报说明"]
     texts = [str(v) for row in guide for v in row if v]
     assert not [t for t in texts if ASCII_IN_CHINESE.search(t)]
+
+
+@pytest.mark.libreoffice
+def test_sixty_units_print_on_two_pages(tmp_path):
+    """报送情况 and manifest.xlsx of the Wuhan sample's 60 units, printed by LibreOffice."""
+    from xltools.core.office import convert
+    from xltools.distribute.round import distribute
+    from xltools.master.workspace import Workspace, default_rounds, save
+
+    from .conftest import SAMPLE
+
+    root = tmp_path / "wuhan"
+    root.mkdir()
+    shutil.copy(SAMPLE / "master.xlsx", root / "master.xlsx")
+    ws = Workspace(root, "wuhan-id", "武汉市2023年政府工作报告目标任务", 2023, "市人民政府督查室",
+                   root / "master.xlsx", default_rounds(2023))  # fmt: skip
+    save(ws)
+    sent_books = distribute(ws, "2023Q1", prefill=False)
+    assert len(sent_books.books) == 60
+    for path in ws.outbox("2023Q1").glob("*.xlsx"):  # every unit returns its workbook unfilled
+        if path.name != "manifest.xlsx":
+            shutil.copy(path, ws.inbox("2023Q1") / path.name)
+    collect(ws, "2023Q1")
+
+    def pages(path):
+        pdf = convert(path, "pdf", tmp_path / "pdf").read_bytes()
+        return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+    assert pages(ws.reports("2023Q1") / "报送情况.xlsx") == 2
+    assert pages(ws.outbox("2023Q1") / "manifest.xlsx") <= 2
