@@ -6,8 +6,9 @@ import pytest
 
 from xltools.core.errors import PlanError
 from xltools.master.workbook import import_plan, read_master, write_master
+from xltools.plan.headers import find_header
 from xltools.plan.parse import read_plan
-from xltools.plan.tables import find_header, read_plan_file
+from xltools.plan.tables import read_plan_file
 
 from .conftest import SAMPLE
 
