@@ -14,11 +14,15 @@ from xltools.summary.model import ALL_STATUSES, SENT_BACK, UNREPORTED, Summary
 
 DATA_SHEET = "图表数据"
 COLUMNS = 10
-COLUMN_WIDTH = 12  # characters: 89 px in Excel (Calibri); wider where LibreOffice lacks Calibri
-PAGE_WIDTH = 870  # px: ten columns less a margin (LibreOffice's columns come out narrower)
+# Ten columns of 14 characters (103 px in Excel with Calibri) just fill the width of A4 landscape,
+# so "fit to one page wide" prints them at 100 % in Excel and smaller where Calibri's stand-in is
+# wider (LibreOffice without Calibri: about 85 %); PAGE_ROWS rows fit a page either way, and the
+# manual breaks fall between the charts.
+COLUMN_WIDTH = 14
+PAGE_WIDTH = 1000  # px: the ten columns less a margin
 ROW_PX = 20  # the default row height (15 pt)
-PAGE_ROWS = 34  # rows of 20 px on the printable height of A4 landscape at PRINT_SCALE
-PRINT_SCALE = 85
+PAIR_ROWS = 9  # the least rows for the status share and reporting charts on page one
+PAGE_ROWS = 31  # rows of 20 px (15 pt) on the printable height of A4 landscape (487 pt) at 100 %
 TREND_ROWS = 12
 STATUS_COLOURS = {
     DONE: "#2E7D32",
@@ -272,8 +276,6 @@ def _key_figures(ws, fmt, summary: Summary) -> int:
         ("其中本季度销号", len(summary.closing.newly), None),
         ("需协调事项", len(summary.coordination), None),
     ]
-    if summary.previous_period:
-        right += [(f"较上期{k}", len(summary.changes.get(k, [])), None) for k in CHANGE_WORDS]
     for first_col, rows in ((0, left), (5, right)):
         ws.merge_range(4, first_col, 4, first_col + 2, "项目", fmt["header"])
         ws.write_string(4, first_col + 3, "数量", fmt["header"])
@@ -295,15 +297,18 @@ def _key_figures(ws, fmt, summary: Summary) -> int:
             for e in summary.late
         )
         lines.append(f"逾期报送：{late}。")
+    if summary.previous_period:
+        moved = "，".join(f"{k}{len(summary.changes.get(k, []))}项" for k in CHANGE_WORDS)
+        lines.append(f"与{summary.previous_period}相比：{moved}（见“本期变化”）。")
     if summary.coordination_groups:
         asked = "、".join(f"{who}{len(items)}项" for who, items in summary.coordination_groups)
         lines.append(f"需协调事项{len(summary.coordination)}项，按协调对象：{asked}。")
     for text in lines:
         ws.merge_range(row, 0, row, COLUMNS - 1, text, fmt["text"])
         rows = max(1, math.ceil(text_width(text) / (COLUMNS * COLUMN_WIDTH * 0.85)))
-        ws.set_row(row, rows * ROW_PX * 0.75)
-        row += rows
-    return row + (1 if lines else 0)
+        ws.set_row(row, rows * 16.5 + 3)
+        row += 1
+    return row
 
 
 CHANGE_WORDS = ("新增滞后", "恢复正常", "新完成")
@@ -321,18 +326,20 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
         note = f"编制单位：{summary.office}    {note}"
     ws.merge_range(1, 0, 1, COLUMNS - 1, note, fmt["subtitle"])
     row = _key_figures(ws, fmt, summary)
-    # Page one: the figures, then status share and reporting side by side.
-    height = (PAGE_ROWS - row - 1) * ROW_PX
+    # Page one: the figures, then status share and reporting side by side when they have room
+    # there (else they open the next page).
     half = PAGE_WIDTH // 2 - 5
-    for col, chart in (
-        (0, _status_chart(wb, data, summary)),
-        (5, _reporting_chart(wb, data, summary)),
-    ):
-        chart.set_size({"width": half, "height": height})
-        # Anchored to its cells (moved and sized with them): LibreOffice, whose columns come out
-        # narrower or wider than Excel's without Calibri, keeps the chart inside the page.
-        ws.insert_chart(row, col, chart, {"object_position": 1})
-    blocks = []
+    pair = [(0, _status_chart(wb, data, summary)), (5, _reporting_chart(wb, data, summary))]
+    room = PAGE_ROWS - row - 1
+    blocks: list = []
+    if room >= PAIR_ROWS:
+        for col, chart in pair:
+            chart.set_size({"width": half, "height": room * ROW_PX})
+            # Anchored to its cells (moved and sized with them): LibreOffice, whose columns come
+            # out narrower or wider than Excel's without Calibri, keeps the chart inside the page.
+            ws.insert_chart(row, col, chart, {"object_position": 1})
+    else:
+        blocks.append((pair, PAIR_ROWS + 2))
     for table, name in ((summary.by_section, "板块"), (summary.by_direction, "方向")):
         chart, n = _stacked(wb, data, table, f"各{name}任务完成状态", name)
         blocks.append((chart, min(PAGE_ROWS - 1, 4 + (n * 26 + 80) // ROW_PX)))
@@ -357,14 +364,17 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
         used[page] += rows
         if isinstance(block, str):
             ws.merge_range(at, 0, at, COLUMNS - 1, block, fmt["text"])
+        elif isinstance(block, list):
+            for col, chart in block:
+                chart.set_size({"width": half, "height": rows * ROW_PX - 10})
+                ws.insert_chart(at, col, chart, {"object_position": 1, "y_offset": 6})
         else:
             block.set_size({"width": PAGE_WIDTH, "height": rows * ROW_PX - 10})
             # A few px down: a frame drawn exactly on the page break shows on the page before.
             ws.insert_chart(at, 0, block, {"object_position": 1, "y_offset": 6})
     ws.set_h_pagebreaks([PAGE_ROWS * (n + 1) for n in range(len(used))])
     # Fit to one page wide (print_setup), with the manual breaks: LibreOffice keeps both, so each
-    # chart stays whole on its page. The blocks are laid out for PAGE_ROWS rows at PRINT_SCALE,
-    # about the scale the width fits at.
+    # chart stays whole on its page (see COLUMN_WIDTH and PAGE_ROWS).
     print_setup(ws, title, landscape=True)
     ws.center_horizontally()
     ws.hide_gridlines(2)
