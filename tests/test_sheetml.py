@@ -83,6 +83,7 @@ AWKWARD_SHEETS = [
     ('a"b', ["文本", "编号"], [[text, n] for n, text in enumerate(AWKWARD)], None, "a&b"),
     ("A1", ["甲"], [["x"]], None, ""),
     ("O'Neil 表", ["乙"], [], None, ""),
+    ("R&D", ["丙"], [["y"]], None, "R&D"),
 ]
 
 
@@ -115,7 +116,7 @@ def test_awkward_text_and_sheet_names_read_back_as_written(tmp_path):
     expected = [["文本", "编号"], *([text, float(n)] for n, text in enumerate(AWKWARD))]
     for path in (fast, plain):
         sheets = read_sheets(path)  # python-calamine decodes _xHHHH_ as Excel does
-        assert list(sheets) == ['a"b', "A1", "O'Neil 表"]
+        assert list(sheets) == ['a"b', "A1", "O'Neil 表", "R&D"]
         assert sheets['a"b'] == expected
         assert load_workbook(path).sheetnames == list(sheets)
 

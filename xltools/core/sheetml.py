@@ -240,18 +240,8 @@ def write_tables(path: Path, sheets: list[tuple[str, list, list, list | None, st
 
 def _package(names: list[str], defined: list[str], strings: dict[str, int]) -> dict[str, str]:
     """Every part but the worksheets, by name, as xlsxwriter writes them."""
-    from xlsxwriter.utility import quote_sheetname
-
     n = len(names)
     stamp = _FIXED.strftime("%Y-%m-%dT%H:%M:%SZ")
-    named = [f"{_data(quote_sheetname(name))}!Print_Titles" for name in names]
-    parts_of = [*names, *named]
-    heading = f"<vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>{n}</vt:i4></vt:variant>"
-    if named:
-        heading += (
-            "<vt:variant><vt:lpstr>Named Ranges</vt:lpstr></vt:variant>"
-            f"<vt:variant><vt:i4>{len(named)}</vt:i4></vt:variant>"
-        )
     return {
         "[Content_Types].xml": (
             f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -278,17 +268,7 @@ def _package(names: list[str], defined: list[str], strings: dict[str, int]) -> d
             f'Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
             "</Relationships>"
         ),
-        "docProps/app.xml": (
-            f'{_XML}<Properties xmlns="{_OFFICE}/extended-properties" '
-            f'xmlns:vt="{_OFFICE}/docPropsVTypes"><Application>Microsoft Excel</Application>'
-            "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><HeadingPairs>"
-            f'<vt:vector size="{2 if not named else 4}" baseType="variant">{heading}</vt:vector>'
-            f'</HeadingPairs><TitlesOfParts><vt:vector size="{len(parts_of)}" baseType="lpstr">'
-            + "".join(f"<vt:lpstr>{_data(t)}</vt:lpstr>" for t in parts_of)
-            + "</vt:vector></TitlesOfParts><Company></Company><LinksUpToDate>false"
-            "</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false"
-            "</HyperlinksChanged><AppVersion>12.0000</AppVersion></Properties>"
-        ),
+        "docProps/app.xml": _app(names),
         "docProps/core.xml": (
             f'{_XML}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
             'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
@@ -331,3 +311,32 @@ def _package(names: list[str], defined: list[str], strings: dict[str, int]) -> d
             + "</sst>"
         ),
     }
+
+
+def _app(names: list[str]) -> str:
+    """docProps/app.xml: the sheets and their print titles, as xlsxwriter lists them."""
+    from xlsxwriter.utility import quote_sheetname
+
+    n = len(names)
+    named = [f"{quote_sheetname(name)}!Print_Titles" for name in names]
+    parts_of = [*names, *named]
+    heading = (
+        "<vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant>"
+        f"<vt:variant><vt:i4>{n}</vt:i4></vt:variant>"
+    )
+    if named:
+        heading += (
+            "<vt:variant><vt:lpstr>Named Ranges</vt:lpstr></vt:variant>"
+            f"<vt:variant><vt:i4>{len(named)}</vt:i4></vt:variant>"
+        )
+    return (
+        f'{_XML}<Properties xmlns="{_OFFICE}/extended-properties" '
+        f'xmlns:vt="{_OFFICE}/docPropsVTypes"><Application>Microsoft Excel</Application>'
+        "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><HeadingPairs>"
+        f'<vt:vector size="{2 if not named else 4}" baseType="variant">{heading}</vt:vector>'
+        f'</HeadingPairs><TitlesOfParts><vt:vector size="{len(parts_of)}" baseType="lpstr">'
+        + "".join(f"<vt:lpstr>{_data(t)}</vt:lpstr>" for t in parts_of)
+        + "</vt:vector></TitlesOfParts><Company></Company><LinksUpToDate>false"
+        "</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false"
+        "</HyperlinksChanged><AppVersion>12.0000</AppVersion></Properties>"
+    )

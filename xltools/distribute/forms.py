@@ -352,7 +352,30 @@ def _parse_field(where: str, section: str, item: dict, mistakes: list[str]) -> F
                 where=where
             )
         )
-    choices = item.get("choices") or []
+    choices = _parse_choices(where, kind, item.get("choices") or [], mistakes)
+    low, high = _parse_bounds(where, kind, item, mistakes)
+    max_length = _parse_max_length(where, kind, item.get("max_length"), mistakes)
+    width, help_text, fill = _parse_layout(where, section, kind, item, mistakes)
+    if len(mistakes) > before:
+        return None
+    return Field(
+        key=key,
+        label=label.strip(),
+        type=kind,
+        required=required,
+        required_when=required_when,
+        choices=tuple(choices),
+        min=low,
+        max=high,
+        max_length=max_length,
+        width=float(width),
+        help=help_text.strip(),
+        fill=fill,
+    )
+
+
+def _parse_choices(where: str, kind: str, choices: object, mistakes: list[str]) -> list[str]:
+    """A choice field's dropdown list: words, none empty or repeated, as Excel can hold them."""
     if not isinstance(choices, list) or not all(isinstance(c, (str, int, float)) for c in choices):
         mistakes.append(_("{where}: choices must be a list of words").format(where=where))
         choices = []
@@ -374,8 +397,11 @@ def _parse_field(where: str, section: str, item: dict, mistakes: list[str]) -> F
         mistakes.append(
             _("{where}: choices are longer than Excel's 255-character list").format(where=where)
         )
-    low, high = _parse_bounds(where, kind, item, mistakes)
-    max_length = item.get("max_length")
+    return choices
+
+
+def _parse_max_length(where: str, kind: str, max_length: object, mistakes: list[str]):
+    """A text field's longest answer (None: Excel's own limit)."""
     if max_length is not None:
         if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
             mistakes.append(
@@ -389,6 +415,11 @@ def _parse_field(where: str, section: str, item: dict, mistakes: list[str]) -> F
                     where=where, kind=kind
                 )
             )
+    return max_length
+
+
+def _parse_layout(where: str, section: str, kind: str, item: dict, mistakes: list[str]):
+    """(width, help, fill): the column's width, its input prompt, and who fills it."""
     width = item.get("width", DEFAULT_WIDTH.get(kind, 12))
     if isinstance(width, bool) or not isinstance(width, (int, float)) or not 2 <= width <= 120:
         mistakes.append(
@@ -414,22 +445,7 @@ def _parse_field(where: str, section: str, item: dict, mistakes: list[str]) -> F
         )
     elif section != "task_fields" and "fill" in item:
         mistakes.append(_("{where}: fill applies to task fields only").format(where=where))
-    if len(mistakes) > before:
-        return None
-    return Field(
-        key=key,
-        label=label.strip(),
-        type=kind,
-        required=required,
-        required_when=required_when,
-        choices=tuple(choices),
-        min=low,
-        max=high,
-        max_length=max_length,
-        width=float(width),
-        help=help_text.strip(),
-        fill=fill,
-    )
+    return width, help_text, fill
 
 
 def _parse_required_when(where: str, raw: object, mistakes: list[str]) -> dict:

@@ -84,6 +84,29 @@ def assign(master: Master, source: str = "master.xlsx") -> list[Assignment]:
     """Every recipient's rows, after expanding group words and routing hosted units to their host.
 
     Raises a `MasterError` naming every owner that cannot be routed, and where to define it."""
+    per_unit, missing, ownerless = _roles(master)
+    hosts, host_problems = _route(master, sorted(per_unit))
+    problems = [_missing_message(owner, tasks) for owner, tasks in missing.items()]
+    problems += host_problems
+    if ownerless:
+        problems.append(
+            _("task(s) {names} name no unit: fill 牵头单位 or 责任单位 in sheet 任务清单").format(
+                names=", ".join(ownerless)
+            )
+        )
+    if problems:
+        listed = "\n".join(f"  - {p}" for p in problems)
+        raise MasterError(
+            _("{source}: cannot route every task to a unit:\n{listed}").format(
+                source=source, listed=listed
+            )
+        )
+    return _assignments(master, per_unit, hosts)
+
+
+def _roles(master: Master):
+    """Each directory unit's tasks with its role ({unit: {task id: (task, role)}}), the owners
+    that stand for no unit (with their tasks), and the tasks that name no owner at all."""
     missing: dict[str, list[str]] = {}
     expanded: dict[str, list[str]] = {}
 
@@ -112,24 +135,11 @@ def assign(master: Master, source: str = "master.xlsx") -> list[Assignment]:
                 roles.setdefault(unit, PARTNER)
         for unit, role in roles.items():
             per_unit.setdefault(unit, {})[task.id] = (task, role)
+    return per_unit, missing, ownerless
 
-    hosts, host_problems = _route(master, sorted(per_unit))
-    problems = [_missing_message(owner, tasks) for owner, tasks in missing.items()]
-    problems += host_problems
-    if ownerless:
-        problems.append(
-            _("task(s) {names} name no unit: fill 牵头单位 or 责任单位 in sheet 任务清单").format(
-                names=", ".join(ownerless)
-            )
-        )
-    if problems:
-        listed = "\n".join(f"  - {p}" for p in problems)
-        raise MasterError(
-            _("{source}: cannot route every task to a unit:\n{listed}").format(
-                source=source, listed=listed
-            )
-        )
 
+def _assignments(master: Master, per_unit: dict, hosts: dict[str, str]) -> list[Assignment]:
+    """Each recipient's rows: its own and its hosted units', lead rows first."""
     order = {task.id: index for index, task in enumerate(master.tasks)}
     books: dict[str, list[Row]] = {}
     for unit, tasks in per_unit.items():

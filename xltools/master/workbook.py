@@ -211,13 +211,26 @@ def _task_row(task: Task, extras: Sequence[str] = ()) -> tuple:
 def read_master(path: str | Path) -> Master:
     """Read ``master.xlsx`` by header names (columns may be moved, a title row added). A
     `MasterError` names a missing file, sheet or column. A task's ``line`` is its row number."""
-    from xltools.plan.targets import parse_number
-
     path = Path(path)
     sheets = read_book(path, (TASK_SHEET, UNIT_SHEET, TARGET_SHEET), "master workbook")
+    tasks, task_rows, cols = _read_tasks(sheets[TASK_SHEET], path.name)
+    units, unit_rows = units_with_rows(sheets[UNIT_SHEET], path.name)
+    _, unit_cols = find_table(sheets[UNIT_SHEET], (UNIT_NAME,), UNIT_SHEET, path.name)
+    targets, target_rows, target_cols = _read_targets(sheets[TARGET_SHEET], path.name)
+    master = Master(tasks=tasks, units=units, targets=targets)
+    # Where each record sits, so that `check_master` names the cells the user sees; kept off the
+    # shared dataclass's fields because a Master built in memory has no sheet.
+    master._layout = {
+        TASK_SHEET: (task_rows, cols),
+        UNIT_SHEET: (unit_rows, unit_cols),
+        TARGET_SHEET: (target_rows, target_cols),
+    }
+    return master
 
-    rows = sheets[TASK_SHEET]
-    header, cols = find_table(rows, TASK_REQUIRED, TASK_SHEET, path.name)
+
+def _read_tasks(rows: list[list], source: str) -> tuple[list[Task], list[int], dict[str, int]]:
+    """任务清单's tasks, their row numbers, and its columns by header."""
+    header, cols = find_table(rows, TASK_REQUIRED, TASK_SHEET, source)
     extras = _extra_columns(rows[header])
     tasks, task_rows = [], []
     for r in range(header + 1, len(rows)):
@@ -243,12 +256,15 @@ def read_master(path: str | Path) -> Master:
             )
         )
         task_rows.append(r + 1)
+    return tasks, task_rows, cols
 
-    units, unit_rows = units_with_rows(sheets[UNIT_SHEET], path.name)
-    _, unit_cols = find_table(sheets[UNIT_SHEET], (UNIT_NAME,), UNIT_SHEET, path.name)
 
-    rows = sheets[TARGET_SHEET]
-    header, target_cols = find_table(rows, TARGET_REQUIRED, TARGET_SHEET, path.name)
+def _read_targets(rows: list[list], source: str) -> tuple[list[Target], list[int], dict[str, int]]:
+    """指标's targets (a 目标值 that is no number is NaN, for `check_master`), their row numbers,
+    and its columns by header."""
+    from xltools.plan.targets import parse_number
+
+    header, target_cols = find_table(rows, TARGET_REQUIRED, TARGET_SHEET, source)
     targets, target_rows = [], []
     for r in range(header + 1, len(rows)):
         if not any(cell_text(v) for v in rows[r]):
@@ -273,16 +289,7 @@ def read_master(path: str | Path) -> Master:
             )
         )
         target_rows.append(r + 1)
-
-    master = Master(tasks=tasks, units=units, targets=targets)
-    # Where each record sits, so that `check_master` names the cells the user sees; kept off the
-    # shared dataclass's fields because a Master built in memory has no sheet.
-    master._layout = {
-        TASK_SHEET: (task_rows, cols),
-        UNIT_SHEET: (unit_rows, unit_cols),
-        TARGET_SHEET: (target_rows, target_cols),
-    }
-    return master
+    return targets, target_rows, target_cols
 
 
 def _day_text(row: Sequence[object], col: int | None) -> str:
@@ -336,7 +343,7 @@ def check_master(master: Master, path: str | Path = "") -> Report:
 def _check_tasks(master: Master, file: str, report: Report) -> None:
     names = {squash(n): u.name for u in master.units for n in (u.name, *u.aliases)}
     groups = {squash(g) for u in master.units for g in u.groups}
-    directory = [u.name for u in master.units]
+    directory = (names, groups, [u.name for u in master.units])
     first_row: dict[str, int] = {}
     reported: set[str] = set()
     for i, task in enumerate(master.tasks):
@@ -383,41 +390,57 @@ def _check_tasks(master: Master, file: str, report: Report) -> None:
                 cell=cell,
                 **where,
             )
-        for header, owners in ((LEAD_UNITS, task.lead), (RESPONSIBLE_UNITS, task.responsible)):
-            _, cell = _place(master, TASK_SHEET, i, header)
-            for owner in owners:
-                key = squash(owner)
-                if key in names or key in groups:
-                    continue
-                if is_group_word(owner):
-                    if key not in reported:
-                        report.error(
-                            "undefined-group",
-                            f"任务清单第{row}行的分组“{owner}”在单位名录中没有成员：请在单位名录中为其每个"
-                            f"成员单位填写一行，并在“所属分组”中填写“{owner}”。",
-                            cell=cell,
-                            unit=owner,
-                            **where,
-                        )
-                    reported.add(key)
-                    continue
-                if key in reported:
-                    continue
+        _check_owners(master, i, task, row, where, directory, reported, report)
+
+
+def _check_owners(
+    master: Master,
+    i: int,
+    task: Task,
+    row: int,
+    where: dict,
+    directory: tuple[dict, set, list],
+    reported: set[str],
+    report: Report,
+) -> None:
+    """A task's owners that 单位名录 does not know: a group word without members, or a unit name
+    (with the near name in the directory, if any). Each is reported once, at its first task."""
+    names, groups, units = directory
+    for header, owners in ((LEAD_UNITS, task.lead), (RESPONSIBLE_UNITS, task.responsible)):
+        _, cell = _place(master, TASK_SHEET, i, header)
+        for owner in owners:
+            key = squash(owner)
+            if key in names or key in groups:
+                continue
+            if is_group_word(owner):
+                if key not in reported:
+                    report.error(
+                        "undefined-group",
+                        f"任务清单第{row}行的分组“{owner}”在单位名录中没有成员：请在单位名录中为其每个"
+                        f"成员单位填写一行，并在“所属分组”中填写“{owner}”。",
+                        cell=cell,
+                        unit=owner,
+                        **where,
+                    )
                 reported.add(key)
-                like = [n for n in directory if _similar(owner, n)]
-                hint = (
-                    f"单位名录中有相近的“{like[0]}”，如为同一单位，请在其“别名”中填写“{owner}”；否则"
-                    if like
-                    else ""
-                )
-                report.error(
-                    "unknown-unit",
-                    f"任务清单第{row}行的{header}“{owner}”不在单位名录中：{hint}请在单位名录中增加一行“{owner}”。",
-                    cell=cell,
-                    unit=owner,
-                    value=like[0] if like else "",
-                    **where,
-                )
+                continue
+            if key in reported:
+                continue
+            reported.add(key)
+            like = [n for n in units if _similar(owner, n)]
+            hint = (
+                f"单位名录中有相近的“{like[0]}”，如为同一单位，请在其“别名”中填写“{owner}”；否则"
+                if like
+                else ""
+            )
+            report.error(
+                "unknown-unit",
+                f"任务清单第{row}行的{header}“{owner}”不在单位名录中：{hint}请在单位名录中增加一行“{owner}”。",
+                cell=cell,
+                unit=owner,
+                value=like[0] if like else "",
+                **where,
+            )
 
 
 def _check_deadline(master: Master, i: int, task: Task, row: int, where: dict, report) -> None:
