@@ -23,15 +23,24 @@ setup(
         "xltools.templates": ["*.yaml", "*.md", "*.docx"],
         "xltools.samples": ["*/*"],
     },
+    # Floors are the oldest releases the whole test suite passed with (2026-11-29: a fresh
+    # virtual environment with exactly these, Python 3.11; pandas 2.0.3 with numpy 1.26, as pandas
+    # before 2.2.2 is built for numpy 1; filelock 3.12.0, olefile 0.46 too). Raised from what
+    # failed: click 8.1 (CliRunner mixes stderr into output), openpyxl 3.1.0 (prints to stdout
+    # while reading), pandas 2.0.0 (np.find_common_type warns), python-calamine below 0.5.4 (reads
+    # _x0041_ escapes and control characters undecoded), python-docx 1.0 (no iter_inner_content,
+    # parse_xml), xlsxwriter 3.1.0-3.2.0 (the identity embedding) and 3.2.x (no row_info, so
+    # xlsxrows is off). No upper pins: xlsxrows checks the XlsxWriter version itself and writes
+    # cell by cell, warning, outside the releases it was checked with.
     install_requires=[
-        "click>=8.1",
-        "openpyxl>=3.1",
-        "xlsxwriter>=3.1,<4",  # xltools/core/xlsxrows.py leans on its 3.x internals (tests guard it)
-        "pandas>=2.0",
-        "python-calamine>=0.2",
+        "click>=8.2",
+        "openpyxl>=3.1.2",
+        "xlsxwriter>=3.3",
+        "pandas>=2.0.3",
+        "python-calamine>=0.5.4",
         "defusedxml>=0.7",
         "PyYAML>=6.0",
-        "python-docx>=1.0",
+        "python-docx>=1.1",
         "docxtpl>=0.16",  # the 通报 is rendered from a Word template the office edits in Word
         "filelock>=3.12",  # the lock of a round shared by collect, distribute and summary
         "olefile>=0.46",  # an .xls's saved time from its OLE summary information

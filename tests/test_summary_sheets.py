@@ -104,3 +104,23 @@ def test_rows_without_settings_and_constant_memory(tmp_path):
     assert b.row_dimensions[4].height == a.row_dimensions[4].height == 30
     for row_a, row_b in zip(a.iter_rows(), b.iter_rows(), strict=True):
         assert [_cell(c) for c in row_b] == [_cell(c) for c in row_a]
+
+
+def test_rows_are_rendered_only_for_the_xlsxwriter_versions_checked():
+    import warnings
+
+    from xltools.core import xlsxrows
+
+    assert xlsxrows.ENABLED  # the installed XlsxWriter is one the rows were checked with
+    assert xlsxrows.supported("3.3.0") and xlsxrows.supported("3.3.1")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert not xlsxrows.supported("4.0.0")
+        assert not xlsxrows.supported("3.2.9")
+        assert not xlsxrows.supported("(unknown)")
+    assert [str(w.message).split(" is ")[0] for w in caught] == [
+        "XlsxWriter 4.0.0",
+        "XlsxWriter 3.2.9",
+        "XlsxWriter (unknown)",
+    ]
+    assert all(w.category is RuntimeWarning for w in caught)

@@ -9,25 +9,62 @@ blanks that carry their format), the same format indexes — and xlsxwriter stil
 own tag (height, outline level, hidden, collapsed) from ``set_row``, the sheet's dimensions,
 merges, validations and everything else. Rows with values xlsxwriter must handle itself (dates,
 booleans, very long text) go through `excel.write_cell` as before.
+
+This leans on XlsxWriter's internals, so it is fenced by version: at import the installed
+XlsxWriter is checked against `SUPPORTED`, the releases these rows were checked with
+(tests/test_summary_sheets.py compares rendered rows with xlsxwriter's own, cell by cell); any
+other version writes every row cell by cell, slower, after a `RuntimeWarning` naming it.
 """
 
 from __future__ import annotations
 
 import math
+import re
+import warnings
 import weakref
+from importlib.metadata import PackageNotFoundError, version
 
 from xltools.core.excel import column_letters, write_cell
+
+# XlsxWriter releases whose worksheet internals rows are rendered for: from, and below.
+# Before 3.3.0 worksheets keep no row_info (rows go cell by cell); 4.x is a new major release.
+SUPPORTED = ((3, 3, 0), (4, 0, 0))
 
 _STRING_MAX = 16383  # longer texts (up to Excel's 32,767 UTF-16 units) go through xlsxwriter
 _RENDERED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # worksheet -> its rows
 
 
+def supported(installed: str) -> bool:
+    """True when rows may be rendered with XlsxWriter ``installed``; else warn, naming it."""
+    parts = tuple(int(p) for p in re.findall(r"\d+", installed)[:3])
+    if SUPPORTED[0] <= parts < SUPPORTED[1]:
+        return True
+    low, high = (".".join(map(str, v)) for v in SUPPORTED)
+    warnings.warn(
+        f"XlsxWriter {installed} is not a version xltools renders large sheets' rows for "
+        f"({low} up to below {high}): writing them cell by cell instead, which is slower",
+        RuntimeWarning,
+        stacklevel=2,
+    )
+    return False
+
+
+def _installed() -> str:
+    try:
+        return version("xlsxwriter")
+    except PackageNotFoundError:  # not installed as a distribution: nothing to lean on
+        return "(unknown)"
+
+
+ENABLED = supported(_installed())
+
+
 def render_rows(ws) -> None:
     """Let xlsxwriter worksheet ``ws`` take rows from `write_row` rendered as XML (call once,
     right after adding the sheet, before writing its rows)."""
-    if ws in _RENDERED:
+    if not ENABLED or ws in _RENDERED:
         return
-    # This leans on xlsxwriter's internals (tested with 3.x): without them, or in
+    # This leans on xlsxwriter's internals (see SUPPORTED): without them, or in
     # constant_memory mode (rows streamed as they come), rows are simply written cell by cell.
     internals = ("_write_row", "_check_dimensions", "table", "row_info", "str_table")
     if getattr(ws, "constant_memory", True) or not all(hasattr(ws, n) for n in internals):
