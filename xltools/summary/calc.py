@@ -66,13 +66,14 @@ def _pct(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
-def lines(tasks, due: float, rules):
+def lines(tasks, due: float, rules, *, words: bool = True):
     """One row per (task, unit) with the answers the summary uses, typed and checked.
 
     ``tasks`` is the merged data with answers named by key. Columns: id, unit, role, state,
     status (the 完成状态, or 退回修改/未报送 when the data was not adopted, "" when a cooperating
     unit gave none), progress (float), note, issues, next_steps, coordination, flag (where the
     status contradicts the progress figure) and numbers_light (the light the figure gives then).
+    With ``words=False`` (an earlier round, read for its statuses) only the first six.
     """
     import numpy as np
     import pandas as pd
@@ -99,6 +100,8 @@ def lines(tasks, due: float, rules):
     if progress.dtype == object:
         progress = progress.astype(str).str.replace("%", "", regex=False).str.strip()
     frame["progress"] = pd.to_numeric(progress, errors="coerce").where(adopted)
+    if not words:
+        return frame
     for key, name in TEXTS.items():
         text = column(key).fillna("").astype(str).str.strip()
         frame[name] = text.where(adopted, "")
@@ -626,7 +629,7 @@ def calculate(
     problems = problems if problems is not None else pd.DataFrame(columns=[UNIT, "严重程度"])
     past, trend = [], []
     for name, past_due, frame in history:
-        past_status, _leads = task_status(lines(frame, past_due, rules))
+        past_status, _leads = task_status(lines(frame, past_due, rules, words=False))
         past.append(past_status["status"])
         trend.append((name, _counts(past_status["status"])))
     lines_ = lines(tasks, due, rules)
