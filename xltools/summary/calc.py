@@ -15,6 +15,7 @@ from xltools.core.contracts import (
     AHEAD,
     DONE,
     ID,
+    LAGGING,
     LATE,
     NOT_STARTED,
     ON_SCHEDULE,
@@ -159,7 +160,7 @@ def _base_light(status, due: float, rules):
 
     late_start = rules.red_after_first_quarter_not_started and due > 0.25 + 1e-9
     table = {s: ("绿", "") for s in ON_TRACK}
-    table["滞后"] = ("黄", "")
+    table[LAGGING] = ("黄", "")
     table[NOT_STARTED] = ("红", f"序时进度已达{_pct(due)}仍未启动") if late_start else ("黄", "")
     table[SENT_BACK] = (rules.sent_back_light, "牵头单位报表有错误，已退回修改")
     table[UNREPORTED] = (rules.unreported_light, "牵头单位未报送")

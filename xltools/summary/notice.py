@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from xltools.core.contracts import AHEAD, DONE, ON_SCHEDULE
 from xltools.core.errors import NoticeError
 from xltools.core.i18n import _
 from xltools.master.workspace import DEFAULT_NOTICE
@@ -215,7 +216,7 @@ def _task_phrase(task: TaskRow) -> str:
 
 def _good(summary: Summary) -> list[dict[str, str]]:
     items = []
-    for status, head in (("已完成", "部分任务已经完成"), ("超序时进度", "部分任务超序时推进")):
+    for status, head in ((DONE, "部分任务已经完成"), (AHEAD, "部分任务超序时推进")):
         tasks = [t for t in summary.tasks if t.status == status]
         if not tasks:
             continue
@@ -225,8 +226,8 @@ def _good(summary: Summary) -> list[dict[str, str]]:
     leading = []
     for unit in summary.units:
         s = unit.statuses
-        ahead = s.get("已完成", 0) + s.get("超序时进度", 0)
-        if unit.led and ahead and ahead + s.get("序时推进", 0) == unit.led:
+        ahead = s.get(DONE, 0) + s.get(AHEAD, 0)
+        if unit.led and ahead and ahead + s.get(ON_SCHEDULE, 0) == unit.led:
             leading.append((ahead, unit.led, unit.name))
     if leading:
         leading.sort(key=lambda u: (-u[0], -u[1], u[2]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from xltools.core.contracts import ADOPTED, RECEIVED
 from xltools.core.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup, row_height
 from xltools.core.xlsxrows import render_rows, write_row
 from xltools.summary.closing import NEW_TASK
@@ -324,7 +325,7 @@ def _tasks(wb, fmt, summary: Summary) -> None:
         _row(ws, row, values, task_styles, widths, fmt, collapsed=folded)
         row += 1
         for line in shown:
-            status = (line.status or "已报送") if line.state == "已采用" else line.state
+            status = (line.status or RECEIVED) if line.state == ADOPTED else line.state
             values = ["", f"{line.role}单位", line.unit, status, line.progress]
             values += [line.note, line.issues, line.next_steps, "", ";".join(line.flags)]
             _row(ws, row, values, line_styles, widths, fmt, level=1, hidden=line.role != LEAD)
