@@ -100,7 +100,7 @@ def build() -> Path:
     plan, units, _ = inputs(TASKS, UNITS)
     start = time.perf_counter()
     prepare(xltools("init", root, "--plan", plan, "--units", units))
-    prepare(xltools("distribute", ROUND, "-w", root))
+    prepare(xltools("distribute", ROUND, "--no-prefill", "-w", root))
     outbox = root / "outbox" / ROUND
     books = sorted(p for p in outbox.glob("*.xlsx") if p.name != "manifest.xlsx")
     shards = []
