@@ -68,6 +68,7 @@ def resaved(tmp_path_factory):
     # Two more: a formula in an answer cell, and a space typed in the last cell an .xls has.
     filled.append(fill(sent(ws, "市发改委"), root / "filled" / "formula.xlsx", edit=_formula))
     filled.append(_far_cell(filled[0], root / "filled" / "far.xlsx", "IV65536"))
+    filled.append(_far_cell(filled[0], root / "filled" / "farthest.xlsx", "XFD1048576"))
     made = {"filled": {p.stem: p for p in filled}}
     with tempfile.TemporaryDirectory(prefix="xltools-lo-") as profiles:
         running = []
@@ -96,11 +97,13 @@ def test_formulas_and_saved_times_of_xls_and_ods_returns(resaved, tmp_path):
     inbox.mkdir(parents=True, exist_ok=True)
     (inbox / "市发改委.xls").write_bytes(made["xls"]["formula"].read_bytes())
     (inbox / "市商务局.xls").write_bytes(made["xls"]["far"].read_bytes())
+    (inbox / "市财政局.ods").write_bytes(made["ods"]["farthest"].read_bytes())
     os.utime(inbox / "市发改委.xls", (1689000000, 1689000000))  # copied in later: not its time
     result = collect(ws, ROUND)
     rows = result.rows("unit", "file", "cell", "code")
     assert ("市发改委", "市发改委.xls", "G2", "formula-value") in rows
     assert ("市商务局", "市商务局.xls", "", "file-too-complex") in rows
+    assert ("市财政局", "市财政局.ods", "", "file-too-complex") in rows  # not "damaged"
     saved = result.submissions["市发改委"].file.saved
     # The workbook's own saved time (LibreOffice kept the unit's, 02:00 UTC), not the copy's.
     assert saved == datetime(2023, 7, 10, 10, 0)

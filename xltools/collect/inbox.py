@@ -291,9 +291,15 @@ def _read_one(
     try:
         sheets, merged = _read_values(found.data)
     except Exception as exc:  # calamine raises many kinds; all mean the same to the clerk
-        if type(exc).__name__ == "PasswordError" or _needs_password(data, suffix):
+        said = f"{type(exc).__name__}: {exc}"
+        if "Cannot detect file format" in said:
+            said = _real_error(found.data, suffix)
+        if said.startswith("PasswordError"):
             message = f"“{name}”设置了打开密码,无法读取;请取消密码后另存为 .xlsx 重新报送"
             inbox.problems.append(_problem("password-protected", message, name))
+            return
+        if "limit exceeded" in said.lower():  # a used range far beyond any form (an .ods)
+            inbox.problems.append(_too_complex(name))
             return
         # calamine's own words ("Cannot detect file format") are English and tell a unit nothing.
         message = f"“{name}”已损坏或不完整,无法读取;请重新打开确认后另存为 .xlsx 再报送"
@@ -323,6 +329,16 @@ def _read_one(
     )
 
 
+def _too_complex(name: str, sheet: str = "", rows: int = 0, columns: int = 0) -> Problem:
+    where = f"的工作表“{sheet}”的使用范围达 {rows:,} 行 × {columns} 列," if sheet else "的使用范围"
+    return _problem(
+        "file-too-complex",
+        f"“{name}”{where}远超报表范围(常见原因:很远处的单元格中有空格等内容),无法读取;"
+        "请删除表格以外的多余行列后另存为 .xlsx 重新报送",
+        name,
+    )
+
+
 def _inspect_xls(data: bytes, name: str, limits: Limits) -> _Package:
     """An .xls's saved time and formula cells; refused when a sheet declares a used range far
     beyond any form (an .xls cannot be cut like an .xlsx before reading)."""
@@ -334,12 +350,7 @@ def _inspect_xls(data: bytes, name: str, limits: Limits) -> _Package:
         return found  # calamine decides: damaged, or asks for the password
     for sheet, (rows, columns) in biff.dimensions.items():
         if rows > limits.rows or columns > limits.columns:
-            found.refusal = _problem(
-                "file-too-complex",
-                f"“{name}”的工作表“{sheet}”的使用范围达 {rows:,} 行 × {columns} 列,远超报表范围"
-                "(常见原因:很远处的单元格中有空格等内容),无法读取;请删除表格以外的多余行列后另存为 .xlsx 重新报送",
-                name,
-            )
+            found.refusal = _too_complex(name, sheet, rows, columns)
             return found
     if biff.saved is not None:
         found.saved = biff.saved.astimezone(OFFICE_TZ).replace(tzinfo=None)
@@ -347,12 +358,13 @@ def _inspect_xls(data: bytes, name: str, limits: Limits) -> _Package:
     return found
 
 
-def _needs_password(data: bytes, suffix: str) -> bool:
-    """Whether the file needs a password to open (a password-protected .xls or .ods).
+def _real_error(data: bytes, suffix: str) -> str:
+    """Why calamine cannot open the file (``PasswordError: …``, ``CalamineError: Cell limit
+    exceeded …``), or "" when it can.
 
     Read from bytes, calamine tries each format in turn and reports only "Cannot detect file
-    format" for these; told the format by the file's extension it says PasswordError. So the
-    bytes are read once more from a temporary file with the extension (only after a failure).
+    format"; told the format by the file's extension it says why. So the bytes are read once
+    more from a temporary file with the extension (only after a failure).
     """
     import tempfile
 
@@ -364,8 +376,8 @@ def _needs_password(data: bytes, suffix: str) -> bool:
         try:
             CalamineWorkbook.from_path(str(path))
         except Exception as exc:
-            return type(exc).__name__ == "PasswordError"
-    return False
+            return f"{type(exc).__name__}: {exc}"
+    return ""
 
 
 def _read_values(data: bytes) -> tuple[dict[str, list[list]], dict[str, list]]:
