@@ -133,7 +133,10 @@ def subset(root: Path, count: int) -> Path:
     for name in ("xltools.yaml", "master.xlsx"):
         shutil.copy2(root / name, copy / name)
     for path in (root / "outbox" / ROUND).iterdir():
-        os.link(path, copy / "outbox" / ROUND / path.name)
+        if path.is_dir():  # 留底/: the master kept by distribute
+            shutil.copytree(path, copy / "outbox" / ROUND / path.name)
+        else:
+            os.link(path, copy / "outbox" / ROUND / path.name)
     for path in chosen:
         os.link(path, copy / "inbox" / ROUND / path.name)
     return copy

@@ -109,6 +109,7 @@ def collect_inbox(
     *,
     limits: Limits | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Collection:
     """Identify and check every file of an inbox; the pure part of `collect` (writes nothing).
 
@@ -117,7 +118,7 @@ def collect_inbox(
     values, so memory stays bounded at thousands of files."""
     limits = limits or Limits()
     rels = inbox_files(inbox_dir)
-    done = _check_all(inbox_dir, rels, ctx, limits, progress)
+    done = _check_all(inbox_dir, rels, ctx, limits, progress, meanwhile=meanwhile)
     result = Collection(round=ctx.round, due=due)
     candidates: dict[str, list[Submission]] = {}
     refused = []
@@ -226,6 +227,7 @@ def _check_all(
     progress: Callable[[int, int, str], None] | None,
     *,
     checking: bool = True,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[_Checked]:
     """`_check_file` of every file, in file order, in worker processes (one per core): a reader
     that crashes, panics, runs out of memory or hangs on one file costs that file a problem, and
@@ -246,6 +248,7 @@ def _check_all(
         progress=(lambda done, total, i: progress(done, total, rels[order[i]]))
         if progress
         else None,
+        meanwhile=meanwhile,
     )
     done: list[_Checked | None] = [None] * len(rels)
     for i, outcome in zip(order, outcomes, strict=True):
@@ -417,7 +420,6 @@ def collect(
     update_contacts: bool = False,
 ) -> Collection:
     """Collect a round of a workspace and write ``reports/<round>/``; returns the report."""
-    from concurrent.futures import ThreadPoolExecutor
 
     from xltools.collect.reports import office_of, write_reports
 
@@ -425,12 +427,17 @@ def collect(
     target = ws.reports(rnd)
     with locked(target, rnd.key):
         recover_folder(target)
-        # The master list is needed only for the reports: read it while the returns are checked
-        # (in worker processes, this one waiting).
-        with ThreadPoolExecutor(1) as thread:
-            reading = thread.submit(_read_master, ws)
-            result = collect_inbox(ws.inbox(rnd), ctx, rnd.due, progress=progress)
-            master = reading.result()
+        # The master list is needed only for the reports: read it while the workers check the
+        # returns (this process waits on them meanwhile).
+        master = []
+        result = collect_inbox(
+            ws.inbox(rnd),
+            ctx,
+            rnd.due,
+            progress=progress,
+            meanwhile=lambda: master.append(_read_master(ws)),
+        )
+        master = master[0] if master else _read_master(ws)
         temp = new_folder(target)
         try:
             with processing(target):

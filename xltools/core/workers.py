@@ -17,7 +17,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # How a job ended: returned, or ran out of time, memory, crashed the worker, or raised.
@@ -58,12 +58,16 @@ def _context():
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
-    # A fork server, not fork: forking a process that runs threads (collect reads the master in
-    # one meanwhile) can deadlock the child, and Python 3.12 warns about it.
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        return context
+    # Linux: fork, so a worker starts at once with what the parent holds (a round's context is
+    # megabytes that a fork server would pickle for each worker). run_jobs starts no thread,
+    # and callers run their own work in ``meanwhile``, not in threads, so forking is safe.
+    # Elsewhere a fork server (macOS) or spawn (Windows).
+    for method in ("fork", "forkserver") if sys.platform.startswith("linux") else ("forkserver",):
+        if method in methods:
+            context = multiprocessing.get_context(method)
+            if method == "forkserver":
+                context.set_forkserver_preload(PRELOAD)
+            return context
     return multiprocessing.get_context("spawn")
 
 
@@ -72,8 +76,8 @@ class _Worker:
     process: object
     conn: object
     stderr: Path
-    job: int | None = None
-    started: float = 0.0
+    jobs: deque = field(default_factory=deque)  # sent, in order; the first one is running
+    started: float = 0.0  # when the first of ``jobs`` started
     closed: bool = False
 
 
@@ -87,17 +91,22 @@ def run_jobs(
     timeout: float | None = None,
     memory: int | None = None,
     progress: Callable[[int, int, int], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Outcome]:
     """``fn(job)`` of every job in up to ``workers`` processes; the outcomes in job order.
 
     Each worker runs ``initializer(*initargs)`` once, then jobs one at a time, with its address
     space limited to ``memory`` bytes; a job running longer than ``timeout`` seconds has its
-    worker killed. ``progress(done, total, job index)`` is called as each job ends."""
+    worker killed. ``progress(done, total, job index)`` is called as each job ends.
+    ``meanwhile()`` runs in this process once the workers have their first jobs (instead of in a
+    thread: a process that runs threads must not fork)."""
     from multiprocessing.connection import wait
 
     total = len(jobs)
     outcomes: list[Outcome | None] = [None] * total
     if not total:
+        if meanwhile is not None:
+            meanwhile()
         return []
     context = _context()
     pending = deque(range(total))
@@ -118,20 +127,22 @@ def run_jobs(
             return _Worker(process, parent, stderr)
 
         def give(worker: _Worker) -> None:
-            if pending:
-                worker.job = pending.popleft()
-                worker.started = time.monotonic()
-                worker.conn.send(jobs[worker.job])
-            else:
-                worker.job = None
+            # Two jobs in flight, so a worker never waits while this process reads its result.
+            while pending and len(worker.jobs) < 2:
+                if not worker.jobs:
+                    worker.started = time.monotonic()
+                worker.jobs.append(pending.popleft())
+                worker.conn.send(jobs[worker.jobs[-1]])
 
         try:
             for slot in range(min(workers, total)):
                 worker = start(slot)
                 live.append(worker)
                 give(worker)
+            if meanwhile is not None:
+                meanwhile()
             while done < total:
-                busy = [w for w in live if w.job is not None]
+                busy = [w for w in live if w.jobs]
                 wait_for = None
                 if timeout is not None:
                     wait_for = max(0.0, min(w.started + timeout for w in busy) - time.monotonic())
@@ -139,7 +150,7 @@ def run_jobs(
                     wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for)
                 )
                 for slot, worker in enumerate(live):
-                    if worker.job is None:
+                    if not worker.jobs:
                         continue
                     outcome = None
                     if worker.conn in ready:
@@ -150,12 +161,14 @@ def run_jobs(
                         outcome = Outcome(failure=TIMEOUT, detail=f"{timeout:g} s")
                     if outcome is None:
                         continue
-                    index = worker.job
+                    index = worker.jobs.popleft()
+                    worker.started = time.monotonic()  # the next one sent starts now
                     outcomes[index] = outcome
                     done += 1
                     if outcome.failure in (TIMEOUT, MEMORY, CRASH) or not worker.process.is_alive():
                         _stop(worker)
-                        worker.job = None
+                        pending.extendleft(reversed(worker.jobs))  # not started: again, elsewhere
+                        worker.jobs.clear()
                         if pending:  # a fresh worker in its place
                             worker = live[slot] = start(slot)
                     if not worker.closed:
@@ -199,7 +212,7 @@ def _stop(worker: _Worker, gently: bool = False) -> None:
     if worker.closed:
         return
     worker.closed = True
-    if gently and worker.process.is_alive() and worker.job is None:
+    if gently and worker.process.is_alive() and not worker.jobs:
         with contextlib.suppress(OSError, ValueError):
             worker.conn.send(None)
         worker.process.join(2)
@@ -213,6 +226,9 @@ def _stop(worker: _Worker, gently: bool = False) -> None:
 def _serve(conn, fn, initializer, initargs, memory, stderr: str) -> None:
     """A worker's life: limits, the initializer, then one job after another until told to stop."""
     _die_with_parent()
+    import faulthandler
+
+    faulthandler.disable()  # a forked worker may inherit its parent's (pytest's), on the terminal
     # What a dying reader writes (a Rust panic or abort message) goes to a file the parent reads,
     # not to the user's terminal.
     fd = os.open(stderr, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -248,8 +264,8 @@ def _serve(conn, fn, initializer, initargs, memory, stderr: str) -> None:
 
 def _die_with_parent() -> None:
     """Have the kernel kill this worker when its parent dies (Linux), so no worker outlives a
-    command that was killed. A fork server's workers are its children, and it ends with the
-    command; elsewhere a worker ends when its pipe closes, after its current job."""
+    command that was killed. Elsewhere a fork server's workers are its children, and it ends
+    with the command; a worker ends when its pipe closes, after its current job."""
     if not sys.platform.startswith("linux"):
         return
     import ctypes
@@ -264,10 +280,15 @@ def _die_with_parent() -> None:
 
 
 def _limit_memory(limit: int) -> None:
+    """At most ``limit`` bytes of address space more than the worker has when it starts (a
+    forked worker starts with its parent's, which is not the reader's doing)."""
     try:
         import resource
     except ImportError:  # Windows: no ceiling
         return
+    # Linux; elsewhere the limit as it is
+    with contextlib.suppress(ValueError, OSError), open("/proc/self/statm") as statm:
+        limit += int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     with contextlib.suppress(ValueError, OSError):
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
