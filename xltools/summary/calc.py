@@ -642,16 +642,13 @@ def calculate(
     task_rows = _task_objects(frame, _line_objects(lines_, master))
     by_id = {t.id: t for t in task_rows}
     units, statuses = unit_frame(master, lines_, target_list, status, problems)
+    counted = statuses.to_dict("index")  # {unit: {status: count}}
     unit_rows = [
         UnitRow(
             name=name,
             led=int(row.led),
             shared=int(row.shared),
-            statuses={
-                s: int(statuses.at[name, s])
-                for s in statuses.columns
-                if name in statuses.index and statuses.at[name, s]
-            },
+            statuses={s: int(n) for s, n in counted.get(name, {}).items() if n},
             targets_behind=int(row.targets_behind),
             reporting=row.reporting,
             errors=int(row.errors),

@@ -164,10 +164,11 @@ def _row(ws, row, values, styles, widths, fmt, *, level=0, hidden=False, collaps
         fmt.get(value, fmt["center"]) if style == "light" else fmt[style]
         for value, style in zip(values, styles, strict=True)
     ]
-    write_row(ws, row, values, formats)
     options = {"level": level, "hidden": hidden, "collapsed": collapsed}
     height = fit_height(values, widths)
+    # The row's settings first: write_row then need not give the row settings of its own.
     ws.set_row(row, height, None, {k: v for k, v in options.items() if v} or None)
+    write_row(ws, row, values, formats)
     return 0.0 if hidden else height
 
 
