@@ -249,6 +249,7 @@ def _check_all(
         if progress
         else None,
         meanwhile=meanwhile,
+        ahead=2,  # a job is a file name: the next one waits in the worker's pipe
     )
     done: list[_Checked | None] = [None] * len(rels)
     for i, outcome in zip(order, outcomes, strict=True):

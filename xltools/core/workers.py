@@ -92,6 +92,7 @@ def run_jobs(
     memory: int | None = None,
     progress: Callable[[int, int, int], None] | None = None,
     meanwhile: Callable[[], object] | None = None,
+    ahead: int = 1,
 ) -> list[Outcome]:
     """``fn(job)`` of every job in up to ``workers`` processes; the outcomes in job order.
 
@@ -99,7 +100,9 @@ def run_jobs(
     space limited to ``memory`` bytes; a job running longer than ``timeout`` seconds has its
     worker killed. ``progress(done, total, job index)`` is called as each job ends.
     ``meanwhile()`` runs in this process once the workers have their first jobs (instead of in a
-    thread: a process that runs threads must not fork)."""
+    thread: a process that runs threads must not fork). ``ahead``: jobs sent to a worker before
+    it ends the one it runs; more than 1 only for small jobs (a file name), as sending a large one
+    to a busy worker would block this process until that worker reads it."""
     from multiprocessing.connection import wait
 
     total = len(jobs)
@@ -127,8 +130,8 @@ def run_jobs(
             return _Worker(process, parent, stderr)
 
         def give(worker: _Worker) -> None:
-            # Two jobs in flight, so a worker never waits while this process reads its result.
-            while pending and len(worker.jobs) < 2:
+            # Jobs in flight, so a worker need not wait while this process reads its result.
+            while pending and len(worker.jobs) < ahead:
                 if not worker.jobs:
                     worker.started = time.monotonic()
                 worker.jobs.append(pending.popleft())
