@@ -315,17 +315,20 @@ def _place(master: Master, sheet: str, index: int, header: str) -> tuple[int, st
     """The row number and cell (``G5``) of a record's column, as written or as read."""
     from xlsxwriter.utility import xl_rowcol_to_cell
 
-    headers = {TASK_SHEET: TASK_HEADERS, UNIT_SHEET: UNIT_HEADERS, TARGET_SHEET: TARGET_HEADERS}
-    written = list(headers[sheet])
-    if sheet == TASK_SHEET:
-        written += extra_headers(master.tasks)  # as write_master places them, after 备注
     layout = getattr(master, "_layout", None)
     if layout:
         rows, cols = layout[sheet]
-        col = cols.get(header, cols.get(squash(header)))
-        row, col = rows[index], written.index(header) if col is None else col
+        row, col = rows[index], cols.get(header, cols.get(squash(header)))
     else:
-        row, col = index + 2, written.index(header)
+        row, col = index + 2, None
+    if col is None:
+        headers = {TASK_SHEET: TASK_HEADERS, UNIT_SHEET: UNIT_HEADERS, TARGET_SHEET: TARGET_HEADERS}
+        written = list(headers[sheet])
+        if sheet == TASK_SHEET and header not in written:
+            # as write_master places them, after 备注; only looked up for an extra column, since
+            # going through every task for each problem made checking 5,000 tasks take 5 s
+            written += extra_headers(master.tasks)
+        col = written.index(header)
     return row, xl_rowcol_to_cell(row - 1, col)
 
 
