@@ -27,7 +27,7 @@ def read_text(path: Path) -> str:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".txt":
-        return _decode(path)
+        return decode_text(path)
     if suffix == ".docx":
         return _docx_text(path)
     hint = _("; save it as .docx in Word") if suffix == ".doc" else ""
@@ -39,7 +39,8 @@ def read_text(path: Path) -> str:
     )
 
 
-def _decode(path: Path) -> str:
+def decode_text(path: Path) -> str:
+    """A text file's contents: UTF-16 with a BOM, else UTF-8 (with or without BOM), else GB18030."""
     try:
         data = path.read_bytes()
     except OSError as exc:

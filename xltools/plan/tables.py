@@ -36,6 +36,7 @@ from xltools.core.i18n import _
 from xltools.core.model import Task
 from xltools.core.text import cell_text, clean, halfwidth, squash
 from xltools.plan import names
+from xltools.plan.documents import decode_text
 from xltools.plan.headers import Layout, find_header, header_name
 from xltools.plan.parse import (
     Collector,
@@ -328,29 +329,11 @@ def no_tasks_message(source: str) -> str:
 
 
 def read_grids(path: Path) -> dict[str, list[list]]:
-    """The sheets of a workbook or the one table of a .csv (UTF-8 with or without BOM, GB18030)."""
+    """The sheets of a workbook or the one table of a .csv (UTF-8 with or without BOM, GB18030,
+    or UTF-16 as Excel saves Unicode text)."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise PlanError(
-                _("{name}: cannot read the file ({strerror})").format(
-                    name=path.name, strerror=exc.strerror
-                )
-            ) from exc
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise PlanError(
-                _(
-                    "{name}: the text is neither UTF-8 nor GB18030; save it as UTF-8 and retry"
-                ).format(name=path.name)
-            )
+        text = decode_text(path)
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;，")
         except csv.Error:
