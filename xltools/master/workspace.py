@@ -259,20 +259,16 @@ def _parse(config: Path, data: dict, root: Path) -> Workspace:
                 config=config, names=", ".join(repeated)
             )
         )
-    lights = dict(DEFAULT_LIGHTS)
-    if data.get("lights") is not None:
-        if not isinstance(data["lights"], dict):
-            raise WorkspaceError(
-                _("{config}: lights must be a set of key: value settings").format(config=config)
-            )
-        lights.update(data["lights"])
-    scoring = dict(DEFAULT_SCORING)
-    if data.get("scoring") is not None:
-        if not isinstance(data["scoring"], dict):
-            raise WorkspaceError(
-                _("{config}: scoring must be a set of key: value settings").format(config=config)
-            )
-        scoring.update(data["scoring"])
+    lights = _settings(
+        data.get("lights"),
+        DEFAULT_LIGHTS,
+        _("{config}: lights must be a set of key: value settings").format(config=config),
+    )
+    scoring = _settings(
+        data.get("scoring"),
+        DEFAULT_SCORING,
+        _("{config}: scoring must be a set of key: value settings").format(config=config),
+    )
     return Workspace(
         root=root,
         notice=_notice(config, data.get("notice")),
@@ -300,6 +296,14 @@ def _resubmit_days(config: Path, raw: object) -> int:
             ).format(config=config, value=raw)
         )
     return raw
+
+
+def _settings(given: object, defaults: dict, wrong_type: str) -> dict:
+    """A settings mapping of xltools.yaml over its defaults; ``wrong_type`` is the error when it
+    is there but not a mapping."""
+    if given is not None and not isinstance(given, dict):
+        raise WorkspaceError(wrong_type)
+    return {**defaults, **(given or {})}
 
 
 def _notice(config: Path, raw: object) -> dict:
