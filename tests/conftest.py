@@ -39,3 +39,17 @@ def english(monkeypatch):
 @pytest.fixture
 def sample_dir() -> Path:
     return SAMPLE
+
+
+def wuhan_workspace(tmp_path: Path):
+    """A saved workspace in ``tmp_path/wuhan`` on a copy of the Wuhan sample's master, with the
+    default rounds of 2023 and nothing distributed yet."""
+    from xltools.master.workspace import Workspace, default_rounds, save
+
+    root = tmp_path / "wuhan"
+    root.mkdir()
+    shutil.copy(SAMPLE / "master.xlsx", root / "master.xlsx")
+    ws = Workspace(root, "wuhan-id", "武汉市2023年政府工作报告目标任务", 2023, "市人民政府督查室",
+                   root / "master.xlsx", default_rounds(2023))  # fmt: skip
+    save(ws)
+    return ws

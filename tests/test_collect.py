@@ -782,16 +782,10 @@ def test_the_wuhan_round_end_to_end(tmp_path):
     """The Wuhan sample: distribute 2023Q1, return a few workbooks as units do, collect."""
     from xltools.collect.round import read_sent
     from xltools.distribute.round import distribute
-    from xltools.master.workspace import default_rounds
 
-    from .conftest import SAMPLE
+    from .conftest import wuhan_workspace
 
-    root = tmp_path / "wuhan"
-    root.mkdir()
-    shutil.copy(SAMPLE / "master.xlsx", root / "master.xlsx")
-    ws = Workspace(root, "wuhan-id", "武汉市2023年政府工作报告目标任务", 2023, "市人民政府督查室",
-                   root / "master.xlsx", default_rounds(2023))  # fmt: skip
-    save(ws)
+    ws = wuhan_workspace(tmp_path)
     distribute(ws, "2023Q1", prefill=False)
     books = read_sent(ws.outbox("2023Q1"))
     inbox = ws.inbox("2023Q1")

@@ -318,16 +318,10 @@ def test_sixty_units_print_on_two_pages(tmp_path):
     """报送情况 and manifest.xlsx of the Wuhan sample's 60 units, printed by LibreOffice."""
     from xltools.core.office import convert
     from xltools.distribute.round import distribute
-    from xltools.master.workspace import Workspace, default_rounds, save
 
-    from .conftest import SAMPLE
+    from .conftest import wuhan_workspace
 
-    root = tmp_path / "wuhan"
-    root.mkdir()
-    shutil.copy(SAMPLE / "master.xlsx", root / "master.xlsx")
-    ws = Workspace(root, "wuhan-id", "武汉市2023年政府工作报告目标任务", 2023, "市人民政府督查室",
-                   root / "master.xlsx", default_rounds(2023))  # fmt: skip
-    save(ws)
+    ws = wuhan_workspace(tmp_path)
     sent_books = distribute(ws, "2023Q1", prefill=False)
     assert len(sent_books.books) == 60
     for path in ws.outbox("2023Q1").glob("*.xlsx"):  # every unit returns its workbook unfilled
