@@ -47,7 +47,15 @@ from xltools.core.contracts import (
 from xltools.core.errors import MasterError
 from xltools.core.files import replacing
 from xltools.core.i18n import _
-from xltools.core.model import LIST_SEP, Master, Target, Task, extra_headers, is_group_word
+from xltools.core.model import (
+    LIST_SEP,
+    Master,
+    Target,
+    Task,
+    Unit,
+    extra_headers,
+    is_group_word,
+)
 from xltools.core.problems import Report
 from xltools.core.text import cell_text, squash
 from xltools.master.units import (
@@ -139,18 +147,7 @@ def write_master(master: Master, path: str | Path) -> Path:
                 wb,
                 UNIT_SHEET,
                 UNIT_HEADERS,
-                (
-                    (
-                        u.name,
-                        join_list(u.aliases),
-                        join_list(u.groups),
-                        u.host,
-                        u.contact,
-                        u.phone,
-                        u.email,
-                    )
-                    for u in master.units
-                ),
+                (_unit_row(u) for u in master.units),
                 widths=(30, 24, 28, 20, 12, 16, 24),
                 formats=fmt,
                 title=UNIT_SHEET,
@@ -159,10 +156,7 @@ def write_master(master: Master, path: str | Path) -> Path:
                 wb,
                 TARGET_SHEET,
                 TARGET_HEADERS,
-                (
-                    (t.task_id, t.phrase, _number(t.value), t.unit, t.kind, t.comparison)
-                    for t in master.targets
-                ),
+                (_target_row(t) for t in master.targets),
                 widths=(9, 50, 14, 10, 8, 8),
                 formats=fmt,
                 title=TARGET_SHEET,
@@ -182,6 +176,31 @@ def write_master(master: Master, path: str | Path) -> Path:
             _("{name}: cannot write it ({exc})").format(name=path.name, exc=exc)
         ) from exc
     return path
+
+
+def _unit_row(unit: Unit) -> tuple:
+    """单位名录's row of ``unit``, in UNIT_HEADERS' order."""
+    return (
+        unit.name,
+        join_list(unit.aliases),
+        join_list(unit.groups),
+        unit.host,
+        unit.contact,
+        unit.phone,
+        unit.email,
+    )
+
+
+def _target_row(target: Target) -> tuple:
+    """指标's row of ``target``, in TARGET_HEADERS' order."""
+    return (
+        target.task_id,
+        target.phrase,
+        _number(target.value),
+        target.unit,
+        target.kind,
+        target.comparison,
+    )
 
 
 def _number(value: object) -> object:
