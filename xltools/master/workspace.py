@@ -223,10 +223,40 @@ def _parse(config: Path, data: dict, root: Path) -> Workspace:
                 config=config, year=data["year"]
             )
         ) from None
-    if not isinstance(data["rounds"], list):
+    rounds = _rounds(config, data["rounds"])
+    lights = _settings(
+        data.get("lights"),
+        DEFAULT_LIGHTS,
+        _("{config}: lights must be a set of key: value settings").format(config=config),
+    )
+    scoring = _settings(
+        data.get("scoring"),
+        DEFAULT_SCORING,
+        _("{config}: scoring must be a set of key: value settings").format(config=config),
+    )
+    return Workspace(
+        root=root,
+        notice=_notice(config, data.get("notice")),
+        id=str(data["id"]),
+        title=str(data.get("title") or ""),
+        year=year,
+        office=str(data.get("office") or DEFAULT_OFFICE),
+        master_path=(root / str(data["master"])).resolve(),
+        rounds=rounds,
+        lights=lights,
+        scoring=scoring,
+        contact=str(data.get("contact") or ""),
+        phone=str(data.get("phone") or ""),
+        resubmit_days=_resubmit_days(config, data.get("resubmit_days")),
+    )
+
+
+def _rounds(config: Path, items: object) -> tuple[Round, ...]:
+    """The ``rounds`` list of xltools.yaml; a round lacking a key, or a key listed twice, is an error."""
+    if not isinstance(items, list):
         raise WorkspaceError(_("{config}: rounds must be a list of rounds").format(config=config))
     rounds = []
-    for i, item in enumerate(data["rounds"], start=1):
+    for i, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             raise WorkspaceError(
                 _("{config}: round {i} must have key, name, form and due").format(
@@ -259,31 +289,7 @@ def _parse(config: Path, data: dict, root: Path) -> Workspace:
                 config=config, names=", ".join(repeated)
             )
         )
-    lights = _settings(
-        data.get("lights"),
-        DEFAULT_LIGHTS,
-        _("{config}: lights must be a set of key: value settings").format(config=config),
-    )
-    scoring = _settings(
-        data.get("scoring"),
-        DEFAULT_SCORING,
-        _("{config}: scoring must be a set of key: value settings").format(config=config),
-    )
-    return Workspace(
-        root=root,
-        notice=_notice(config, data.get("notice")),
-        id=str(data["id"]),
-        title=str(data.get("title") or ""),
-        year=year,
-        office=str(data.get("office") or DEFAULT_OFFICE),
-        master_path=(root / str(data["master"])).resolve(),
-        rounds=tuple(rounds),
-        lights=lights,
-        scoring=scoring,
-        contact=str(data.get("contact") or ""),
-        phone=str(data.get("phone") or ""),
-        resubmit_days=_resubmit_days(config, data.get("resubmit_days")),
-    )
+    return tuple(rounds)
 
 
 def _resubmit_days(config: Path, raw: object) -> int:
@@ -347,11 +353,23 @@ def _q(text: str) -> str:
 
 def dump_yaml(ws: Workspace) -> str:
     """``xltools.yaml`` for this workspace, with comments so that an office can edit it by hand."""
+    lines = [
+        *_settings_yaml(ws),
+        *_rounds_yaml(ws.rounds),
+        *_lights_yaml(ws.lights),
+        *_notice_yaml(ws.notice),
+        *scoring_yaml(ws.scoring),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _settings_yaml(ws: Workspace) -> list[str]:
+    """The top of ``xltools.yaml``: id, title, year, office, contact, resubmit_days, master."""
     try:
         master = ws.master_path.relative_to(ws.root).as_posix()
     except ValueError:
         master = ws.master_path.as_posix()
-    lines = [
+    return [
         "# xltools 工作区设置。标题、截止日期、联系人和亮灯规则可在此修改；id 请保持不变。",
         "",
         "# 写入下发的每个工作簿，用来识别报回的文件。切勿修改。",
@@ -368,13 +386,19 @@ def dump_yaml(ws: Workspace) -> str:
         f"resubmit_days: {ws.resubmit_days}",
         "# 总表（任务清单、单位名录、指标），相对于本文件夹的路径。",
         f"master: {_q(master)}",
+    ]
+
+
+def _rounds_yaml(rounds: tuple[Round, ...]) -> list[str]:
+    """The ``rounds:`` block of ``xltools.yaml``."""
+    lines = [
         "",
         "# 报送轮次，按顺序排列。key：命令行中使用（xltools distribute 2023Q1）；",
         "# name：各单位看到的名称；form：表单定义（plan 或 quarterly）；",
         "# due：截止日期；period_end：季度报送所截至的最后一天（仅季度）。",
         "rounds:",
     ]
-    for r in ws.rounds:
+    for r in rounds:
         lines += [
             f"  - key: {_q(r.key)}",
             f"    name: {_q(r.name)}",
@@ -383,8 +407,13 @@ def dump_yaml(ws: Workspace) -> str:
         ]
         if r.period_end:
             lines.append(f"    period_end: {r.period_end.isoformat()}")
-    lights = {**DEFAULT_LIGHTS, **ws.lights}
-    lines += [
+    return lines
+
+
+def _lights_yaml(given: dict) -> list[str]:
+    """The ``lights:`` block of ``xltools.yaml``: the known rules commented, then any others."""
+    lights = {**DEFAULT_LIGHTS, **given}
+    lines = [
         "",
         "# 汇总的红黄绿灯规则。序时进度：轮次截至日时全年已过的比例（一季度 25%，二季度 50%……）。",
         "lights:",
@@ -402,8 +431,13 @@ def dump_yaml(ws: Workspace) -> str:
     ]
     for key, value in lights.items():
         lines.append(f"  {key}: {_scalar(value)}")
-    notice = {**DEFAULT_NOTICE, **ws.notice}
-    lines += [
+    return lines
+
+
+def _notice_yaml(given: dict) -> list[str]:
+    """The ``notice:`` block of ``xltools.yaml``: the 通报's standing texts."""
+    notice = {**DEFAULT_NOTICE, **given}
+    return [
         "",
         "# 通报（xltools summary 在 reports/<轮次>/ 写出的 Word 稿）的固定文字，按本单位惯例修改。",
         "# 措辞和版式在 templates/通报.docx 中，可复制到本工作区的 templates/ 文件夹后用 Word 修改。",
@@ -416,7 +450,6 @@ def dump_yaml(ws: Workspace) -> str:
         "  # 落款（发文机关署名）；留空则用上面的 office。",
         f"  signature: {_q(notice['signature'])}",
     ]
-    return "\n".join(lines + scoring_yaml(ws.scoring)) + "\n"
 
 
 _SCORING_COMMENTS = {
