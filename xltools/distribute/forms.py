@@ -177,6 +177,31 @@ def parse_form(data: object, source: str = "form", expected_name: str | None = N
                 key=key, names=", ".join(sorted(_FORM_KEYS))
             )
         )
+    name, version, title, instructions = _parse_heading(data, expected_name, mistakes)
+    sections = _parse_sections(data, mistakes)
+    labels = {f.label.strip() for f in sections["task_fields"]}
+    columns = _parse_task_columns(data, labels, mistakes)
+    if mistakes:
+        listed = "\n".join(f"  - {m}" for m in mistakes)
+        raise FormError(
+            _("{source}: {count} mistake(s) in the form definition:\n{listed}").format(
+                source=source, count=len(mistakes), listed=listed
+            )
+        )
+    return Form(
+        name=name,
+        version=version,
+        title=title.strip(),
+        task_fields=tuple(sections["task_fields"]),
+        unit_fields=tuple(sections["unit_fields"]),
+        target_fields=tuple(sections["target_fields"]),
+        instructions=tuple(i.strip() for i in instructions if i.strip()),
+        task_columns=tuple(dict.fromkeys(c.strip() for c in columns)),
+    )
+
+
+def _parse_heading(data: dict, expected_name: str | None, mistakes: list[str]) -> tuple:
+    """The form's name, version, title and instructions, as given (checked into ``mistakes``)."""
     name = data.get("name")
     if not isinstance(name, str) or not _KEY.match(name):
         mistakes.append(_("name must be a lowercase ASCII word, got {name!r}").format(name=name))
@@ -198,7 +223,11 @@ def parse_form(data: object, source: str = "form", expected_name: str | None = N
     if not isinstance(instructions, list) or not all(isinstance(i, str) for i in instructions):
         mistakes.append(_("instructions must be a list of sentences"))
         instructions = []
+    return name, version, title, instructions
 
+
+def _parse_sections(data: dict, mistakes: list[str]) -> dict[str, list[Field]]:
+    """The fields of each level by section name; a key is unique across all three levels."""
     sections: dict[str, list[Field]] = {}
     keys_seen: dict[str, str] = {}
     for section in _SECTIONS:
@@ -209,7 +238,11 @@ def parse_form(data: object, source: str = "form", expected_name: str | None = N
         sections[section] = _parse_fields(section, raw, keys_seen, mistakes)
     if not data.get("task_fields"):
         mistakes.append(_("task_fields is empty: a form needs at least one field per task"))
-    labels = {f.label.strip() for f in sections["task_fields"]}
+    return sections
+
+
+def _parse_task_columns(data: dict, labels: set[str], mistakes: list[str]) -> list[str]:
+    """The 任务清单 columns shown read-only, none of them a column xltools writes or a field."""
     # By default 完成时限, unless the form asks the unit for its own (the plan round's 完成时限).
     columns = data.get("task_columns", [DEADLINE] if DEADLINE not in labels else [])
     if columns is None:
@@ -224,27 +257,13 @@ def parse_form(data: object, source: str = "form", expected_name: str | None = N
                     column=column
                 )
             )
-
-    if mistakes:
-        listed = "\n".join(f"  - {m}" for m in mistakes)
-        raise FormError(
-            _("{source}: {count} mistake(s) in the form definition:\n{listed}").format(
-                source=source, count=len(mistakes), listed=listed
-            )
-        )
-    return Form(
-        name=name,
-        version=version,
-        title=title.strip(),
-        task_fields=tuple(sections["task_fields"]),
-        unit_fields=tuple(sections["unit_fields"]),
-        target_fields=tuple(sections["target_fields"]),
-        instructions=tuple(i.strip() for i in instructions if i.strip()),
-        task_columns=tuple(dict.fromkeys(c.strip() for c in columns)),
-    )
+    return columns
 
 
-def _parse_fields(section: str, raw: list, keys_seen: dict[str, str], mistakes: list[str]):
+def _parse_fields(
+    section: str, raw: list, keys_seen: dict[str, str], mistakes: list[str]
+) -> list[Field]:
+    """A section's fields; keys are recorded in ``keys_seen`` to find one used twice."""
     fields: list[Field] = []
     labels: set[str] = set()
     raw_keys: set[str] = set()
@@ -276,7 +295,14 @@ def _parse_fields(section: str, raw: list, keys_seen: dict[str, str], mistakes: 
         built = _parse_field(where, section, item, mistakes)
         if built is not None:
             fields.append(built)
-    # required_when may only name fields of the same level, and values those fields can take.
+    _check_required_when(section, fields, raw_keys, mistakes)
+    return fields
+
+
+def _check_required_when(
+    section: str, fields: list[Field], raw_keys: set[str], mistakes: list[str]
+) -> None:
+    """Each required_when names another field of the same level, and values it can take."""
     by_key = {f.key: f for f in fields}
     for f in fields:
         for other, values in f.required_when.items():
@@ -307,7 +333,6 @@ def _parse_fields(section: str, raw: list, keys_seen: dict[str, str], mistakes: 
                         section=section, label=f.label
                     )
                 )
-    return fields
 
 
 def _parse_field(where: str, section: str, item: dict, mistakes: list[str]) -> Field | None:
@@ -338,20 +363,7 @@ def _parse_field(where: str, section: str, item: dict, mistakes: list[str]) -> F
                 where=where, kind=kind, names=", ".join(TYPES)
             )
         )
-    required = item.get("required", False)
-    if not isinstance(required, bool):
-        mistakes.append(
-            _("{where}: required must be true or false, got {required!r}").format(
-                where=where, required=required
-            )
-        )
-    required_when = _parse_required_when(where, item.get("required_when"), mistakes)
-    if required is True and required_when:
-        mistakes.append(
-            _("{where}: required_when is pointless on a field that is always required").format(
-                where=where
-            )
-        )
+    required, required_when = _parse_required(where, item, mistakes)
     choices = _parse_choices(where, kind, item.get("choices") or [], mistakes)
     low, high = _parse_bounds(where, kind, item, mistakes)
     max_length = _parse_max_length(where, kind, item.get("max_length"), mistakes)
@@ -372,6 +384,25 @@ def _parse_field(where: str, section: str, item: dict, mistakes: list[str]) -> F
         help=help_text.strip(),
         fill=fill,
     )
+
+
+def _parse_required(where: str, item: dict, mistakes: list[str]) -> tuple:
+    """A field's ``required`` flag and its ``required_when`` conditions."""
+    required = item.get("required", False)
+    if not isinstance(required, bool):
+        mistakes.append(
+            _("{where}: required must be true or false, got {required!r}").format(
+                where=where, required=required
+            )
+        )
+    required_when = _parse_required_when(where, item.get("required_when"), mistakes)
+    if required is True and required_when:
+        mistakes.append(
+            _("{where}: required_when is pointless on a field that is always required").format(
+                where=where
+            )
+        )
+    return required, required_when
 
 
 def _parse_choices(where: str, kind: str, choices: object, mistakes: list[str]) -> list[str]:
