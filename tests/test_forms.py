@@ -164,6 +164,12 @@ def test_every_mistake_is_reported_together(tmp_path):
     assert f"{len(message.splitlines()) - 1} mistake(s)" in message
 
 
+def test_a_type_that_is_a_list_or_mapping_is_a_mistake_not_a_crash():
+    for kind in (["text"], {"text": 1}):
+        with pytest.raises(FormError, match="unknown type"):
+            parse_form(minimal(task_fields=[{"key": "note", "label": "说明", "type": kind}]))
+
+
 def test_name_must_match_the_file(tmp_path):
     write_form(tmp_path, "other", minimal())
     with pytest.raises(FormError, match="name 'mini' differs from the file name 'other'"):

@@ -451,7 +451,8 @@ def _parse_max_length(where: str, kind: str, max_length: object, mistakes: list[
 
 def _parse_layout(where: str, section: str, kind: str, item: dict, mistakes: list[str]):
     """(width, help, fill): the column's width, its input prompt, and who fills it."""
-    width = item.get("width", DEFAULT_WIDTH.get(kind, 12))
+    # An unknown type is a mistake already reported; it may be a list or mapping (unhashable).
+    width = item.get("width", DEFAULT_WIDTH.get(kind, 12) if isinstance(kind, str) else 12)
     if isinstance(width, bool) or not isinstance(width, (int, float)) or not 2 <= width <= 120:
         mistakes.append(
             _("{where}: width must be a number from 2 to 120, got {width!r}").format(
