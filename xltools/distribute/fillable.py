@@ -230,6 +230,7 @@ def office_contact(office: str, person: str, phone: str) -> str:
 
 
 def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
+    """填报说明: whose workbook, which round and when due, what it holds, and how to fill it."""
     ws = wb.add_worksheet(FORM_INFO_SHEET)
     ws.set_column(0, 0, 14)
     ws.set_column(1, 1, 84)
@@ -259,6 +260,17 @@ def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
         row += 1
     row += 1
     ws.write_string(row, 0, "填写说明", fmt["plain_bold"])
+    for number, step in enumerate(_info_steps(spec), start=1):
+        row += 1
+        text = f"{number}. {step}"
+        ws.write_string(row, 1, text, fmt["plain"])
+        ws.set_row(row, _height([(text, 84)], minimum=18))
+    ws.protect("", _PROTECTION)
+    print_setup(ws, f"{spec.recipient} {spec.heading}", landscape=False)
+
+
+def _info_steps(spec: BookSpec) -> list[str]:
+    """填报说明's numbered steps: the form's instructions, then what this workbook holds."""
     steps = list(spec.form.instructions)
     steps.append(
         "灰色单元格（编号、任务内容等）已锁定，请勿修改；深灰色表示该行无需填写此项；白色单元格为"
@@ -285,30 +297,39 @@ def _info_sheet(wb, spec: BookSpec, fmt: dict) -> None:
         labels = "、".join(f.label for f in spec.form.unit_fields)
         steps.append(f"请在“{FORM_UNIT_SHEET}”工作表填写{labels}。")
     steps.append("请勿增删行列、调整顺序或重命名工作表，填写完成后保存为 xlsx 格式报送。")
-    for number, step in enumerate(steps, start=1):
-        row += 1
-        text = f"{number}. {step}"
-        ws.write_string(row, 1, text, fmt["plain"])
-        ws.set_row(row, _height([(text, 84)], minimum=18))
-    ws.protect("", _PROTECTION)
-    print_setup(ws, f"{spec.recipient} {spec.heading}", landscape=False)
+    return steps
 
 
 def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
+    """填报表: a row per task and unit, the form's task fields to fill, checked as they are typed."""
     ws = wb.add_worksheet(FORM_TASK_SHEET)
     render_rows(ws)  # a district's sheet has 2,000 rows; a round a million cells: see `xlsxrows`
-    form = spec.form
+    fixed = _task_fixed_columns(spec)
+    columns = [*fixed, *((f.label, f.width) for f in spec.form.task_fields)]
+    _header_row(ws, fmt, columns, _height(columns, minimum=30))
+    _task_rows(ws, spec, fmt, len(fixed))
+    _task_rules(ws, spec, fmt, len(fixed))
+    ws.freeze_panes(1, 2)
+    ws.protect("", _PROTECTION)
+    print_setup(ws, f"{spec.recipient} {spec.heading}", landscape=True, repeat_rows=(0, 0))
+
+
+def _task_fixed_columns(spec: BookSpec) -> list[tuple[str, float]]:
+    """填报表's locked columns before the fields, (header, width) each."""
     fixed: list[tuple[str, float]] = [(ID, 8), (ROLE, 6)]
-    hosted = bool(spec.hosted)
-    if hosted:
+    if spec.hosted:
         fixed.append((UNIT, 14))
     # Narrow enough that a landscape A4 page, fitted to width, still prints at about 70 %.
     fixed += [(LEAD_UNITS, 12), (TEXT, 40)]
-    shown = spec.task_columns  # read-only, from the master: 完成时限 …
-    fixed += [(h, 12) for h in shown]
-    columns = [*fixed, *((f.label, f.width) for f in form.task_fields)]
-    _header_row(ws, fmt, columns, _height(columns, minimum=30))
-    first_input = len(fixed)
+    fixed += [(h, 12) for h in spec.task_columns]  # read-only, from the master: 完成时限 …
+    return fixed
+
+
+def _task_rows(ws, spec: BookSpec, fmt: dict, first_input: int) -> None:
+    """填报表's task rows: the locked columns, then the fields, blank or last round's answers."""
+    form = spec.form
+    hosted = bool(spec.hosted)
+    shown = spec.task_columns
     previous = spec.previous.get("tasks", {}) if spec.previous else {}
     task_formats = [fmt["locked_center"]] * 2 + [fmt["locked"]] * (first_input - 2)
     blank_formats: dict[str, list] = {}  # role -> formats of its unanswered field cells
@@ -345,6 +366,11 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
                 cells.append((value, f.width))
         write_row(ws, r, values, formats)
         ws.set_row(r, _height(cells, minimum=45 if long_text[row.role] else 24))
+
+
+def _task_rules(ws, spec: BookSpec, fmt: dict, first_input: int) -> None:
+    """填报表's data validation and its highlights of required cells left empty."""
+    form = spec.form
     # Validation per block of rows of one role (lead rows come first).
     blocks = _blocks(spec.rows)
     for first, last, role in blocks:
@@ -357,9 +383,6 @@ def _task_sheet(wb, spec: BookSpec, fmt: dict) -> None:
     for c, f in enumerate(form.task_fields, start=first_input):
         for first, last in _runs(blocks, f):
             _highlight(ws, first, c, last, c, f, others, fmt)
-    ws.freeze_panes(1, 2)
-    ws.protect("", _PROTECTION)
-    print_setup(ws, f"{spec.recipient} {spec.heading}", landscape=True, repeat_rows=(0, 0))
 
 
 def _target_sheet(wb, spec: BookSpec, fmt: dict) -> None:
