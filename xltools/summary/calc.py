@@ -276,34 +276,8 @@ def task_frame(
 ):
     """One row per task (the master's order; any the merged data has beyond it after): its
     headings and text, lead units, status, progress, light, reasons, status last round."""
-    import pandas as pd
-
     status, leads = task_status(lines_)
-    # 配合单位 as the plan writes them (各区人民政府 rather than its seventeen members).
-    rows = [
-        (t.id, t.section, t.direction, t.category, t.text, LIST_SEP.join(t.leads),
-         LIST_SEP.join(t.partners))
-        for t in master.tasks
-    ]  # fmt: skip
-    columns = ["id", "section", "direction", "category", "text", "leads", "partners"]
-    frame = pd.DataFrame(rows, columns=columns)
-    extra = merged[~merged[ID].isin(frame["id"])].drop_duplicates(ID) if len(merged) else merged
-    if len(extra):
-        more = pd.DataFrame(
-            {
-                "id": extra[ID],
-                "section": extra.get("板块", ""),
-                "direction": extra.get("方向", ""),
-                "category": extra.get("类别", ""),
-                "text": extra.get("任务内容", ""),
-                "leads": "",
-                "partners": None,
-            }
-        )
-        frame = pd.concat([frame, more], ignore_index=True)
-    frame = frame.drop_duplicates("id").set_index("id", drop=False)
-    texts = ["section", "direction", "category", "text", "leads"]
-    frame[texts] = frame[texts].fillna("").astype(str)
+    frame = _task_headings(master, merged)
     frame["status"] = status["status"].reindex(frame.index).fillna(UNREPORTED)
     frame["progress"] = status["progress"].reindex(frame.index)
     light, reason = _base_light(frame["status"], due, rules)
@@ -335,6 +309,38 @@ def task_frame(
     return frame, leads
 
 
+def _task_headings(master: Master, merged):
+    """The tasks by id, the master's first: their headings, text, lead and partner units."""
+    import pandas as pd
+
+    # 配合单位 as the plan writes them (各区人民政府 rather than its seventeen members).
+    rows = [
+        (t.id, t.section, t.direction, t.category, t.text, LIST_SEP.join(t.leads),
+         LIST_SEP.join(t.partners))
+        for t in master.tasks
+    ]  # fmt: skip
+    columns = ["id", "section", "direction", "category", "text", "leads", "partners"]
+    frame = pd.DataFrame(rows, columns=columns)
+    extra = merged[~merged[ID].isin(frame["id"])].drop_duplicates(ID) if len(merged) else merged
+    if len(extra):
+        more = pd.DataFrame(
+            {
+                "id": extra[ID],
+                "section": extra.get("板块", ""),
+                "direction": extra.get("方向", ""),
+                "category": extra.get("类别", ""),
+                "text": extra.get("任务内容", ""),
+                "leads": "",
+                "partners": None,
+            }
+        )
+        frame = pd.concat([frame, more], ignore_index=True)
+    frame = frame.drop_duplicates("id").set_index("id", drop=False)
+    texts = ["section", "direction", "category", "text", "leads"]
+    frame[texts] = frame[texts].fillna("").astype(str)
+    return frame
+
+
 def tally(frame, by: str) -> list[tuple[str, dict[str, int]]]:
     """Counts of each status and light, and the total, per value of ``by`` (in first-seen order)."""
     import pandas as pd
@@ -355,7 +361,6 @@ def tally(frame, by: str) -> list[tuple[str, dict[str, int]]]:
 def unit_frame(master: Master, lines_, targets, status, problems):
     """One row per unit: tasks led and shared, the lead tasks' categories, targets behind,
     reporting (按时/逾期/未报送), sent back, errors and warnings; in 单位名录's order."""
-    import numpy as np
     import pandas as pd
 
     led = lines_[lines_["role"].eq(LEAD)]
@@ -381,27 +386,7 @@ def unit_frame(master: Master, lines_, targets, status, problems):
         .sum()
     )
     frame = frame.fillna(0).astype(int)
-    # 报送情况: 按时/逾期 when received, 未报送 otherwise; a hosted office takes its host's.
-    if len(status):
-        received = status[STATE_COLUMN].eq(RECEIVED)
-        late = status[TIMELINESS].eq(LATE)
-        state = pd.Series(
-            np.where(received, np.where(late, LATE, ON_TIME), UNREPORTED), index=status[UNIT]
-        )
-        state = state[~state.index.duplicated()]
-    else:
-        state = pd.Series(dtype=object)
-    hosts = {u.name: u.host for u in master.units if u.host}
-    any_return = lines_["state"].ne(UNREPORTED).groupby(lines_["unit"]).any()
-    reporting = []
-    for name in frame.index:
-        if name in state.index:
-            reporting.append(state[name])
-        elif hosts.get(name) in state.index:
-            reporting.append(state[hosts[name]])
-        else:
-            reporting.append(ON_TIME if any_return.get(name, False) else UNREPORTED)
-    frame["reporting"] = reporting
+    frame["reporting"] = _reporting(frame.index, master, lines_, status)
     frame["sent_back"] = (
         lines_["state"]
         .eq(SENT_BACK)
@@ -421,6 +406,33 @@ def unit_frame(master: Master, lines_, targets, status, problems):
     frame["errors"] = errors.groupby(by_unit).sum().reindex(frame.index).fillna(0).astype(int)
     frame["warnings"] = (~errors).groupby(by_unit).sum().reindex(frame.index).fillna(0).astype(int)
     return frame, statuses
+
+
+def _reporting(names, master: Master, lines_, status) -> list[str]:
+    """Each unit's 报送情况: 按时/逾期 if received, else 未报送; a hosted office takes its host's."""
+    import numpy as np
+    import pandas as pd
+
+    if len(status):
+        received = status[STATE_COLUMN].eq(RECEIVED)
+        late = status[TIMELINESS].eq(LATE)
+        state = pd.Series(
+            np.where(received, np.where(late, LATE, ON_TIME), UNREPORTED), index=status[UNIT]
+        )
+        state = state[~state.index.duplicated()]
+    else:
+        state = pd.Series(dtype=object)
+    hosts = {u.name: u.host for u in master.units if u.host}
+    any_return = lines_["state"].ne(UNREPORTED).groupby(lines_["unit"]).any()
+    reporting = []
+    for name in names:
+        if name in state.index:
+            reporting.append(state[name])
+        elif hosts.get(name) in state.index:
+            reporting.append(state[hosts[name]])
+        else:
+            reporting.append(ON_TIME if any_return.get(name, False) else UNREPORTED)
+    return reporting
 
 
 def ranking(units, statuses, top: int) -> list[tuple[str, int, int, float]]:
@@ -628,11 +640,7 @@ def calculate(
     contacts = contacts or {}
     status = status if status is not None else pd.DataFrame(columns=[UNIT, STATE_COLUMN])
     problems = problems if problems is not None else pd.DataFrame(columns=[UNIT, "严重程度"])
-    past, trend = [], []
-    for name, past_due, frame in history:
-        past_status, _leads = task_status(lines(frame, past_due, rules, words=False))
-        past.append(past_status["status"])
-        trend.append((name, _counts(past_status["status"])))
+    past, trend = _history(history, rules)
     lines_ = lines(tasks, due, rules)
     target_list = target_rows(master, targets, due, rules)
     frame, _leads = task_frame(
@@ -642,8 +650,55 @@ def calculate(
     task_rows = _task_objects(frame, _line_objects(lines_, master))
     by_id = {t.id: t for t in task_rows}
     units, statuses = unit_frame(master, lines_, target_list, status, problems)
+    unit_rows = _unit_rows(units, statuses)
+    # Expected units are those 报送情况 lists (hosted offices report through their host).
+    listed = set(status[UNIT]) if len(status) else set()
+    coordination, groups = _coordination(task_rows, master)
+    change_ids = changes(frame, bool(past))
+    severity = problems["严重程度"] if "严重程度" in problems else pd.Series(dtype=object)
+    by_section, by_direction, by_category = _by_heading(frame)
+    return Summary(
+        title=title,
+        key=key,
+        period=period,
+        date=today,
+        due=due,
+        counts={s: int((frame["status"] == s).sum()) for s in ALL_STATUSES},
+        lights={c: int((frame["light"] == c).sum()) for c in LIGHTS},
+        tasks=task_rows,
+        targets=target_list,
+        by_section=by_section,
+        by_direction=by_direction,
+        by_category=by_category,
+        units=unit_rows,
+        ranking=ranking(units, statuses, rules.rank_top),
+        reporting=_reporting_figures(units, listed),
+        missing=_missing(unit_rows, listed, master, contacts),
+        coordination=coordination,
+        trend=trend,
+        problems={"错误": int(severity.eq("错误").sum()), "警告": int(severity.ne("错误").sum())},
+        late=_late(status, deadline, units, master, contacts),
+        sent_back=_sent_back(unit_rows, listed, master, contacts),
+        changes={name: [by_id[i] for i in ids] for name, ids in change_ids.items()},
+        previous_period=history[-1][0] if history else "",
+        coordination_groups=groups,
+    )
+
+
+def _history(history, rules) -> tuple[list, list]:
+    """Each past round's task statuses (for the runs behind) and its counts (for the trend)."""
+    past, trend = [], []
+    for name, past_due, frame in history:
+        past_status, _leads = task_status(lines(frame, past_due, rules, words=False))
+        past.append(past_status["status"])
+        trend.append((name, _counts(past_status["status"])))
+    return past, trend
+
+
+def _unit_rows(units, statuses) -> list[UnitRow]:
+    """`unit_frame`'s two frames as one `UnitRow` per unit."""
     counted = statuses.to_dict("index")  # {unit: {status: count}}
-    unit_rows = [
+    return [
         UnitRow(
             name=name,
             led=int(row.led),
@@ -657,12 +712,14 @@ def calculate(
         )
         for name, row in zip(units.index, units.itertuples(index=False), strict=True)
     ]
-    # Expected units are those 报送情况 lists (hosted offices report through their host).
-    listed = set(status[UNIT]) if len(status) else set()
+
+
+def _reporting_figures(units, listed: set[str]) -> dict[str, int]:
+    """How many units were to report, and how many reported on time, late, sent back or not."""
     expected_units = units[units.index.isin(listed)] if listed else units
     reporting = expected_units["reporting"].value_counts()
     expected = len(expected_units)
-    reporting_figures = {
+    return {
         "应报送": expected,
         "已报送": expected - int(reporting.get(UNREPORTED, 0)),
         ON_TIME: int(reporting.get(ON_TIME, 0)),
@@ -670,6 +727,10 @@ def calculate(
         SENT_BACK: int(expected_units["sent_back"].sum()),
         UNREPORTED: int(reporting.get(UNREPORTED, 0)),
     }
+
+
+def _missing(unit_rows: list[UnitRow], listed: set[str], master, contacts) -> list[dict]:
+    """The units expected that sent nothing, with whom to call."""
     missing = []
     for unit in unit_rows:
         if unit.reporting != UNREPORTED or (listed and unit.name not in listed):
@@ -687,6 +748,11 @@ def calculate(
                 "配合任务数": unit.shared,
             }
         )
+    return missing
+
+
+def _sent_back(unit_rows: list[UnitRow], listed: set[str], master, contacts) -> list[dict]:
+    """The units whose return was sent back for correction, with whom to call."""
     sent_back = []
     for unit in unit_rows:
         if unit.sent_back and (not listed or unit.name in listed):
@@ -701,47 +767,27 @@ def calculate(
                     "联系电话": phone,
                 }
             )
-    coordination, groups = _coordination(task_rows, master)
-    change_ids = changes(frame, bool(past))
-    severity = problems["严重程度"] if "严重程度" in problems else pd.Series(dtype=object)
-    return Summary(
-        title=title,
-        key=key,
-        period=period,
-        date=today,
-        due=due,
-        counts={s: int((frame["status"] == s).sum()) for s in ALL_STATUSES},
-        lights={c: int((frame["light"] == c).sum()) for c in LIGHTS},
-        tasks=task_rows,
-        targets=target_list,
-        by_section=tally(frame.assign(k=frame["section"].replace("", "(未分板块)")), "k"),
-        by_direction=tally(
-            frame.assign(
-                k=frame["direction"]
-                .where(frame["direction"].ne(""), frame["section"])
-                .replace("", "(未分方向)")
-            ),
-            "k",
+    return sent_back
+
+
+def _by_heading(frame) -> tuple[list, list, list]:
+    """The task counts by 板块, by 方向 and by 类别; a task without one counts under the level above."""
+    by_section = tally(frame.assign(k=frame["section"].replace("", "(未分板块)")), "k")
+    by_direction = tally(
+        frame.assign(
+            k=frame["direction"]
+            .where(frame["direction"].ne(""), frame["section"])
+            .replace("", "(未分方向)")
         ),
-        by_category=tally(
-            frame.assign(
-                k=frame["category"]
-                .where(frame["category"].ne(""), frame["direction"])
-                .where(lambda c: c.ne(""), frame["section"])
-                .replace("", "(未分类别)")
-            ),
-            "k",
-        ),
-        units=unit_rows,
-        ranking=ranking(units, statuses, rules.rank_top),
-        reporting=reporting_figures,
-        missing=missing,
-        coordination=coordination,
-        trend=trend,
-        problems={"错误": int(severity.eq("错误").sum()), "警告": int(severity.ne("错误").sum())},
-        late=_late(status, deadline, units, master, contacts),
-        sent_back=sent_back,
-        changes={name: [by_id[i] for i in ids] for name, ids in change_ids.items()},
-        previous_period=history[-1][0] if history else "",
-        coordination_groups=groups,
+        "k",
     )
+    by_category = tally(
+        frame.assign(
+            k=frame["category"]
+            .where(frame["category"].ne(""), frame["direction"])
+            .where(lambda c: c.ne(""), frame["section"])
+            .replace("", "(未分类别)")
+        ),
+        "k",
+    )
+    return by_section, by_direction, by_category
