@@ -178,25 +178,41 @@ def write_reports(
     folder.mkdir(parents=True, exist_ok=True)
     headers, rows = merged_rows(result, ctx, master)
     unit_fields = ctx.form.unit_fields
-    unit_rows = []
-    for unit in sorted(ctx.sent):
-        sub = result.submissions.get(unit)
-        ok = sub is not None and sub.errors == 0
-        values = sub.unit_values if ok else {}
-        unit_rows.append(
-            [unit, *(_cell(values.get(f.key)) for f in unit_fields), sub.file.name if ok else ""]
-        )
     write_tables(
         folder / MERGED_FILE,
         [
             (MERGED_TASK_SHEET, headers, rows, None, "任务填报汇总"),
             (MERGED_TARGET_SHEET, MERGED_TARGET_HEADERS, target_rows(result, ctx, master), None,
              "指标完成情况"),
-            (MERGED_UNIT_SHEET, [UNIT, *(f.label for f in unit_fields), FILE], unit_rows, None,
-             "填报单位信息"),
+            (MERGED_UNIT_SHEET, [UNIT, *(f.label for f in unit_fields), FILE],
+             _unit_rows(result, ctx), None, "填报单位信息"),
         ],
     )  # fmt: skip
-    with _workbook(folder / PROBLEMS_FILE) as wb:
+    _write_problems(result, ctx, folder / PROBLEMS_FILE)
+    _write_status(result, ctx, folder / STATUS_FILE)
+    for unit, sub in sorted(result.submissions.items()):
+        if sub.errors:
+            (folder / RETURN_FOLDER).mkdir(exist_ok=True)
+            write_return(sub, ctx, folder / RETURN_FOLDER / file_name(unit), office)
+
+
+def _unit_rows(result, ctx: Context) -> list[list]:
+    """单位信息's rows: each unit sent a workbook, its unit-level answers if its return is used."""
+    rows = []
+    for unit in sorted(ctx.sent):
+        sub = result.submissions.get(unit)
+        ok = sub is not None and sub.errors == 0
+        values = sub.unit_values if ok else {}
+        rows.append(
+            [unit, *(_cell(values.get(f.key)) for f in ctx.form.unit_fields),
+             sub.file.name if ok else ""]
+        )  # fmt: skip
+    return rows
+
+
+def _write_problems(result, ctx: Context, path: Path) -> None:
+    """问题清单.xlsx: every problem found, errors shaded."""
+    with _workbook(path) as wb:
         problems = [
             (p.severity, p.unit, p.file, p.sheet, p.cell, p.task, p.field, p.value, p.message,
              p.code)
@@ -211,6 +227,10 @@ def write_reports(
             title=f"{ctx.round} {PROBLEMS_SHEET}",
         )
         _highlight(wb, ws, len(problems), 0, '="错误"')
+
+
+def _write_status(result, ctx: Context, path: Path) -> None:
+    """报送情况.xlsx: each unit's return, on time or late, with its error and warning counts."""
     status_rows = [
         (
             s.unit,
@@ -224,7 +244,7 @@ def write_reports(
         )
         for s in result.status
     ]
-    with _workbook(folder / STATUS_FILE) as wb:
+    with _workbook(path) as wb:
         ws = write_table(
             wb,
             STATUS_SHEET,
@@ -236,10 +256,6 @@ def write_reports(
         late = STATUS_HEADERS.index("是否按时")
         _highlight(wb, ws, len(status_rows), late, '="逾期"')
         _highlight(wb, ws, len(status_rows), STATUS_HEADERS.index("错误数"), ">0")
-    for unit, sub in sorted(result.submissions.items()):
-        if sub.errors:
-            (folder / RETURN_FOLDER).mkdir(exist_ok=True)
-            write_return(sub, ctx, folder / RETURN_FOLDER / file_name(unit), office)
 
 
 def _highlight(wb, ws, rows: int, col: int, condition: str) -> None:
@@ -258,36 +274,70 @@ def write_return(sub, ctx: Context, path: Path, office: Office | None = None) ->
     with a comment, and a first sheet 问题: what to correct, by when, whom to ask — ready to send
     back for correction."""
     from openpyxl import load_workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     office = office or Office()
     sent = ctx.sent[sub.unit]
     outbox_file = _outbox_path(sub, ctx)
     wb = load_workbook(outbox_file)
     places = _fill_answers(wb, sub, ctx, sent)
-    orange = PatternFill("solid", fgColor=CORRECT_FILL.lstrip("#"))
+    style = _return_styles()
+    _mark_problem_cells(wb, sub.problems, places, style)
+    ws = wb.create_sheet(RETURN_SHEET, 0)
+    header_row = _return_heading(ws, sub, office, style)
+    _return_problems(ws, sub.problems, places, header_row, style)
+    _return_page_setup(ws, sub.unit, header_row)
+    wb.active = 0
+    for sheet in wb.worksheets:  # the workbook opens on 问题, not on a sheet also selected
+        sheet.sheet_view.tabSelected = sheet is ws
+    wb.properties.modified = _FIXED
+    wb.properties.created = _FIXED
+    wb.save(path)
+    return path
+
+
+_RETURN_HEADERS = ("序号", "严重程度", "工作表", "单元格", "任务", "字段", "填写的值", "请修改")
+_RETURN_WIDTHS = (6, 8, 10, 8, 8, 14, 20, 70)
+
+
+def _return_styles() -> dict:
+    """The fonts, fills and borders of a workbook sent back, by name."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin")
+    return {
+        "orange": PatternFill("solid", fgColor=CORRECT_FILL.lstrip("#")),
+        "title": Font(bold=True, name=TITLE_FONT, size=14),
+        "bold": Font(bold=True, name=TITLE_FONT, size=11),
+        "body": Font(name=BODY_FONT, size=11),
+        "wrap": Alignment(wrap_text=True, vertical="top"),
+        "box": Border(left=thin, right=thin, top=thin, bottom=thin),
+    }
+
+
+def _mark_problem_cells(wb, problems, places, style: dict) -> None:
+    """Shade each cell a problem is about orange, its problems in a comment."""
+    from openpyxl.comments import Comment
+
     notes: dict[tuple[str, str], list[str]] = {}
-    for p in sub.problems:
+    for p in problems:
         where = places.get((p.task, p.field)) or places.get(("", p.field))
         if where:
             notes.setdefault(where, []).append(f"{p.severity}：{p.message}")
     for (sheet, cell), texts in notes.items():
         ws = wb[sheet]
-        ws[cell].fill = orange
+        ws[cell].fill = style["orange"]
         ws[cell].comment = Comment("\n".join(texts), "督查室", width=300, height=120)
-    ws = wb.create_sheet(RETURN_SHEET, 0)
-    headers = ("序号", "严重程度", "工作表", "单元格", "任务", "字段", "填写的值", "请修改")
-    widths = (6, 8, 10, 8, 8, 14, 20, 70)
-    title = Font(bold=True, name=TITLE_FONT, size=14)
-    bold = Font(bold=True, name=TITLE_FONT, size=11)
-    body = Font(name=BODY_FONT, size=11)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    last = len(headers)
+
+
+def _return_heading(ws, sub, office: Office, style: dict) -> int:
+    """问题's title, what to do by when and whom to ask, and the colours' legend; returns the
+    row of the table's headers."""
+    from openpyxl.styles import Alignment, PatternFill
+
+    body = style["body"]
+    last = len(_RETURN_HEADERS)
     what = f"{office.round_name}报表" if office.round_name else "报表"
-    ws.cell(1, 1, f"{sub.unit}{what}退回修改通知").font = title
+    ws.cell(1, 1, f"{sub.unit}{what}退回修改通知").font = style["title"]
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 28
@@ -308,7 +358,9 @@ def write_return(sub, ctx: Context, path: Path, office: Office | None = None) ->
         ws.cell(row, 1, text).font = body
         ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="center")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
-        ws.row_dimensions[row].height = 15 * max(1, -(-len(text) * 2 // (sum(widths) - 4))) + 4
+        ws.row_dimensions[row].height = (
+            15 * max(1, -(-len(text) * 2 // (sum(_RETURN_WIDTHS) - 4))) + 4
+        )
         row += 1
     for col, (fill, text) in enumerate(
         ((CORRECT_FILL, "需修改"), (MISSING_FILL, "必填未填"), (PREFILL_FILL, "上一轮预填")),
@@ -316,15 +368,22 @@ def write_return(sub, ctx: Context, path: Path, office: Office | None = None) ->
     ):
         cell = ws.cell(row, 2 * col - 1, text)
         cell.fill = PatternFill("solid", fgColor=fill.lstrip("#"))
-        cell.font, cell.border = body, box
+        cell.font, cell.border = body, style["box"]
         ws.merge_cells(start_row=row, start_column=2 * col - 1, end_row=row, end_column=2 * col)
-    header_row = row + 2
-    for c, h in enumerate(headers, start=1):
+    return row + 2
+
+
+def _return_problems(ws, problems, places, header_row: int, style: dict) -> None:
+    """问题's table: one row per problem, where it is and what to change."""
+    from openpyxl.styles import Alignment, PatternFill
+
+    body, wrap, box = style["body"], style["wrap"], style["box"]
+    for c, h in enumerate(_RETURN_HEADERS, start=1):
         cell = ws.cell(header_row, c, h)
-        cell.font, cell.border = bold, box
+        cell.font, cell.border = style["bold"], box
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
-    for r, p in enumerate(sub.problems, start=header_row + 1):
+    for r, p in enumerate(problems, start=header_row + 1):
         sheet, cell_ref = _place(places, p)
         values = (r - header_row, p.severity, sheet, cell_ref, p.task, p.field, p.value, p.message)
         for c, value in enumerate(values, start=1):
@@ -332,31 +391,28 @@ def write_return(sub, ctx: Context, path: Path, office: Office | None = None) ->
             set_text(target, value)
             target.font, target.alignment, target.border = body, wrap, box
         if p.severity == "错误":
-            ws.cell(r, 2).fill = orange
+            ws.cell(r, 2).fill = style["orange"]
         text_lines = max(
             1,
             *(
                 -(-len(str(v or "")) * 2 // max(1, w - 2))
-                for v, w in zip(values, widths, strict=True)
+                for v, w in zip(values, _RETURN_WIDTHS, strict=True)
             ),
         )
         ws.row_dimensions[r].height = 14 * text_lines + 4
-    for col, width in zip("ABCDEFGH", widths, strict=True):
+    for col, width in zip("ABCDEFGH", _RETURN_WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
+
+
+def _return_page_setup(ws, unit: str, header_row: int) -> None:
+    """问题 prints landscape on A4, fitted to width, its headers on every page."""
     ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddHeader.center.text = f"{sub.unit} 报表问题清单（请修改后重新报送）"
+    ws.oddHeader.center.text = f"{unit} 报表问题清单（请修改后重新报送）"
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    wb.active = 0
-    for sheet in wb.worksheets:  # the workbook opens on 问题, not on a sheet also selected
-        sheet.sheet_view.tabSelected = sheet is ws
-    wb.properties.modified = _FIXED
-    wb.properties.created = _FIXED
-    wb.save(path)
-    return path
 
 
 def _outbox_path(sub, ctx: Context) -> Path:
