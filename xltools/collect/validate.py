@@ -142,34 +142,12 @@ def _new(sub: Submission, code: str, message: str, severity: str | None = None, 
 
 
 def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
+    """填报表: each row the unit was sent, read and checked; rows added, doubled or lost."""
     form = ctx.form
-    found = find_form_table(sub.file.sheets, form)
+    found = _task_table(sub, form)
     if found is None:
-        _new(
-            sub,
-            "sheet-missing",
-            f"找不到“{FORM_TASK_SHEET}”（含“{ID}”列的填报表），请在下发的工作簿上填写",
-            sheet=FORM_TASK_SHEET,
-        )
         return
     sheet, header, heads = found
-    sub.layout["tasks"] = (sheet, header)
-    if sheet != FORM_TASK_SHEET:
-        _new(
-            sub,
-            "sheet-renamed",
-            f"工作表“{FORM_TASK_SHEET}”被改名为“{sheet}”，已照常读取；请勿修改工作表名称",
-            WARNING,
-            sheet=sheet,
-        )
-    _check_columns(
-        sub,
-        sheet,
-        header,
-        heads,
-        [ID, TEXT, *(f.label for f in form.task_fields)],
-        shown=form.task_columns,
-    )
     rows = sub.file.sheets[sheet]
     expected = {(r.task, r.unit): r for r in sent.identity.rows}
     only_ids = {r.task: (r.task, r.unit) for r in sent.identity.rows}
@@ -214,6 +192,49 @@ def _check_tasks(sub: Submission, sent: Sent, ctx: Context) -> None:
             task=task_id,
         ),
     )
+    _check_rows_kept(sub, sheet, expected, seen, order)
+
+
+def _task_table(sub: Submission, form: Form) -> tuple[str, int, dict[str, int]] | None:
+    """填报表 (sheet, header row, columns), found even if renamed; its columns checked."""
+    found = find_form_table(sub.file.sheets, form)
+    if found is None:
+        _new(
+            sub,
+            "sheet-missing",
+            f"找不到“{FORM_TASK_SHEET}”（含“{ID}”列的填报表），请在下发的工作簿上填写",
+            sheet=FORM_TASK_SHEET,
+        )
+        return None
+    sheet, header, heads = found
+    sub.layout["tasks"] = (sheet, header)
+    if sheet != FORM_TASK_SHEET:
+        _new(
+            sub,
+            "sheet-renamed",
+            f"工作表“{FORM_TASK_SHEET}”被改名为“{sheet}”，已照常读取；请勿修改工作表名称",
+            WARNING,
+            sheet=sheet,
+        )
+    _check_columns(
+        sub,
+        sheet,
+        header,
+        heads,
+        [ID, TEXT, *(f.label for f in form.task_fields)],
+        shown=form.task_columns,
+    )
+    return found
+
+
+def _check_rows_kept(
+    sub: Submission,
+    sheet: str,
+    expected: dict,
+    seen: dict,
+    order: list[tuple[str, str]],
+) -> None:
+    """Every task row sent is still there, in the order sent."""
     for key in expected:
         if key not in seen:
             _new(
@@ -371,6 +392,7 @@ def _check_contradictions(sub, values, cells, form: Form, where) -> None:
 
 
 def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
+    """指标: each target sent, matched by 编号 and 指标, read and checked; rows added or doubled."""
     labels = [f.label for f in ctx.form.target_fields]
     found = find_form_table(sub.file.sheets, ctx.form, FORM_TARGET_SHEET, labels + [PHRASE])
     if found is None or found[0] == sub.layout.get("tasks", ("",))[0]:
@@ -384,29 +406,16 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
     sheet, header, heads = found
     sub.layout["targets"] = (sheet, header)
     rows = sub.file.sheets[sheet]
-    by_fp = {(t.task, t.fingerprint): t for t in sent.identity.targets}
-    per_task: dict[str, list] = {}
-    for t in sent.identity.targets:
-        per_task.setdefault(t.task, []).append(t)
+    lookup = _target_lookup(sent)
     seen = set()
     extra: list[tuple[int, str]] = []
     for r in range(header + 1, len(rows)):
         row = rows[r]
         task_id = display(_get(row, heads.get(ID)))
         phrase = _get(row, heads.get(header_key(PHRASE)))
-        target = by_fp.get((task_id, fingerprint(phrase)))
         where = {"sheet": sheet, "task": task_id}
-        if target is None and len(per_task.get(task_id, ())) == 1:
-            target = per_task[task_id][0]
-            _new(
-                sub,
-                "locked-cell-changed",
-                f"任务 {task_id} 的指标名称被修改了，已按下发的原文采用",
-                WARNING,
-                cell=cell_name(r, heads.get(header_key(PHRASE), 0)),
-                value=display(phrase)[:50],
-                **where,
-            )
+        phrase_cell = cell_name(r, heads.get(header_key(PHRASE), 0))
+        target = _match_target(sub, lookup, task_id, phrase, phrase_cell, where)
         if target is None:
             if any(not is_empty(v) for v in row):
                 extra.append((r, task_id))
@@ -422,25 +431,7 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
             )
             continue
         seen.add(key)
-        for f in ctx.form.target_fields:
-            col = heads.get(header_key(f.label))
-            if col is None:
-                continue
-            fraction = cell_name(r, col) in sub.file.percents.get(sheet, ())
-            value, problem = normalise(f, _get(row, col), year=ctx.year, fraction=fraction)
-            if problem:
-                _add(sub, problem, cell=cell_name(r, col), field=f.label, **where)
-            elif value is None and f.required:
-                _new(
-                    sub,
-                    "missing-value",
-                    f"指标“{display(phrase)}”的“{f.label}”未填写，请补充",
-                    cell=cell_name(r, col),
-                    field=f.label,
-                    **where,
-                )
-            sub.targets[key] = value
-            sub.target_cells[key] = cell_name(r, col)
+        _check_target_row(sub, sheet, r, row, heads, key, display(phrase), ctx)
     _extra_rows(
         sub,
         sheet,
@@ -455,6 +446,57 @@ def _check_targets(sub: Submission, sent: Sent, ctx: Context) -> None:
             task=task_id,
         ),
     )
+
+
+def _target_lookup(sent: Sent) -> tuple[dict, dict]:
+    """The targets sent, by (编号, fingerprint of 指标) and by 编号."""
+    by_fp = {(t.task, t.fingerprint): t for t in sent.identity.targets}
+    per_task: dict[str, list] = {}
+    for t in sent.identity.targets:
+        per_task.setdefault(t.task, []).append(t)
+    return by_fp, per_task
+
+
+def _match_target(sub, lookup: tuple[dict, dict], task_id: str, phrase, cell: str, where: dict):
+    """The sent target of a 指标 row: by 编号 and 指标, else its task's only one (指标 changed)."""
+    by_fp, per_task = lookup
+    target = by_fp.get((task_id, fingerprint(phrase)))
+    if target is None and len(per_task.get(task_id, ())) == 1:
+        target = per_task[task_id][0]
+        _new(
+            sub,
+            "locked-cell-changed",
+            f"任务 {task_id} 的指标名称被修改了，已按下发的原文采用",
+            WARNING,
+            cell=cell,
+            value=display(phrase)[:50],
+            **where,
+        )
+    return target
+
+
+def _check_target_row(sub, sheet, r, row, heads, key, phrase: str, ctx: Context) -> None:
+    """A 指标 row's answers, normalised and checked, kept by the target's key."""
+    where = {"sheet": sheet, "task": key[0]}
+    for f in ctx.form.target_fields:
+        col = heads.get(header_key(f.label))
+        if col is None:
+            continue
+        fraction = cell_name(r, col) in sub.file.percents.get(sheet, ())
+        value, problem = normalise(f, _get(row, col), year=ctx.year, fraction=fraction)
+        if problem:
+            _add(sub, problem, cell=cell_name(r, col), field=f.label, **where)
+        elif value is None and f.required:
+            _new(
+                sub,
+                "missing-value",
+                f"指标“{phrase}”的“{f.label}”未填写，请补充",
+                cell=cell_name(r, col),
+                field=f.label,
+                **where,
+            )
+        sub.targets[key] = value
+        sub.target_cells[key] = cell_name(r, col)
 
 
 STRAY_ROWS = 10  # more rows than this that are not the form's are one problem, not one each
