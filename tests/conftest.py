@@ -2,7 +2,11 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
+# As the command line does (xltools/cli.py), before anything imports numpy: without OpenBLAS's
+# threads the test process may fork helpers, so the summary's helper process is tested too.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "wuhan-2023"

@@ -354,3 +354,24 @@ def test_the_notice_prints_with_page_numbers(workspace):  # noqa: F811
     ).stdout
     assert re.search(r"—\s*1\s*—", text)  # the page number
     assert "五、下步工作要求" in text and "市政府督查室" in text
+
+
+def test_the_notice_is_written_when_its_helper_process_dies(workspace, monkeypatch):  # noqa: F811
+    """The 通报 is drafted by a helper process while the workbook is written; if the helper dies,
+    the command drafts it itself."""
+    import os
+
+    import xltools.summary.notice as notice_module
+
+    here, original = os.getpid(), notice_module.write_notice
+
+    def dies_in_a_helper(*args, **kwargs):
+        if os.getpid() != here:
+            os._exit(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(notice_module, "write_notice", dies_in_a_helper)
+    workbook = make_summary(workspace, "2023Q2", today=dt.date(2023, 7, 26))
+    text = document_text(notice_path(workbook))
+    assert text.startswith(f"关于{TITLE}第二季度落实情况的通报")
+    assert not list(workbook.parent.glob(".*"))  # no temporary file left

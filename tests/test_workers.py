@@ -1,9 +1,21 @@
 """Jobs in worker processes: a crash, a runaway allocation or a hang costs only its own job."""
 
 import os
+import threading
 import time
 
-from xltools.core.workers import CRASH, ERROR, MEMORY, TIMEOUT, balanced_chunks, run_jobs
+import pytest
+
+from xltools.core.workers import (
+    CRASH,
+    ERROR,
+    MEMORY,
+    TIMEOUT,
+    alongside,
+    balanced_chunks,
+    fork_safe,
+    run_jobs,
+)
 
 
 def job(what):
@@ -80,3 +92,52 @@ def test_work_is_spread_evenly():
     loads = [sum(sizes[i] + 21 for i in chunk) for chunk in chunks]
     assert loads == sorted(loads, reverse=True)
     assert max(loads) <= 2100  # each big one in its own chunk
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the task runs here")
+def test_alongside_runs_the_task_in_a_helper_process():
+    # The test process has no threads (conftest sets OPENBLAS_NUM_THREADS before numpy starts
+    # any), so it may fork: the summary's helper is exercised by its tests.
+    assert fork_safe()
+    here = os.getpid()
+    helper, mine = alongside(lambda: os.getpid(), lambda: os.getpid())
+    assert mine == here and helper != here
+
+
+def test_alongside_does_the_task_here_when_the_helper_dies():
+    here = os.getpid()
+
+    def task():
+        if os.getpid() != here:
+            os._exit(3)  # the helper dies
+        return "done here"
+
+    assert alongside(task, lambda: "meanwhile") == ("done here", "meanwhile")
+
+
+def test_an_error_here_waits_for_the_helper_to_finish(tmp_path):
+    written = tmp_path / "written.txt"
+
+    def task():
+        time.sleep(0.3)
+        written.write_text("whole")
+
+    def meanwhile():
+        raise ValueError("the workbook failed")
+
+    with pytest.raises(ValueError, match="workbook failed"):
+        alongside(task, meanwhile)
+    assert written.read_text() == "whole"
+
+
+def test_no_helper_while_threads_run():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not fork_safe()
+        here = os.getpid()
+        assert alongside(lambda: os.getpid(), lambda: os.getpid()) == (here, here)
+    finally:
+        stop.set()
+        thread.join()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,10 @@ import click
 from xltools import __version__
 from xltools.core.errors import XltoolsError
 from xltools.core.i18n import _, help_text, stdlib_catalog
+
+# numpy's OpenBLAS would start a thread per core on import; nothing here multiplies matrices, and
+# a process without threads may fork its helper processes safely (`core.workers.fork_safe`).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

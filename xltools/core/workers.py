@@ -19,11 +19,14 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 # How a job ended: returned, or ran out of time, memory, crashed the worker, or raised.
 OK, TIMEOUT, MEMORY, CRASH, ERROR = "ok", "timeout", "memory", "crash", "error"
 # Loaded once in the fork server, so each worker starts in milliseconds with them imported.
 PRELOAD = ["xltools.collect.round", "xltools.distribute.round"]
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,46 @@ def run_jobs(
             for worker in live:
                 _stop(worker, gently=True)
     return outcomes  # type: ignore[return-value]
+
+
+def fork_safe() -> bool:
+    """True when this process may fork a helper: Linux (where `run_jobs` forks) and a single
+    thread. A fork copies only the thread that forks, so a lock another thread held stays locked
+    in the child (Python 3.12 warns of it); importing numpy starts OpenBLAS threads unless
+    ``OPENBLAS_NUM_THREADS=1``, which the command line sets."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def alongside(task: Callable[[], T], meanwhile: Callable[[], U]) -> tuple[T, U]:
+    """``task()`` in a forked helper process while ``meanwhile()`` runs in this one, on a second
+    core; returns both values (``task``'s is pickled back: keep it small).
+
+    The helper starts with this process's memory, so ``task`` needs nothing sent to it. Where
+    forking is unsafe (`fork_safe`), on one core, or when the helper fails in any way, ``task()``
+    runs here after ``meanwhile()``: the result is the same, and an error is raised here as it
+    would be without a helper. An error in ``meanwhile()`` is raised once the helper has ended,
+    so that it never leaves the helper's work (a file being written) cut short."""
+    if cpu_workers() < 2 or not fork_safe():
+        here = meanwhile()
+        return task(), here
+    done: list = []
+    failed: list[Exception] = []
+
+    def here() -> None:
+        try:
+            done.append(meanwhile())
+        except Exception as exc:  # raised below, once the helper has ended
+            failed.append(exc)
+
+    (outcome,) = run_jobs(lambda _job: task(), [0], workers=1, meanwhile=here)  # (None: stop)
+    if failed:
+        raise failed[0]
+    return (task() if outcome.failure else outcome.value), done[0]
 
 
 def _receive(worker: _Worker) -> Outcome:

@@ -67,6 +67,10 @@ def _pct(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
+# The answers (field keys) `lines` reads of an earlier round, with ``words=False``.
+TREND_KEYS = ("status", "progress")
+
+
 def lines(tasks, due: float, rules, *, words: bool = True):
     """One row per (task, unit) with the answers the summary uses, typed and checked.
 
@@ -93,11 +97,12 @@ def lines(tasks, due: float, rules, *, words: bool = True):
     adopted = frame["state"].eq(ADOPTED)
     # Each distinct typed status cleaned once (a province's round has 60,000 rows per quarter).
     known = {squash(s): s for s in STATUSES}
-    typed = column("status")
+    status_key, progress_key = TREND_KEYS
+    typed = column(status_key)
     status = typed.map({v: known.get(squash(v), "") for v in typed.unique()})
     missing = np.where(frame["state"].eq(SENT_BACK), SENT_BACK, UNREPORTED)
     frame["status"] = np.where(adopted, status, missing)
-    progress = column("progress", None)
+    progress = column(progress_key, None)
     if progress.dtype == object:
         progress = progress.astype(str).str.replace("%", "", regex=False).str.strip()
     frame["progress"] = pd.to_numeric(progress, errors="coerce").where(adopted)

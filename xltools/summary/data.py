@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,13 @@ class RoundData:
             sheets[sheet] = [headers, *([row.get(h) for h in headers] for row in rows)]
             names[sheet] = Path(sheet)
         return _typed(sheets, names, form)
+
+    def narrowed(self, keys) -> RoundData:
+        """This round with only the task columns that identify a row (编号, 单位, 角色, 数据状态)
+        and the answers of the fields ``keys``; the other sheets as they are."""
+        labels = [label for label, key in self.fields.items() if key in keys]
+        columns = [c for c in (ID, UNIT, ROLE, STATE, *labels) if c in self.tasks.columns]
+        return replace(self, tasks=self.tasks[columns])
 
     def answers(self):
         """``tasks`` with the form's task fields named by key (``status``, ``progress`` …): the

@@ -220,47 +220,67 @@ def make_summary(
 
 
 def _write(workspace, current, today, say) -> Path:
+    from xltools.core.workers import alongside
     from xltools.summary.notice import write_notice
     from xltools.summary.sheets import write_summary
 
-    say(_("reading the merged data"))
-    merged = read_round(workspace, current.key)
     quarters, others = _earlier_rounds(workspace, current)
-    history = []
+    say(_("reading the merged data"))
     for r in quarters:
         say(_("reading {key} for the trend").format(key=r.key))
-        history.append((r, read_round(workspace, r.key)))
-    earlier = [(r, read_round(workspace, r.key)) for r in others] + history
-    contacts = earlier_contacts([(r, d, round_form(workspace, r.key)) for r, d in earlier])
-    rules = Rules.from_mapping(getattr(workspace, "lights", None))
+    # The master list and the earlier rounds are read by a helper process on a second core,
+    # this round here.
+    rounds = [*others, *quarters]
+    (master, earlier), merged = alongside(
+        lambda: (workspace.master(), [_earlier_data(workspace, r.key) for r in rounds]),
+        lambda: read_round(workspace, current.key),
+    )
+    history = list(zip(quarters, earlier[len(others) :], strict=True))
+    forms = [round_form(workspace, r.key) for r in rounds]
+    contacts = earlier_contacts(list(zip(rounds, earlier, forms, strict=True)))
     say(_("computing"))
     summary = compute_summary(
-        workspace.master(),
+        master,
         current,
         merged,
         history=history,
-        rules=rules,
+        rules=Rules.from_mapping(getattr(workspace, "lights", None)),
         title=workspace.title,
         office=getattr(workspace, "office", ""),
         today=today,
         contacts=contacts,
     )
-    reports = Path(workspace.reports(current.key))
-    target = reports / summary_name(workspace.title, summary.period)
-    say(_("writing {name}").format(name=target.name))
-    # Written beside the target and moved into place: a failure never leaves half a report.
-    with replacing(target) as tmp:
-        write_summary(summary, tmp)
+    target = Path(workspace.reports(current.key)) / summary_name(workspace.title, summary.period)
     notice = notice_path(target)
+    say(_("writing {name}").format(name=target.name))
     say(_("writing {name}").format(name=notice.name))
-    write_notice(
-        summary,
-        notice,
-        settings=getattr(workspace, "notice", None),
-        workbook=target.name,
-        search=[Path(workspace.root) / "templates"],
+
+    def workbook() -> None:
+        # Written beside the target and moved into place: a failure never leaves half a report.
+        with replacing(target) as tmp:
+            write_summary(summary, tmp)
+
+    # The 通报 is drafted by a helper process on a second core while the workbook is written.
+    alongside(
+        lambda: write_notice(
+            summary,
+            notice,
+            settings=getattr(workspace, "notice", None),
+            workbook=target.name,
+            search=[Path(workspace.root) / "templates"],
+        ),
+        workbook,
     )
     return target
+
+
+def _earlier_data(workspace, round_key: str) -> RoundData:
+    """An earlier round's data as the summary reads it: statuses and progress for the trend,
+    liaisons for the units that did not report (not the 60,000 rows of free text, which a helper
+    process would pickle back for nothing)."""
+    from xltools.summary.calc import TREND_KEYS
+
+    return read_round(workspace, round_key).narrowed(TREND_KEYS)
 
 
 def notice_path(workbook: Path) -> Path:
