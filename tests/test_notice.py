@@ -250,7 +250,7 @@ def test_make_summary_writes_the_notice_beside_the_workbook(workspace):  # noqa:
     sent_back_workspace(workspace)
     workbook = make_summary(workspace, "2023Q2", today=dt.date(2023, 7, 26))
     notice = notice_path(workbook)
-    assert notice.name == f"{TITLE}2023年第二季度落实情况通报.docx"
+    assert notice.name == f"{TITLE}第二季度落实情况通报.docx"
     assert notice.exists() and workbook.exists()
     text = document_text(notice)
     assert text.startswith(f"关于{TITLE}第二季度落实情况的通报")

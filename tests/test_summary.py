@@ -429,8 +429,12 @@ def report(workspace):
 def test_report_file_name_and_sheets(report, workspace):
     from openpyxl import load_workbook
 
-    assert report == workspace.reports("2023Q2") / f"{TITLE}2023年第二季度落实情况汇总.xlsx"
-    assert report.name == summary_name(TITLE, "2023年第二季度")
+    assert report == workspace.reports("2023Q2") / f"{TITLE}第二季度落实情况汇总.xlsx"
+    assert report.name == summary_name(TITLE, "2023年第二季度")  # the year once
+    assert (
+        summary_name("市政府工作报告任务", "2023年第二季度")
+        == "市政府工作报告任务2023年第二季度落实情况汇总.xlsx"
+    )
     wb = load_workbook(report)
     assert wb.sheetnames == [*SHEETS, "图表数据"]
     assert wb["图表数据"].sheet_state == "hidden"
@@ -597,8 +601,8 @@ def test_cli_writes_the_summary(workspace, monkeypatch):
     assert result.exit_code == 0, result.output
     reports = workspace.reports("2023Q2")
     assert result.stdout.splitlines() == [
-        f"Wrote {reports / (TITLE + '2023年第二季度落实情况汇总.xlsx')}",
-        f"Wrote {reports / (TITLE + '2023年第二季度落实情况通报.docx')}",
+        f"Wrote {reports / (TITLE + '第二季度落实情况汇总.xlsx')}",
+        f"Wrote {reports / (TITLE + '第二季度落实情况通报.docx')}",
     ]
 
 
@@ -788,8 +792,9 @@ def test_end_to_end_on_the_wuhan_sample(tmp_path):
     write_merged(ws.reports("2023Q2"), data)
     result = CliRunner().invoke(main, ["summary", "2023Q2", "-w", str(ws.root)])
     assert result.exit_code == 0, result.output
-    path = ws.reports("2023Q2") / f"{ws.title}2023年第二季度落实情况汇总.xlsx"
-    notice = path.with_name(f"{ws.title}2023年第二季度落实情况通报.docx")
+    # The Wuhan title begins with 2023年: the file names say the year once.
+    path = ws.reports("2023Q2") / f"{ws.title}第二季度落实情况汇总.xlsx"
+    notice = path.with_name(f"{ws.title}第二季度落实情况通报.docx")
     assert result.stdout.splitlines() == [f"Wrote {path}", f"Wrote {notice}"]
     figures = load_workbook(path)["总览"]
     shown = {figures.cell(r, 1).value: figures.cell(r, 4).value for r in range(6, 18)}

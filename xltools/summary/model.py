@@ -147,6 +147,15 @@ class FollowUp:
     leaders: list = field(default_factory=list)
 
 
+def titled(title: str, period: str, what: str) -> str:
+    """The plan's title, the period and ``what``, without the year twice (the title "2023年…方案"
+    and the period "2023年第二季度" give "2023年…方案第二季度…"): headings and file names."""
+    year = re.match(r"\s*((?:19|20)\d\d)\s*年", period)
+    if year and f"{year[1]}年" in title:
+        period = period[year.end() :]
+    return f"{title}{period}{what}"
+
+
 @dataclass
 class Summary:
     """Everything the report shows, computed from one round's merged data."""
@@ -188,13 +197,8 @@ class Summary:
     coordination_groups: list[tuple[str, list[tuple[TaskRow, Line]]]] = field(default_factory=list)
 
     def heading(self, what: str) -> str:
-        """A title: the plan's title, the period and ``what``, without the year twice (the title
-        "2023年…方案" and the period "2023年第二季度" give "2023年…方案第二季度…")."""
-        period = self.period
-        year = re.match(r"\s*((?:19|20)\d\d)\s*年", period)
-        if year and f"{year[1]}年" in self.title:
-            period = period[year.end() :]
-        return f"{self.title}{period}{what}"
+        """A title: see `titled`."""
+        return titled(self.title, self.period, what)
 
     @property
     def total(self) -> int:

@@ -21,7 +21,7 @@ from xltools.core.files import locked, recover_folder, replacing
 from xltools.core.i18n import _
 from xltools.core.model import Master
 from xltools.summary.data import RoundData, read_merged, read_round, round_form
-from xltools.summary.model import MERGED_FILE, Rules, Summary
+from xltools.summary.model import MERGED_FILE, Rules, Summary, titled
 
 __all__ = [
     "compute_summary",
@@ -162,10 +162,11 @@ def earlier_contacts(rounds: list[tuple[object, RoundData, object]]) -> dict:
 
 
 def summary_name(title: str, period: str) -> str:
-    """The report's file name: ``<title><period>落实情况汇总.xlsx``, safe on Windows."""
+    """The report's file name: ``<title><period>落实情况汇总.xlsx`` (the year once, as in
+    `titled`), safe on Windows."""
     from xltools.core.excel import file_name
 
-    return file_name(f"{title}{period}{SUMMARY_FILE_END.removesuffix('.xlsx')}")
+    return file_name(titled(title, period, SUMMARY_FILE_END.removesuffix(".xlsx")))
 
 
 def _earlier_rounds(workspace, current) -> tuple[list, list]:
