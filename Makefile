@@ -1,4 +1,4 @@
-.PHONY: install test lint format bench demo i18n
+.PHONY: install test lint format bench demo i18n notice-template
 
 install:
 	pip install -e '.[test]'
@@ -19,6 +19,10 @@ bench:
 
 demo:
 	xltools demo
+
+# templates/通报.docx, the 通报's Word template, built by its script (commit both)
+notice-template:
+	python scripts/make_notice_template.py
 
 # The Chinese interface: extract the messages of xltools and click into xltools.pot, merge them
 # into the zh_CN catalog (translate the new empty msgstr there, then run it again), compile the .mo.

@@ -1,9 +1,11 @@
 """Build ``templates/通报.docx``, the Word template of the quarterly 通报, with python-docx.
 
-Run it again after changing it (``python templates/make_notice_template.py``) and commit the .docx.
-Offices do not need it: they open 通报.docx in Word, edit the wording around the ``{{ … }}`` and
-``{%p … %}`` tags (docxtpl's Jinja tags; ``templates/README.md`` lists the names) and keep the copy
-in their workspace's ``templates/`` folder.
+Run it again after changing it (``make notice-template``, or ``python scripts/make_notice_template.py
+[OUT.docx]``) and commit the .docx; tests/test_make_notice_template.py checks that the two agree.
+It lives outside the package, which only reads the .docx. Offices do not need it: they open
+通报.docx in Word, edit the wording around the ``{{ … }}`` and ``{%p … %}`` tags (docxtpl's Jinja
+tags; ``templates/README.md`` lists the names) and keep the copy in their workspace's ``templates/``
+folder.
 
 Layout per GB/T 9704-2012 (党政机关公文格式): A4; margins top 37 mm, bottom 35 mm, left 28 mm,
 right 26 mm; title 2号 (22 pt) 方正小标宋简体; body 3号 (16 pt) 仿宋_GB2312 on a grid of 22 lines of
@@ -346,5 +348,6 @@ def build(target: Path) -> Path:
 
 
 if __name__ == "__main__":
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("通报.docx")
+    bundled = Path(__file__).resolve().parent.parent / "templates" / "通报.docx"
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else bundled
     print(build(out))
