@@ -230,7 +230,9 @@ def _write(workspace, current, today, say) -> Path:
     for r in quarters:
         say(_("reading {key} for the trend").format(key=r.key))
     # The master list and the earlier rounds are read by a helper process on a second core,
-    # this round here.
+    # this round here; pandas is imported before the helper is forked, once for both.
+    import pandas  # noqa: F401
+
     rounds = [*others, *quarters]
     (master, earlier), merged = alongside(
         lambda: (workspace.master(), [_earlier_data(workspace, r.key) for r in rounds]),
