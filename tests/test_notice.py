@@ -255,7 +255,9 @@ def test_make_summary_writes_the_notice_beside_the_workbook(workspace):  # noqa:
     text = document_text(notice)
     assert text.startswith(f"关于{TITLE}第二季度落实情况的通报")
     assert "一、总体情况" in text and "五、下步工作要求" in text
-    assert f"附件：{workbook.stem.removeprefix(TITLE)}" in text
+    # the file name says the year once (TITLE has it); the attachment line names the period whole
+    assert workbook.stem == f"{TITLE}第二季度落实情况汇总"
+    assert "附件：2023年第二季度落实情况汇总" in text
     assert "市人民政府督查室" not in text and "市政府督查室" in text  # the workspace's office
     assert "{{" not in text and "{%" not in text
     assert not list(notice.parent.glob(".*"))  # no temporary file left

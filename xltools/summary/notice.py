@@ -126,14 +126,6 @@ def _percent(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
-def _period_in_title(title: str, period: str) -> str:
-    """The period without its year when the title already starts with that year."""
-    year = re.match(r"\s*((?:19|20)\d\d)年", period or "")
-    if year and (title or "").lstrip().startswith(year.group(0).strip()):
-        return period[year.end() :]
-    return period
-
-
 def sent_back_tasks(summary: Summary) -> list[TaskRow]:
     """Tasks whose lead unit's return arrived but went back for correction."""
     return [t for t in summary.tasks if t.status == SENT_BACK]
@@ -402,11 +394,16 @@ def notice_context(
     groups = unit_groups(summary)
     lagging = _lagging(summary)
     annex = _annex_rows(lagging) if len(lagging) > BODY_LIST_LIMIT else []
-    period = _period_in_title(summary.title, summary.period)
+    # The period as the heading gives it, after the title: without its year when the title has it.
+    period = summary.heading("").removeprefix(summary.title)
     annex_title = f"{summary.period}滞后和未启动任务清单"
     attachments = []
     if workbook:  # named without the plan's title, which the heading already gives
-        attachments.append(Path(workbook).stem.removeprefix(summary.title) or Path(workbook).stem)
+        stem = Path(workbook).stem
+        shown = stem.removeprefix(summary.title)
+        if shown != stem and shown.startswith(period):  # …and with its period's year
+            shown = summary.period + shown[len(period) :]
+        attachments.append(shown or stem)
     if annex:
         attachments.append(annex_title)
     if len(attachments) == 1:
