@@ -129,6 +129,30 @@ def test_only_units_that_sent_nothing_usable_are_named_as_not_reporting(summary,
                 assert "不计为未报送" in sentence, sentence
 
 
+def test_closed_and_overdue_tasks_are_told(summary):
+    from xltools.summary.model import Closing, FollowUp
+
+    context = notice_context(summary)
+    assert "销号" not in context["status_phrase"]
+    assert not any("逾期未完成" in item["head"] for item in context["problems"])
+
+    summary.closing = Closing(closed=MASTER.tasks[:3], newly=MASTER.tasks[:1])
+    late = summary.tasks[0]
+    summary.followup = FollowUp(
+        deadlines={late.id: ("2023年6月底", dt.date(2023, 6, 30))},
+        has_deadlines=True,
+        overdue=[late, summary.tasks[1]],
+    )
+    context = notice_context(summary)
+    assert context["status_phrase"].endswith("；另有3项任务已销号（其中本期销号1项），不计入上述统计")
+    (item,) = [item for item in context["problems"] if "逾期未完成" in item["head"]]
+    assert item["head"].endswith("部分任务逾期未完成。")
+    assert item["body"].startswith("2项任务已过完成时限仍未完成：")
+    assert f"（{late.leads}，完成时限2023年6月底）" in item["body"]
+    summary.closing = Closing(closed=MASTER.tasks[:2], newly=MASTER.tasks[:2])
+    assert "已销号（均为本期销号）" in notice_context(summary)["status_phrase"]
+
+
 def test_sentences_are_official_chinese(summary):
     context = notice_context(summary)
     assert context["heading"] == f"关于{TITLE}第二季度落实情况的通报"  # the year once

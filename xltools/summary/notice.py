@@ -155,6 +155,16 @@ def _count_phrase(counts: Mapping[str, int]) -> str:
     return "，".join(parts) or "暂无任务"
 
 
+def _closed_phrase(summary: Summary) -> str:
+    """；另有N项任务已销号…: closed tasks are not among the counts ("" when none is closed)."""
+    closed, newly = len(summary.closing.closed), len(summary.closing.newly)
+    if not closed:
+        return ""
+    during = f"（其中本期销号{newly}项）" if 0 < newly < closed else ""
+    during = "（均为本期销号）" if newly == closed else during
+    return f"；另有{closed}项任务已销号{during}，不计入上述统计"
+
+
 def _reporting_phrase(summary: Summary, groups: Mapping[str, list[str]]) -> str:
     r = summary.reporting
     expected, received = r.get("应报送", 0), r.get("已报送", 0)
@@ -287,6 +297,22 @@ def _problems(summary: Summary) -> list[dict[str, str]]:
         items.append({"head": head, "body": body + "。"})
     if in_annex:
         items.append({"head": "", "body": f"滞后和未启动的{len(lagging)}项任务具体情况见附件2。"})
+    overdue = summary.followup.overdue
+    if overdue:
+        deadlines = summary.followup.deadlines
+        shown = "、".join(
+            f"{quoted(brief(t.text))}（{t.leads}，完成时限{deadlines[t.id][0]}）"
+            if t.id in deadlines
+            else _task_phrase(t)
+            for t in overdue[:TASKS_IN_A_SENTENCE]
+        )
+        more = "等" if len(overdue) > TASKS_IN_A_SENTENCE else ""
+        items.append(
+            {
+                "head": "部分任务逾期未完成",
+                "body": f"{len(overdue)}项任务已过完成时限仍未完成：{shown}{more}。",
+            }
+        )
     rounds = [t for t in lagging if _behind_rounds(t)]
     if rounds:
         if in_annex:  # the annex marks each one; the body says who leads them
@@ -421,7 +447,7 @@ def notice_context(
         "period": period,
         "period_end": f"{summary.period}末",
         "total": summary.total,
-        "status_phrase": _count_phrase(counts),
+        "status_phrase": _count_phrase(counts) + _closed_phrase(summary),
         "due": _percent(summary.due),
         "changes_phrase": _changes_phrase(summary),
         "light_phrase": "亮红灯{红}项、黄灯{黄}项、绿灯{绿}项".format(
