@@ -144,7 +144,9 @@ def test_closed_and_overdue_tasks_are_told(summary):
         overdue=[late, summary.tasks[1]],
     )
     context = notice_context(summary)
-    assert context["status_phrase"].endswith("；另有3项任务已销号（其中本期销号1项），不计入上述统计")
+    assert context["status_phrase"].endswith(
+        "；另有3项任务已销号（其中本期销号1项），不计入上述统计"
+    )
     (item,) = [item for item in context["problems"] if "逾期未完成" in item["head"]]
     assert item["head"].endswith("部分任务逾期未完成。")
     assert item["body"].startswith("2项任务已过完成时限仍未完成：")
