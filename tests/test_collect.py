@@ -390,7 +390,7 @@ def test_the_exact_problem_list(collected):
     assert "完成状态为滞后或未启动" in conditional.message
     # Rounds by the names units know, not by the keys (2023Q1) of xltools.yaml.
     other_round = next(p for p in report.problems if p.code == "other-round")
-    assert "是2023年第一季度的表格,不是本次(2023年第二季度)的报表" in other_round.message
+    assert "是2023年第一季度的表格，不是本次（2023年第二季度）的报表" in other_round.message
 
 
 def sheet_rows(path: Path, sheet: str) -> list[list]:

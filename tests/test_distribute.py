@@ -206,7 +206,7 @@ def test_dropdowns_prompts_and_validation(quarter):
     status = rules["F2:F3"]
     assert status.type == "list"
     assert status.formula1 == '"已完成,超序时进度,序时推进,滞后,未启动"'
-    assert status.promptTitle == "完成状态" and "(必填)" in status.prompt
+    assert status.promptTitle == "完成状态" and "（必填）" in status.prompt
     assert status.showInputMessage and status.showErrorMessage
     progress = rules["G2:G3"]
     assert (progress.type, progress.formula1, progress.formula2) == ("decimal", "0", "100")

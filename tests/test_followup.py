@@ -67,11 +67,11 @@ def test_tasks_due_next_quarter(workspace):  # noqa: F811
 def test_counts_by_responsible_leader(workspace):  # noqa: F811
     s = summary_of(workspace, with_extras())
     leaders = dict(s.followup.leaders)
-    assert list(leaders) == ["张副市长", "李副市长", "(未填责任领导)"]
+    assert list(leaders) == ["张副市长", "李副市长", "（未填责任领导）"]
     assert leaders["张副市长"]["合计"] == 3 and leaders["张副市长"]["逾期"] == 1
     assert leaders["李副市长"]["合计"] == 7  # 2-2 names both leaders
-    assert leaders["(未填责任领导)"] == {
-        **leaders["(未填责任领导)"],
+    assert leaders["（未填责任领导）"] == {
+        **leaders["（未填责任领导）"],
         "合计": 1,
         "未报送": 1,
         "逾期": 1,
@@ -106,7 +106,7 @@ def test_the_workbook_gains_the_follow_up_sheets(workspace, monkeypatch):  # noq
     assert [leaders.cell(r, 1).value for r in (3, 4, 5)] == [
         "张副市长",
         "李副市长",
-        "(未填责任领导)",
+        "（未填责任领导）",
     ]
     heads = [c.value for c in leaders[2]]
     assert leaders.cell(3, heads.index("逾期") + 1).value == 1

@@ -422,7 +422,9 @@ def test_a_huge_file_of_zeros_is_too_large_not_empty(tmp_path):
         ("c.xlsx", "empty-file"),
     ]
     assert "4 KB" in found.problems[0].message
-    assert "(0 字节)" not in found.problems[1].message and "(0 字节)" in found.problems[2].message
+    assert (
+        "（0 字节）" not in found.problems[1].message and "（0 字节）" in found.problems[2].message
+    )
 
 
 def test_an_unexpected_failure_is_one_error_line_naming_the_file_and_exits_2(tmp_path, monkeypatch):

@@ -148,12 +148,12 @@ def test_seed_split_parts(seed):
     tasks = by_id(seed)
     part = tasks["2-49-1"]
     assert part.label == "49"
-    assert part.text.endswith("良性循环。(其中:创新“两个一百平方公里”工业园区运营机制)")
+    assert part.text.endswith("良性循环。（其中：创新“两个一百平方公里”工业园区运营机制）")
     assert "第1项" in part.note and "工业园区运营机制" in part.note
-    assert tasks["2-49-2"].text.endswith("(其中:创新服务业集聚区园区运营机制)")
+    assert tasks["2-49-2"].text.endswith("（其中：创新服务业集聚区园区运营机制）")
     assert (
         tasks["2-75-2"].text
-        == "扎实开展省内协作和对口帮扶。(其中:对口支援三峡库区秭归、兴山、五峰县)"
+        == "扎实开展省内协作和对口帮扶。（其中：对口支援三峡库区秭归、兴山、五峰县）"
     )
     assert "第2项" in tasks["2-75-2"].note
     assert tasks["2-76"].note == ""
@@ -455,7 +455,7 @@ def test_parts_with_their_own_owners_are_general():
         ("1-3-3", ("市丙局",), ("市财政局",)),
     ]
     assert [t.label for t in plan.tasks] == ["3", "3", "3"]
-    assert plan.tasks[1].text == "办好三件事。(其中:乙事)"
+    assert plan.tasks[1].text == "办好三件事。（其中：乙事）"
     assert "共" in plan.tasks[1].note or "3项" in plan.tasks[1].note
 
 

@@ -571,11 +571,11 @@ def test_task_details_lines_lights_and_text_stays_text(workspace):
     # its row is tall enough to show all of it (LibreOffice keeps stored heights as they are)
     assert ws.row_dimensions[5].height >= 14 * 8 and ws.row_dimensions[4].height < 40
     multi = next(i for i, r in enumerate(rows) if r[0] == "2-6")
-    assert rows[multi][5] == "(见下方各牵头单位填报)"
+    assert rows[multi][5] == "（见下方各牵头单位填报）"
     assert [r[2] for r in rows[multi + 1 : multi + 3]] == [C, D]
     # the lead units' own lines of a task with several leads stay in view: the task row refers to them
     assert not any(ws.row_dimensions[multi + 3 + k].hidden for k in (1, 2))
-    assert rows[-1][0].startswith("注:各配合单位的填报内容折叠")
+    assert rows[-1][0].startswith("注：各配合单位的填报内容折叠")
 
 
 def test_plan_round_is_refused_in_plain_words(workspace):

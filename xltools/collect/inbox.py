@@ -148,8 +148,8 @@ def read_files(
 def _too_large(name: str, size: int, cap: int) -> Problem:
     return _problem(
         "file-too-large",
-        f"“{name}”有 {_megabytes(size)},超过单个文件的上限 {_megabytes(cap)},未读取;"
-        "报表通常不到 1 MB,请删除其中的图片等多余内容后另存为 .xlsx 重新报送",
+        f"“{name}”有 {_megabytes(size)}，超过单个文件的上限 {_megabytes(cap)}，未读取；"
+        "报表通常不到 1 MB，请删除其中的图片等多余内容后另存为 .xlsx 重新报送",
         name,
     )
 
@@ -251,23 +251,23 @@ def _read_one(
         inbox.problems.append(
             _problem(
                 "not-a-spreadsheet",
-                f"“{name}”不是Excel工作簿(应为 .xlsx/.xls/.ods),未读取;如为报表请另存为 .xlsx 后重新报送",
+                f"“{name}”不是Excel工作簿（应为 .xlsx/.xls/.ods），未读取；如为报表请另存为 .xlsx 后重新报送",
                 name,
                 WARNING,
             )
         )
         return
     if not data.strip(b"\x00 \r\n\t"):
-        what = "空文件(0 字节)" if not data else f"空白文件({len(data):,} 字节全是零或空白)"
+        what = "空文件（0 字节）" if not data else f"空白文件（{len(data):,} 字节全是零或空白）"
         inbox.problems.append(
-            _problem("empty-file", f"“{name}”是{what},请重新报送完整的工作簿", name)
+            _problem("empty-file", f"“{name}”是{what}，请重新报送完整的工作簿", name)
         )
         return
     if data.startswith(_CFB) and _ENCRYPTED in data[:1_000_000]:
         inbox.problems.append(
             _problem(
                 "password-protected",
-                f"“{name}”设置了打开密码,无法读取;请取消密码(文件→信息→保护工作簿)后重新报送",
+                f"“{name}”设置了打开密码，无法读取；请取消密码（文件→信息→保护工作簿）后重新报送",
                 name,
             )
         )
@@ -281,7 +281,7 @@ def _read_one(
             data,
             _problem(
                 "not-a-spreadsheet",
-                f"“{name}”的内容不是Excel工作簿(可能是改了扩展名的其他文件),请用Excel另存为 .xlsx 后重新报送",
+                f"“{name}”的内容不是Excel工作簿（可能是改了扩展名的其他文件），请用Excel另存为 .xlsx 后重新报送",
                 name,
             ),
         )
@@ -295,19 +295,19 @@ def _read_one(
         if "Cannot detect file format" in said:
             said = _real_error(found.data, suffix)
         if said.startswith("PasswordError"):
-            message = f"“{name}”设置了打开密码,无法读取;请取消密码后另存为 .xlsx 重新报送"
+            message = f"“{name}”设置了打开密码，无法读取；请取消密码后另存为 .xlsx 重新报送"
             inbox.problems.append(_problem("password-protected", message, name))
             return
         if "limit exceeded" in said.lower():  # a used range far beyond any form (an .ods)
             inbox.problems.append(_too_complex(name))
             return
         # calamine's own words ("Cannot detect file format") are English and tell a unit nothing.
-        message = f"“{name}”已损坏或不完整,无法读取;请重新打开确认后另存为 .xlsx 再报送"
+        message = f"“{name}”已损坏或不完整，无法读取；请重新打开确认后另存为 .xlsx 再报送"
         inbox.problems.append(_problem("damaged-file", message, name))
         return
     if not any(any(v not in ("", None) for row in rows for v in row) for rows in sheets.values()):
         inbox.problems.append(
-            _problem("empty-file", f"“{name}”中没有任何内容,请报送填写后的工作簿", name)
+            _problem("empty-file", f"“{name}”中没有任何内容，请报送填写后的工作簿", name)
         )
         return
     inbox.files.append(
@@ -330,10 +330,10 @@ def _read_one(
 
 
 def _too_complex(name: str, sheet: str = "", rows: int = 0, columns: int = 0) -> Problem:
-    where = f"的工作表“{sheet}”的使用范围达 {rows:,} 行 × {columns} 列," if sheet else "的使用范围"
+    where = f"的工作表“{sheet}”的使用范围达 {rows:,} 行 × {columns} 列，" if sheet else "的使用范围"
     return _problem(
         "file-too-complex",
-        f"“{name}”{where}远超报表范围(常见原因:很远处的单元格中有空格等内容),无法读取;"
+        f"“{name}”{where}远超报表范围（常见原因：很远处的单元格中有空格等内容），无法读取；"
         "请删除表格以外的多余行列后另存为 .xlsx 重新报送",
         name,
     )
@@ -460,7 +460,7 @@ def _inspect_package(data: bytes, name: str, limits: Limits) -> _Package:
                 if _DTD.search(text, 0, 4096):
                     found.refusal = _problem(
                         "xml-attack",
-                        f"“{name}”的内部XML含有DTD/实体声明(可能是恶意文件),已拒绝读取;请用Excel另存为新的 .xlsx 后重新报送",
+                        f"“{name}”的内部XML含有DTD/实体声明（可能是恶意文件），已拒绝读取；请用Excel另存为新的 .xlsx 后重新报送",
                         name,
                     )
                     return found
@@ -470,7 +470,7 @@ def _inspect_package(data: bytes, name: str, limits: Limits) -> _Package:
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error):
         found.refusal = _problem(
             "damaged-file",
-            f"“{name}”已损坏或不完整,无法读取;请重新打开确认后另存为 .xlsx 再报送",
+            f"“{name}”已损坏或不完整，无法读取；请重新打开确认后另存为 .xlsx 再报送",
             name,
         )
         return found
@@ -509,7 +509,7 @@ def _other_document(names: set[str], zf: zipfile.ZipFile, name: str) -> Problem 
         return None
     return _problem(
         "not-a-spreadsheet",
-        f"“{name}”的内容不是Excel工作簿(是改了扩展名的Word、PPT等文件),"
+        f"“{name}”的内容不是Excel工作簿（是改了扩展名的Word、PPT等文件），"
         "请在下发的工作簿中填写后另存为 .xlsx 重新报送",
         name,
     )
@@ -622,21 +622,21 @@ def _zip_refusal(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> Pro
     if len(infos) > limits.members:
         return _problem(
             "archive-too-many-files",
-            f"“{name}”包含 {len(infos)} 个文件,超过上限 {limits.members},已拒绝;请只压缩本单位的报表",
+            f"“{name}”包含 {len(infos)} 个文件，超过上限 {limits.members}，已拒绝；请只压缩本单位的报表",
             name,
         )
     total = sum(i.file_size for i in infos)
     if total > limits.expanded:
         return _problem(
             "archive-too-large",
-            f"“{name}”解压后约 {total // 2**20} MB,超过上限 {limits.expanded // 2**20} MB,已拒绝;请直接报送工作簿",
+            f"“{name}”解压后约 {total // 2**20} MB，超过上限 {limits.expanded // 2**20} MB，已拒绝；请直接报送工作簿",
             name,
         )
     for info in infos:
         if info.file_size > 2**20 and info.file_size > limits.ratio * max(info.compress_size, 1):
             return _problem(
                 "archive-too-large",
-                f"“{name}”中的“{info.filename}”压缩比异常(可能是压缩炸弹),已拒绝",
+                f"“{name}”中的“{info.filename}”压缩比异常（可能是压缩炸弹），已拒绝",
                 name,
             )
     return None
@@ -668,7 +668,7 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
         inbox.problems.append(
             _problem(
                 "damaged-file",
-                f"压缩包“{name}”已损坏,无法打开;请重新压缩后报送,或直接报送工作簿",
+                f"压缩包“{name}”已损坏，无法打开；请重新压缩后报送，或直接报送工作簿",
                 name,
             )
         )
@@ -681,7 +681,7 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
             if bad:
                 refusal = _problem(
                     "archive-unsafe-path",
-                    f"压缩包“{name}”中的路径“{bad[0]}”指向压缩包以外,已拒绝整个压缩包;请重新压缩",
+                    f"压缩包“{name}”中的路径“{bad[0]}”指向压缩包以外，已拒绝整个压缩包；请重新压缩",
                     name,
                 )
         if refusal:
@@ -698,7 +698,7 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
                 inbox.problems.append(
                     _problem(
                         "nested-archive",
-                        f"“{display}”是压缩包中的压缩包,未读取;请直接压缩工作簿",
+                        f"“{display}”是压缩包中的压缩包，未读取；请直接压缩工作簿",
                         display,
                     )
                 )
@@ -707,7 +707,7 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
                 inbox.problems.append(
                     _problem(
                         "password-protected",
-                        f"“{display}”在加密的压缩包中,无法读取;请不加密码重新压缩",
+                        f"“{display}”在加密的压缩包中，无法读取；请不加密码重新压缩",
                         display,
                     )
                 )
@@ -721,7 +721,7 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
                 inbox.problems.append(
                     _problem(
                         "archive-too-large",
-                        f"压缩包“{name}”解压后的实际大小超过上限,已停止读取",
+                        f"压缩包“{name}”解压后的实际大小超过上限，已停止读取",
                         name,
                     )
                 )
@@ -737,7 +737,7 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
                 inbox.problems.append(
                     _problem(
                         "damaged-file",
-                        f"压缩包中的“{display}”已损坏,无法解压;请重新压缩后报送,或直接报送工作簿",
+                        f"压缩包中的“{display}”已损坏，无法解压；请重新压缩后报送，或直接报送工作簿",
                         display,
                     )
                 )

@@ -161,7 +161,7 @@ def collect_inbox(
             problem = replace(
                 problem,
                 severity=WARNING,
-                message=problem.message + "(该单位另有有效报表,本文件未采用)",
+                message=problem.message + "（该单位另有有效报表，本文件未采用）",
             )
         result.problems.append(problem)
     result.problems.sort(key=_order)
@@ -265,21 +265,21 @@ def _failed(rel: str, outcome, limits: Limits) -> _Checked:
     if outcome.failure == TIMEOUT:
         problem = new_problem(
             "read-timeout",
-            f"读取和检查“{name}”超过 {limits.seconds:g} 秒仍未完成,已跳过;文件可能过大或已损坏,"
+            f"读取和检查“{name}”超过 {limits.seconds:g} 秒仍未完成，已跳过；文件可能过大或已损坏，"
             "请删除表格以外的多余内容后另存为 .xlsx 重新报送",
             file=name,
         )
     elif outcome.failure == MEMORY:
         problem = new_problem(
             "file-too-complex",
-            f"“{name}”读取时所需内存超过上限(常见原因:表格很远处的单元格中有空格等内容,或文件已损坏),"
-            "无法读取;请删除表格以外的多余行列后另存为 .xlsx 重新报送",
+            f"“{name}”读取时所需内存超过上限（常见原因：表格很远处的单元格中有空格等内容，或文件已损坏），"
+            "无法读取；请删除表格以外的多余行列后另存为 .xlsx 重新报送",
             file=name,
         )
     else:
         problem = new_problem(
             "damaged-file",
-            f"“{name}”已损坏或不完整,读取时出错;请重新打开确认后另存为 .xlsx 再报送",
+            f"“{name}”已损坏或不完整，读取时出错；请重新打开确认后另存为 .xlsx 再报送",
             file=name,
         )
     return Inbox(problems=[problem]), [], []
@@ -293,7 +293,7 @@ def identify(returned: Returned, ctx: Context) -> tuple[str | None, Identity | N
     if identity is None:
         if named and find_form_table(returned.sheets, ctx.form) is not None:
             message = (
-                f"“{returned.file_name}”不是下发的原表(可能重新制作或复制过),已按文件名认定为{named}的报表;"
+                f"“{returned.file_name}”不是下发的原表（可能重新制作或复制过），已按文件名认定为{named}的报表；"
                 "请今后在下发的工作簿上直接填写"
             )
             return named, None, [_p("no-identity", message, named, WARNING, file=returned.name)]
@@ -315,7 +315,7 @@ def _refusal(
         return (
             "other-workspace",
             who,
-            f"“{name}”是其他工作(另一套任务清单)下发的表格,不是本次的报表,请用本次下发的工作簿填报",
+            f"“{name}”是其他工作（另一套任务清单）下发的表格，不是本次的报表，请用本次下发的工作簿填报",
         )
     if identity.round != ctx.round:
         # Units know rounds by their names (2023年第二季度), not by the keys (2023Q2).
@@ -324,21 +324,21 @@ def _refusal(
         return (
             "other-round",
             who,
-            f"“{name}”是{theirs}的表格,不是本次({this})的报表,请用本次下发的工作簿重新填报",
+            f"“{name}”是{theirs}的表格，不是本次（{this}）的报表，请用本次下发的工作簿重新填报",
         )
     if identity.form != ctx.form.name or identity.version < ctx.form.version:
         return (
             "old-form-version",
             who,
-            f"“{name}”是旧版表格(第{identity.version}版),请用本次下发的新版工作簿重新填报",
+            f"“{name}”是旧版表格（第{identity.version}版），请用本次下发的新版工作簿重新填报",
         )
     if who not in ctx.sent:
-        return "unknown-unit", who, f"“{name}”属于“{who}”,但本次没有向该单位下发报表"
+        return "unknown-unit", who, f"“{name}”属于“{who}”，但本次没有向该单位下发报表"
     if named and named != who:
         return (
             "other-unit",
             named,
-            f"“{name}”的文件名是{named},但内容是下发给{who}的报表;请{named}用本单位的工作簿填报",
+            f"“{name}”的文件名是{named}，但内容是下发给{who}的报表；请{named}用本单位的工作簿填报",
         )
     return None
 
@@ -350,7 +350,7 @@ def _p(code: str, message: str, unit: str, severity: str | None = None, **where)
 def _unknown(returned: Returned) -> Problem:
     return new_problem(
         "unknown-file",
-        f"无法识别“{returned.file_name}”是哪个单位的报表(没有下发时的标识,文件名中也没有单位名称),请核实后重新报送",
+        f"无法识别“{returned.file_name}”是哪个单位的报表（没有下发时的标识，文件名中也没有单位名称），请核实后重新报送",
         file=returned.name,
     )
 

@@ -624,7 +624,7 @@ def _check_merged(sub: Submission) -> None:
 
 _TEXT_CHANGES = {
     "line-break": "的换行符号（垂直制表符，Word 或 LibreOffice 的手动换行）已改为普通换行",
-    "control": "含有无法保存的控制字符,已替换为“\ufffd”",
+    "control": "含有无法保存的控制字符，已替换为“\ufffd”",
     "cut": "的文字达到 Excel 单元格的上限 32,767 个字符，末尾可能已被截断",
 }
 

@@ -68,27 +68,27 @@ MISTAKES = (
 )
 
 _ACTIONS = (
-    "召开专题推进会{n}次,研究解决重点难点问题{m}个",
+    "召开专题推进会{n}次，研究解决重点难点问题{m}个",
     "制定年度工作方案并分解到{n}个责任处室",
-    "开展现场督导{n}次,形成问题清单并逐项销号",
-    "协调解决要素保障问题{m}个,推动项目加快建设",
-    "完成阶段性任务{n}项,累计推进率达{p}%",
-    "建立周调度、月通报工作机制,已调度{n}次",
-    "会同相关部门赴{m}个区开展调研,摸清底数",
-    "出台配套政策文件{n}件,政策兑现资金{m}亿元",
+    "开展现场督导{n}次，形成问题清单并逐项销号",
+    "协调解决要素保障问题{m}个，推动项目加快建设",
+    "完成阶段性任务{n}项，累计推进率达{p}%",
+    "建立周调度、月通报工作机制，已调度{n}次",
+    "会同相关部门赴{m}个区开展调研，摸清底数",
+    "出台配套政策文件{n}件，政策兑现资金{m}亿元",
 )
 _PROBLEMS = (
-    "项目前期手续办理周期较长,进度慢于预期",
-    "资金到位不足,部分项目推进受影响",
-    "涉及多个部门,协调难度较大",
+    "项目前期手续办理周期较长，进度慢于预期",
+    "资金到位不足，部分项目推进受影响",
+    "涉及多个部门，协调难度较大",
     "征收拆迁工作推进缓慢",
-    "受市场需求变化影响,部分企业投资意愿下降",
+    "受市场需求变化影响，部分企业投资意愿下降",
 )
 _NEXT = (
-    "加快推进项目建设,确保按期完成年度目标",
-    "加强调度督办,每月通报进展情况",
-    "完善政策措施,强化要素保障",
-    "加强与各区和相关部门的沟通协调,形成工作合力",
+    "加快推进项目建设，确保按期完成年度目标",
+    "加强调度督办，每月通报进展情况",
+    "完善政策措施，强化要素保障",
+    "加强与各区和相关部门的沟通协调，形成工作合力",
 )
 _COORDINATION = (
     "请市政府协调解决项目用地指标问题",
@@ -435,12 +435,12 @@ def _make_mistake(wb, record: UnitReturn, rng: random.Random) -> None:
     elif kind == "task-text-edited" and TEXT in cols:
         sheet.protection.sheet = False
         cell = sheet.cell(row, cols[TEXT])
-        cell.value = f"{cell.value}(已调整)"
+        cell.value = f"{cell.value}（已调整）"
     elif kind == "column-inserted":
         # A clerk's own column of notes in the middle of the form.
         at = cols.get("本期工作进展", len(cols) + 1)
         sheet.insert_cols(at)
-        sheet.cell(top, at).value = "备注(本单位)"
+        sheet.cell(top, at).value = "备注（本单位）"
 
 
 def _mutated_copy(book: Path, record, rng, seed, elapsed, rnd) -> bytes:

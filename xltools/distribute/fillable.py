@@ -506,7 +506,7 @@ def validation(f: Field) -> dict:
         error = f"内容不能超过 {f.max_length} 个字。"
     if f.type == "choice" or rule["validate"] not in ("any", "list"):
         rule.update({"error_title": "输入有误", "error_message": error[:255]})
-    prompt = f.help + ("(必填)" if f.required else "")
+    prompt = f.help + ("（必填）" if f.required else "")
     if prompt:
         rule.update({"input_title": f.label[:32], "input_message": prompt[:255]})
     return rule

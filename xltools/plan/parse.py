@@ -278,7 +278,7 @@ class Collector:
                 if host and host not in self.units:
                     self.units[host] = Unit(host)  # the host receives the workbook: a unit too
             if kind == "unknown":
-                msg = f"第{line}行任务“{label}”中“{name}”后的说明〈{note}〉无法识别,请核对该单位并在单位名录中处理。"
+                msg = f"第{line}行任务“{label}”中“{name}”后的说明〈{note}〉无法识别，请核对该单位并在单位名录中处理。"
                 self.warnings.add("unknown-owner-note", line, msg, value=note)
         return tuple(out)
 
@@ -341,11 +341,13 @@ def _walk(body: list[_Item], items: list[_Item], start: int, warnings: Warnings)
             found.append((item, list(stack)))
             stack.append(item)  # its sub-tasks ((1) under 1.) are numbered under it
         elif item.role == "stray":
-            msg = f"第{item.line}行“{item.text[:30]}”像是任务但没有写明牵头单位或责任单位,未导入;如是任务,请在任务清单中补录。"
+            msg = f"第{item.line}行“{item.text[:30]}”像是任务但没有写明牵头单位或责任单位，未导入；如是任务，请在任务清单中补录。"
             warnings.add("line-not-imported", item.line, msg, value=item.text)
     for item in items:
         if not item.style and item.owners is not None and item.line >= start:
-            msg = f"第{item.line}行写有责任单位但没有任务序号,未导入;请核对该行并在任务清单中补录。"
+            msg = (
+                f"第{item.line}行写有责任单位但没有任务序号，未导入；请核对该行并在任务清单中补录。"
+            )
             warnings.add("task-without-label", item.line, msg, value=item.text)
     # a task labelled only "——" has no number of its own: its place among its siblings stands in
     ordinal: dict[tuple, int] = {}
@@ -391,10 +393,10 @@ def owner_rows(
     parts name their own owners (``-1``, ``-2``); missing or unclear owners are warned about."""
     warnings = collector.warnings
     if owners.empty():
-        msg = f"第{line}行任务“{label}”没有写明牵头单位或责任单位,请在任务清单中补填。"
+        msg = f"第{line}行任务“{label}”没有写明牵头单位或责任单位，请在任务清单中补填。"
         warnings.add("task-without-owners", line, msg, task=task_id)
     for piece in owners.unclear:
-        msg = f"第{line}行任务“{label}”的责任单位说明“{piece}”无法识别,请核对并在任务清单中补填。"
+        msg = f"第{line}行任务“{label}”的责任单位说明“{piece}”无法识别，请核对并在任务清单中补填。"
         warnings.add("unclear-owners", line, msg, task=task_id, value=piece)
     shared_lead = collector.names(owners.lead, line, label)
     shared_resp = collector.names(owners.responsible, line, label)
@@ -406,8 +408,8 @@ def owner_rows(
         part_resp = collector.names(part_owners.responsible, line, label)
         resp = tuple(dict.fromkeys(part_resp + shared_resp))
         lead, resp = _row(part_lead or shared_lead, resp, mode)
-        note = f"第{label}项任务按责任单位分为{len(owners.parts)}项,此为第{p}项:{part}"
-        rows.append((f"-{p}", f"{body}(其中:{part})", note, lead, resp))
+        note = f"第{label}项任务按责任单位分为{len(owners.parts)}项，此为第{p}项：{part}"
+        rows.append((f"-{p}", f"{body}（其中：{part}）", note, lead, resp))
     return rows
 
 
@@ -465,9 +467,7 @@ def unique_ids(tasks: list[Task], warnings: Warnings) -> list[Task]:
             while f"{task.id}-{n}" in seen:
                 n += 1
             new = f"{task.id}-{n}"
-            msg = (
-                f"第{task.line}行任务序号“{task.label}”与前面的任务重复,编号改为{new},请核对原文。"
-            )
+            msg = f"第{task.line}行任务序号“{task.label}”与前面的任务重复，编号改为{new}，请核对原文。"
             warnings.add("duplicate-task-number", task.line, msg, task=new)
             task = replace(task, id=new)
         seen.add(task.id)

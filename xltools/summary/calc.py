@@ -777,12 +777,12 @@ def _sent_back(unit_rows: list[UnitRow], listed: set[str], master, contacts) -> 
 
 def _by_heading(frame) -> tuple[list, list, list]:
     """The task counts by 板块, by 方向 and by 类别; a task without one counts under the level above."""
-    by_section = tally(frame.assign(k=frame["section"].replace("", "(未分板块)")), "k")
+    by_section = tally(frame.assign(k=frame["section"].replace("", "（未分板块）")), "k")
     by_direction = tally(
         frame.assign(
             k=frame["direction"]
             .where(frame["direction"].ne(""), frame["section"])
-            .replace("", "(未分方向)")
+            .replace("", "（未分方向）")
         ),
         "k",
     )
@@ -791,7 +791,7 @@ def _by_heading(frame) -> tuple[list, list, list]:
             k=frame["category"]
             .where(frame["category"].ne(""), frame["direction"])
             .where(lambda c: c.ne(""), frame["section"])
-            .replace("", "(未分类别)")
+            .replace("", "（未分类别）")
         ),
         "k",
     )

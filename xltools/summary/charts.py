@@ -118,7 +118,7 @@ def _status_chart(wb, data: _Data, summary: Summary):
     # The thin slices are usually 已完成 at the start and 未报送 at the end: starting at three
     # o'clock puts their labels on the side, one above the other, instead of on top of each other.
     chart.set_rotation(90)
-    _style(chart, f"任务完成状态分布(共{summary.total}项)", legend=None)
+    _style(chart, f"任务完成状态分布（共{summary.total}项）", legend=None)
     return chart
 
 
@@ -219,7 +219,7 @@ def _reporting_chart(wb, data: _Data, summary: Summary):
     )
     chart.set_x_axis({"num_font": _FONT})
     chart.set_y_axis({"num_font": _FONT, "min": 0})
-    _style(chart, f"报送情况(应报送{summary.reporting['应报送']}个单位)", legend=None)
+    _style(chart, f"报送情况（应报送{summary.reporting['应报送']}个单位）", legend=None)
     return chart
 
 

@@ -100,7 +100,7 @@ def _by_leader(summary: Summary, master: Master, overdue: set[str]):
     named = {t.id: leaders_of(t.extra.get(LEADER, "")) for t in master.tasks}
     table: dict[str, dict[str, int]] = {}
     for task in summary.tasks:
-        for leader in named.get(task.id) or ["(未填责任领导)"]:
+        for leader in named.get(task.id) or ["（未填责任领导）"]:
             counts = table.setdefault(leader, dict.fromkeys((*ALL_STATUSES, *LIGHTS), 0))
             counts[task.status] = counts.get(task.status, 0) + 1
             if task.light:

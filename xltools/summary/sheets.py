@@ -287,7 +287,7 @@ TASK_COLUMNS = [
     ("灯", 5),
     ("提示", 16),
 ]
-SEE_BELOW = "(见下方各牵头单位填报)"
+SEE_BELOW = "（见下方各牵头单位填报）"
 
 
 def _tasks(wb, fmt, summary: Summary) -> None:
@@ -334,7 +334,7 @@ def _tasks(wb, fmt, summary: Summary) -> None:
     if not summary.tasks:
         _nothing(ws, 2, last, "无任务", fmt)
     else:
-        note = "注:各配合单位的填报内容折叠在所配合任务的下方,在 Excel 中点击左侧“+”(或分级按钮“2”)展开。"
+        note = "注：各配合单位的填报内容折叠在所配合任务的下方，在 Excel 中点击左侧“+”（或分级按钮“2”）展开。"
         ws.merge_range(row, 0, row, last, note, fmt["note"])
         ws.set_row(row, fit_height([note], [sum(widths)]))
 
