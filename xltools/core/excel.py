@@ -152,21 +152,35 @@ def text_width(text: str) -> int:
 def row_height(values: Sequence[object], widths: Sequence[float]) -> float:
     """Points for a row whose wrapped cells show all their text. Neither xlsxwriter nor
     LibreOffice (which keeps stored heights on opening) fits heights, so the writer has to."""
+    return min(409.0, wrapped_lines(values, widths) * 14.0 + 4)
+
+
+def wrapped_lines(values: Sequence[object], widths: Sequence[float]) -> int:
+    """Lines the tallest cell of a row takes, its text wrapped in its column (``widths`` in
+    characters); numbers and empty cells take one. Runs for every row of a large sheet."""
     lines = 1
     for value, width in zip(values, widths, strict=False):
-        if value is None or value == "" or isinstance(value, (int, float)):
+        kind = type(value)
+        if kind is str:
+            if not value:
+                continue
+            text = value
+        elif value is None or isinstance(value, (int, float)):
             continue
-        text = str(value)
+        else:
+            text = str(value)
         if 2 * len(text) <= width - 2 and "\n" not in text:
             continue  # one line, whatever the characters
-        lines = max(lines, _lines(text, width))
-    return min(409.0, lines * 14.0 + 4)
+        lines = max(lines, text_lines(text, width))
+    return lines
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _lines(text: str, width: float) -> int:
-    # Cached: stock answers and task texts recur across thousands of rows.
-    room = max(1.0, width - 2)
+def text_lines(text: str, width: float, padding: float = 2.0) -> int:
+    """Lines ``text`` takes wrapped in a column ``width`` characters wide, ``padding`` of which
+    the cell's margins take (see `text_width`); each line break starts a line."""
+    room = max(1.0, width - padding)
+    if "\n" not in text:
+        return max(1, math.ceil(text_width(text) / room))
     return sum(max(1, math.ceil(text_width(part) / room)) for part in text.split("\n"))
 
 

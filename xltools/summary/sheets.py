@@ -10,7 +10,14 @@ import math
 from pathlib import Path
 
 from xltools.core.contracts import ADOPTED, RECEIVED
-from xltools.core.excel import BODY_FONT, TITLE_FONT, office_formats, print_setup, row_height
+from xltools.core.excel import (
+    BODY_FONT,
+    TITLE_FONT,
+    office_formats,
+    print_setup,
+    row_height,
+    wrapped_lines,
+)
 from xltools.core.xlsxrows import render_rows, write_row
 from xltools.summary.closing import NEW_TASK
 from xltools.summary.model import (
@@ -182,8 +189,7 @@ LINE_PT = 16.5
 
 def fit_height(values, widths) -> float:
     """Points for a row whose wrapped cells show all their text when printed (see `LINE_PT`)."""
-    lines = max(1, round((row_height(values, widths) - 4) / 14))
-    return min(409.0, lines * LINE_PT + 3)
+    return min(409.0, wrapped_lines(values, widths) * LINE_PT + 3)
 
 
 def _nothing(ws, row, last, text, fmt) -> None:
