@@ -29,10 +29,11 @@ def column_number(letters: str) -> int:
 
 @dataclass
 class Trimmed:
-    """An .xlsx package with the cells far outside any form cut out, and what was cut."""
+    """An .xlsx or .ods package with the cells far outside any form cut out, and what was cut."""
 
     data: bytes
-    cut: dict[str, tuple[int, int]] = field(default_factory=dict)  # part -> (first row, rows)
+    # worksheet part (.xlsx) or table name (.ods) -> (first row, rows) that lost content
+    cut: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _far_cell(columns: int) -> re.Pattern:
@@ -96,15 +97,26 @@ def trim_sheet(xml: bytes, rows: int, columns: int) -> tuple[bytes, int, int]:
 
 
 def trim_package(data: bytes, parts: dict[str, bytes], rows: int, columns: int) -> Trimmed | None:
-    """The package with every oversized worksheet trimmed, or None when none is oversized."""
+    """The package with every oversized worksheet (an .xlsx's) or table (an .ods's content.xml)
+    trimmed, or None when none is oversized. ``parts`` gets the trimmed XML."""
     big = {
         name: xml
         for name, xml in parts.items()
         if name.startswith("xl/worksheets/sheet") and oversized(xml, rows, columns)
     }
+    result = Trimmed(b"")
+    for name, xml in big.items():
+        big[name], first, lost = trim_sheet(xml, rows, columns)
+        if lost:
+            result.cut[name] = (first, lost)
+    if "content.xml" in parts:
+        content, cut = trim_ods(parts["content.xml"], rows, columns)
+        if cut:  # (empty cells repeated to the last column, as LibreOffice writes, cost nothing)
+            big["content.xml"] = content
+            result.cut.update(cut)  # by table name
     if not big:
         return None
-    result = Trimmed(b"")
+    parts.update(big)
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
@@ -112,15 +124,97 @@ def trim_package(data: bytes, parts: dict[str, bytes], rows: int, columns: int) 
     ):
         for info in source.infolist():
             if info.filename in big:
-                xml, first, lost = trim_sheet(big[info.filename], rows, columns)
-                parts[info.filename] = xml
-                if lost:
-                    result.cut[info.filename] = (first, lost)
-                target.writestr(info.filename, xml)
+                target.writestr(info.filename, big[info.filename])
             else:
-                target.writestr(info, source.read(info))
+                target.writestr(info, source.read(info))  # an .ods's mimetype stays stored, first
     result.data = out.getvalue()
     return result
+
+
+# .ods content.xml: a table's rows in order, each maybe repeated, holding cells maybe repeated.
+_ODS_TABLE = re.compile(rb"<table:table(?=[\s>])([^>]*)>(.*?)</table:table>", re.S)
+_ODS_ROW = re.compile(rb"<table:table-row(?=[\s/>])([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
+_ODS_CELL = re.compile(
+    rb"<table:(covered-table-cell|table-cell)(?=[\s/>])([^>]*?)(/>|>.*?</table:\1>)", re.S
+)
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+_ROWS, _COLUMNS = b"table:number-rows-repeated", b"table:number-columns-repeated"
+
+
+def _repeat(attributes: bytes, name: bytes) -> int:
+    found = re.search(name + rb'="([0-9]+)"', attributes)
+    return int(found.group(1)) if found else 1
+
+
+def _with_repeat(attributes: bytes, name: bytes, times: int) -> bytes:
+    """An element's attributes with ``name`` (a repeat count) set to ``times``."""
+    rest = re.sub(rb"\s*" + name + rb'="[0-9]*"', b"", attributes)
+    return rest if times == 1 else rest + b' %s="%d"' % (name, times)
+
+
+def _has_content(element: bytes) -> bool:
+    return b"office:value-type=" in element or b"<text:" in element
+
+
+def trim_ods(content: bytes, rows: int, columns: int) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    """An .ods content.xml without the rows past ``rows`` and the cells past ``columns``: repeats
+    shortened, which calamine would otherwise allocate (a space typed in IV65536 of a form costs
+    a gigabyte); and per table the first row that lost content (1-based) and how many did."""
+    from xml.sax.saxutils import unescape
+
+    cut: dict[str, tuple[int, int]] = {}
+
+    def table(found: re.Match) -> bytes:
+        name = _ODS_NAME.search(found.group(1))
+        sheet = unescape(name.group(1).decode("utf-8", "replace")) if name else ""
+        lost: list[tuple[int, int]] = []  # (first row, rows) of each cut that held content
+        next_row = 0
+
+        def row(m: re.Match) -> bytes:
+            nonlocal next_row
+            attributes, body = m.group(1), m.group(2)
+            repeat = _repeat(attributes, _ROWS)
+            start, next_row = next_row, next_row + repeat
+            kept = min(repeat, max(0, rows - start))
+            cells, beyond = _trim_cells(body or b"", columns)
+            if kept < repeat and _has_content(body or b""):
+                lost.append((start + kept + 1, repeat - kept))
+            if kept and beyond:
+                lost.append((start + 1, kept))
+            if not kept:
+                return b""
+            if kept == repeat and cells == body:
+                return m.group(0)
+            opening = b"<table:table-row" + _with_repeat(attributes, _ROWS, kept)
+            return opening + (b"/>" if body is None else b">" + cells + b"</table:table-row>")
+
+        body = _ODS_ROW.sub(row, found.group(2))
+        if lost:
+            cut[sheet] = (min(first for first, _ in lost), sum(n for _, n in lost))
+        if body == found.group(2):
+            return found.group(0)
+        return b"<table:table" + found.group(1) + b">" + body + b"</table:table>"
+
+    return _ODS_TABLE.sub(table, content), cut
+
+
+def _trim_cells(body: bytes, columns: int) -> tuple[bytes, bool]:
+    """A row's cells without those past ``columns``; and whether any of those held content."""
+    next_column, beyond = 0, False
+
+    def cell(m: re.Match) -> bytes:
+        nonlocal next_column, beyond
+        kind, attributes, rest = m.groups()
+        repeat = _repeat(attributes, _COLUMNS)
+        start, next_column = next_column, next_column + repeat
+        kept = min(repeat, max(0, columns - start))
+        if kept < repeat and _has_content(m.group(0)):
+            beyond = True
+        if kept == repeat:
+            return m.group(0)
+        return b"<table:" + kind + _with_repeat(attributes, _COLUMNS, kept) + rest if kept else b""
+
+    return _ODS_CELL.sub(cell, body), beyond
 
 
 # .xls: a BIFF8 stream of records (type, length, data) in an OLE compound file.

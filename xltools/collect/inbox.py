@@ -41,7 +41,7 @@ class Limits:
     ratio: float = 200.0  # decompressed / compressed of a member larger than 1 MB
     size: int = 40 * 2**20  # bytes of one workbook (a file, or a member of an archive)
     # A sheet's used range: a form is a few thousand rows and a few dozen columns. Cells beyond
-    # are cut from an .xlsx before it is read (reported); an .xls or .ods declaring more is refused.
+    # are cut from an .xlsx or .ods before it is read (reported); an .xls declaring more is refused.
     rows: int = 60_000
     columns: int = 256
     seconds: float = 60.0  # to read, identify and check one inbox file (its worker is then killed)
