@@ -15,7 +15,7 @@ from xltools.core.model import Master, Target, Task, Unit
 from xltools.distribute.forms import bundled_dir, load_form
 from xltools.distribute.identity import fingerprint, read_identity, read_properties
 from xltools.distribute.round import MANIFEST_HEADERS, assign, build_specs, distribute, write_round
-from xltools.master.workbook import write_master
+from xltools.master.workbook import check_master, write_master
 from xltools.master.workspace import Workspace, default_rounds, save
 
 from .conftest import SAMPLE
@@ -101,7 +101,7 @@ def test_assign_expands_groups_routes_hosts_and_puts_lead_rows_first():
     ]
 
 
-def test_every_unroutable_owner_is_named_with_the_sheet():
+def unroutable_master() -> Master:
     master = small_master()
     master.tasks += [
         Task("2-4", "二", "", "", "4", "x", ("各相关单位",), ()),
@@ -114,17 +114,57 @@ def test_every_unroutable_owner_is_named_with_the_sheet():
         Unit("乙办公室", host="丁办公室"),
         Unit("丁办公室", host="乙办公室"),  # a cycle
     ]
+    return master
+
+
+def test_every_unroutable_owner_is_named_in_the_words_of_check():
     with pytest.raises(MasterError) as caught:
-        assign(master, "master.xlsx")
+        assign(unroutable_master(), "master.xlsx")
+    head, *listed = str(caught.value).split("\n")
+    assert head == "master.xlsx: cannot route every task to a unit:"
+    assert [line[:4] for line in listed] == ["  - "] * 5
+    assert [line[4:] for line in listed] == [
+        p.message
+        for p in check_master(unroutable_master(), "master.xlsx").problems
+        if p.code in ("no-owner", "unknown-unit", "undefined-group", "unknown-host", "host-cycle")
+    ]
     message = str(caught.value)
-    assert message.startswith("master.xlsx: cannot route every task to a unit:")
-    assert "group word 各相关单位 (task(s) 2-4, 2-5) has no members: in sheet 单位名录" in message
-    assert (
-        "市发展改革委 (task(s) 2-5) is neither a unit nor a group word of sheet 单位名录" in message
+    assert "分组“各相关单位”在单位名录中没有成员" in message
+    assert "牵头单位“市发展改革委”不在单位名录中" in message
+    assert "“甲办公室”的承办单位“丙局”不在单位名录中" in message
+    assert "承办单位形成循环（乙办公室 → 丁办公室 → 乙办公室）" in message
+    assert "没有牵头单位和责任单位" in message
+
+
+def test_a_unit_hosting_itself_by_an_alias_receives_its_workbook():
+    master = small_master()
+    master.units[0] = replace(master.units[0], aliases=("市发展改革委",), host="市发展改革委")
+    assert "市发改委" in {a.recipient for a in assign(master)}
+    assert [p.code for p in check_master(master).problems if p.code == "host-cycle"] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "head"),
+    [
+        ("en", "Error: master.xlsx: cannot route every task to a unit:"),
+        ("zh", "错误：master.xlsx：有任务无法落实到单位："),
+    ],
+)
+def test_routing_errors_say_what_check_says_in_either_language(tmp_path, lang, head):
+    """The command's own words follow the language; what to fix in the master is `check`'s Chinese
+    sentences, the same in both commands and both languages."""
+    ws = make_workspace(tmp_path, unroutable_master())
+    runner = CliRunner()
+    checked = runner.invoke(main, ["check", "-w", str(tmp_path)], env={"XLTOOLS_LANG": lang})
+    assert checked.exit_code == 1
+    fixes = [line.split("\t")[3] for line in checked.stdout.splitlines() if "\t" in line]
+    assert len(fixes) == 5
+    result = runner.invoke(
+        main, ["distribute", "2023Q1", "-w", str(tmp_path)], env={"XLTOOLS_LANG": lang}
     )
-    assert "甲办公室: its 承办单位 丙局 is not a unit of sheet 单位名录" in message
-    assert "乙办公室: 承办单位 go round in a cycle (乙办公室 → 丁办公室 → 乙办公室)" in message
-    assert "task(s) 2-7 name no unit: fill 牵头单位 or 责任单位 in sheet 任务清单" in message
+    assert result.exit_code == 2
+    assert result.stderr == "\n".join([head, *(f"  - {fix}" for fix in fixes)]) + "\n"
+    assert not list(ws.outbox("2023Q1").glob("*.xlsx"))
 
 
 def test_nothing_is_written_when_routing_fails(tmp_path):

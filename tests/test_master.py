@@ -251,6 +251,24 @@ def test_check_finds_directory_mistakes(tmp_path):
     )
 
 
+def test_check_finds_hosts_in_a_cycle_once(tmp_path):
+    """Distribute would stop on them; check names each cycle once, at its first row."""
+    units = [
+        *UNITS,
+        Unit("办公室甲", host="办公室乙"),
+        Unit("办公室乙", host="办公室丙"),
+        Unit("办公室丙", host="办公室甲"),
+        Unit("办公室丁", host="办公室乙"),  # leads into the cycle: not a cycle of its own
+        Unit("办公室戊", aliases=("戊办",), host="戊办"),  # hosts itself by its alias: fine
+    ]
+    report = break_and_check(tmp_path, units=units)
+    assert codes(report) == [("单位名录", "D8", "host-cycle")]
+    assert report.problems[0].message == (
+        "单位名录第8行“办公室甲”的承办单位形成循环（办公室甲 → 办公室乙 → 办公室丙 → 办公室甲）："
+        "请清空实际接收工作簿的单位的承办单位。"
+    )
+
+
 def test_check_finds_target_mistakes(tmp_path):
     targets = [
         *TARGETS,

@@ -433,7 +433,8 @@ def check(master: Path | None, workspace: Path | None) -> None:
     """Check a master workbook the office has edited; exit 1 when it has errors.
 
     Finds duplicate or missing IDs, empty task texts, tasks without owners, units missing from
-    单位名录, group words without members, unknown hosts, near-duplicate unit names and bad targets.
+    单位名录, group words without members, unknown hosts or hosts in a cycle, near-duplicate unit names
+    and bad targets.
 
     \b
     Example:

@@ -43,6 +43,7 @@ CODES: dict[str, Code] = _codes(
     ("duplicate-unit", ERROR, "a unit name or alias is listed twice in 单位名录"),
     ("empty-unit-name", ERROR, "a row of 单位名录 has no 单位名称"),
     ("unknown-host", ERROR, "a 承办单位 is not a unit of 单位名录"),
+    ("host-cycle", ERROR, "承办单位 of 单位名录 lead round in a cycle, so nobody receives the workbook"),
     ("near-duplicate", WARNING, "two unit names look like the same unit"),
     ("unknown-task", ERROR, "a row of 指标 names a 编号 that 任务清单 lacks"),
     ("target-not-number", ERROR, "a 目标值 of 指标 is not a number"),

@@ -33,7 +33,6 @@ from xltools.core.contracts import (
     SHA256,
     TARGET_COUNT,
     UNIT,
-    UNIT_SHEET,
 )
 from xltools.core.errors import MasterError, WorkbookError, WorkspaceError
 from xltools.core.excel import file_name
@@ -83,25 +82,34 @@ class DistributeResult:
 def assign(master: Master, source: str = "master.xlsx") -> list[Assignment]:
     """Every recipient's rows, after expanding group words and routing hosted units to their host.
 
-    Raises a `MasterError` naming every owner that cannot be routed, and where to define it."""
+    Raises a `MasterError` listing, in the words of `xltools check` (Chinese, whatever the
+    language of the command line: they say what to fix in the office's file), every owner that
+    cannot be routed, every task without owners and every host that is missing or in a cycle."""
     per_unit, missing, ownerless = _roles(master)
-    hosts, host_problems = _route(master, sorted(per_unit))
-    problems = [_missing_message(owner, tasks) for owner, tasks in missing.items()]
-    problems += host_problems
-    if ownerless:
-        problems.append(
-            _("task(s) {names} name no unit: fill 牵头单位 or 责任单位 in sheet 任务清单").format(
-                names=", ".join(ownerless)
-            )
+    hosts, stuck = _route(master, sorted(per_unit))
+    if missing or ownerless or stuck:
+        listed = "\n".join(
+            f"  - {p}" for p in _routing_problems(master, source, [*missing, *ownerless, *stuck])
         )
-    if problems:
-        listed = "\n".join(f"  - {p}" for p in problems)
         raise MasterError(
             _("{source}: cannot route every task to a unit:\n{listed}").format(
                 source=source, listed=listed
             )
         )
     return _assignments(master, per_unit, hosts)
+
+
+# The codes of `check_master` for what stops the routing.
+ROUTING_CODES = ("no-owner", "unknown-unit", "undefined-group", "unknown-host", "host-cycle")
+
+
+def _routing_problems(master: Master, source: str, names: list[str]) -> list[str]:
+    """The messages of `check_master` for what stops the routing (the names alone if it found
+    none of them, which would be a disagreement between the two)."""
+    from xltools.master.workbook import check_master
+
+    found = [p.message for p in check_master(master, source).errors if p.code in ROUTING_CODES]
+    return found or ["、".join(names)]
 
 
 def _roles(master: Master):
@@ -167,45 +175,25 @@ def _assignments(master: Master, per_unit: dict, hosts: dict[str, str]) -> list[
     return result
 
 
-def _missing_message(owner: str, tasks: list[str]) -> str:
-    where = _("task(s) {ids}").format(ids=", ".join(dict.fromkeys(tasks)))
-    if owner.startswith("各"):
-        return _(
-            "group word {owner} ({where}) has no members: in sheet {sheet}, write it in 所属分组 of each unit it stands for"
-        ).format(owner=owner, where=where, sheet=UNIT_SHEET)
-    return _(
-        "{owner} ({where}) is neither a unit nor a group word of sheet {sheet}: add it there, or as an 别名 of the unit it means"
-    ).format(owner=owner, where=where, sheet=UNIT_SHEET)
-
-
 def _route(master: Master, units: Sequence[str]) -> tuple[dict[str, str], list[str]]:
-    """Each unit's recipient, following 承办单位 chains; messages for unknown hosts and cycles."""
+    """Each unit's recipient, following 承办单位 chains; the units whose host is missing from
+    单位名录 or whose chain goes round in a cycle."""
     hosts: dict[str, str] = {}
-    problems: list[str] = []
+    stuck: list[str] = []
     for name in units:
         chain = [name]
         current = master.unit(name)
-        while current is not None and clean(current.host) and clean(current.host) != current.name:
+        while current is not None and clean(current.host):
             host = master.unit(clean(current.host))
-            if host is None:
-                problems.append(
-                    _(
-                        "{name}: its 承办单位 {value} is not a unit of sheet {UNIT_SHEET}; add that unit or correct 承办单位"
-                    ).format(name=name, value=clean(current.host), UNIT_SHEET=UNIT_SHEET)
-                )
-                break
-            if host.name in chain:
-                loop = " → ".join([*chain[chain.index(host.name) :], host.name])
-                problems.append(
-                    _(
-                        "{name}: 承办单位 go round in a cycle ({loop}) in sheet {UNIT_SHEET}; clear 承办单位 of the unit that receives the workbook"
-                    ).format(name=name, loop=loop, UNIT_SHEET=UNIT_SHEET)
-                )
+            if host is not None and host.name == current.name:
+                break  # a unit hosting itself (by its name or an alias) receives its workbook
+            if host is None or host.name in chain:
+                stuck.append(name)
                 break
             chain.append(host.name)
             current = host
         hosts[name] = chain[-1]
-    return hosts, problems
+    return hosts, stuck
 
 
 def open_tasks(master: Master, day: date | None) -> Master:

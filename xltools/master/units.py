@@ -259,11 +259,49 @@ def near_duplicates(names: Sequence[str]) -> list[tuple[str, str, str]]:
     return pairs
 
 
+def _check_host_cycles(
+    units: Sequence[Unit], place: Callable[[int, str], tuple[int, str]], file: str, report: Report
+) -> None:
+    """承办单位 that lead back to a unit already passed: nobody would receive those workbooks
+    (distribute follows the chain the same way). Each cycle once, at its first row."""
+    index = {squash(n): i for i, u in enumerate(units) if u.name for n in (u.name, *u.aliases)}
+    reported: set[frozenset[int]] = set()
+    for start in range(len(units)):
+        chain = [start]
+        while True:
+            host = clean(units[chain[-1]].host)
+            following = index.get(squash(host)) if host else None
+            if following is None or following == chain[-1]:
+                break  # no host, an unknown one (unknown-host), or the unit itself
+            if following in chain:
+                loop = chain[chain.index(following) :]
+                if frozenset(loop) not in reported:
+                    reported.add(frozenset(loop))
+                    first = min(loop)
+                    names = [
+                        units[i].name for i in loop[loop.index(first) :] + loop[: loop.index(first)]
+                    ]
+                    row, cell = place(first, HOST)
+                    report.error(
+                        "host-cycle",
+                        f"单位名录第{row}行“{units[first].name}”的承办单位形成循环"
+                        f"（{' → '.join([*names, names[0]])}）：请清空实际接收工作簿的单位的承办单位。",
+                        file=file,
+                        sheet=UNIT_SHEET,
+                        cell=cell,
+                        unit=units[first].name,
+                        value=units[first].host,
+                    )
+                break
+            chain.append(following)
+
+
 def check_units(
     units: Sequence[Unit], place: Callable[[int, str], tuple[int, str]], file: str = ""
 ) -> list[Problem]:
     """Problems of 单位名录: rows without a name, a name or alias listed twice, a host not in the
-    directory, near-duplicate names (警告). ``place(index, header)`` gives a row's number and cell."""
+    directory, hosts in a cycle, near-duplicate names (警告). ``place(index, header)`` gives a row's
+    number and cell."""
     report = Report()
     seen: dict[str, int] = {}
     for i, unit in enumerate(units):
@@ -302,6 +340,7 @@ def check_units(
                 unit=unit.name,
                 value=unit.host,
             )
+    _check_host_cycles(units, place, file, report)
     rows = {u.name: place(i, UNIT_NAME) for i, u in enumerate(units)}
     spellings = {u.name: {squash(n) for n in (u.name, *u.aliases)} for u in units}
     for a, b, why in near_duplicates([u.name for u in units]):
