@@ -23,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "xltools"
 PO = PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / "xltools.po"
-TEMPLATES = PACKAGE / "templates"
+TEMPLATES = ROOT / "templates"  # installed as xltools.templates
 
 # Exact texts that keep their ASCII punctuation: text -> (the only file it may be in, or None for
 # anywhere; why). Keep this short.
@@ -169,8 +169,10 @@ def test_form_texts_use_full_width_punctuation():
             for v in value:
                 yield from strings(v)
 
+    paths = sorted(TEMPLATES.glob("*.yaml"))
+    assert {"plan.yaml", "quarterly.yaml"} <= {p.name for p in paths}
     found = []
-    for path in sorted(TEMPLATES.glob("*.yaml")):
+    for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         found += [f"{path.name}: {h!r}" for text in strings(data) for h in hits(text)]
     lines = "\n".join(found)
