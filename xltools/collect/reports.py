@@ -44,6 +44,7 @@ from xltools.core.excel import (
     file_name,
     fit_widths,
     header_key,
+    row_height,
     set_text,
     write_table,
 )
@@ -392,14 +393,7 @@ def _return_problems(ws, problems, places, header_row: int, style: dict) -> None
             target.font, target.alignment, target.border = body, wrap, box
         if p.severity == "错误":
             ws.cell(r, 2).fill = style["orange"]
-        text_lines = max(
-            1,
-            *(
-                -(-len(str(v or "")) * 2 // max(1, w - 2))
-                for v, w in zip(values, _RETURN_WIDTHS, strict=True)
-            ),
-        )
-        ws.row_dimensions[r].height = 14 * text_lines + 4
+        ws.row_dimensions[r].height = row_height(values, _RETURN_WIDTHS)
     for col, width in zip("ABCDEFGH", _RETURN_WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -47,6 +46,7 @@ from xltools.core.excel import (
     TITLE_FONT,
     TITLE_FORMAT,
     print_setup,
+    text_lines,
     write_cell,
 )
 from xltools.core.xlsxrows import render_rows, write_row
@@ -552,12 +552,6 @@ def _highlight(ws, r1, c1, r2, c2, f: Field, others: dict[str, int], fmt: dict) 
     )
 
 
-def _display_width(text: str) -> int:
-    # Characters a column shows twice as wide (汉字, full-width ，。) take 3 bytes in UTF-8, ASCII 1:
-    # (bytes + characters) / 2 counts them 2 and 1, at C speed (this runs for every cell we size).
-    return (len(text.encode("utf-8")) + len(text)) // 2
-
-
 def _height(cells, minimum: float = 18) -> float:
     """A row height that shows wrapped texts whole: xlsxwriter cannot autofit heights."""
     lines = 1
@@ -569,5 +563,4 @@ def _height(cells, minimum: float = 18) -> float:
 @functools.lru_cache(maxsize=1 << 16)
 def _lines(text: str, width: float) -> int:
     # Cached: a task's text and leads recur in the workbook of every unit that has the task.
-    usable = max(1.0, width - 1.5)
-    return sum(max(1, math.ceil(_display_width(part) / usable)) for part in text.split("\n"))
+    return text_lines(text, width, padding=1.5)
