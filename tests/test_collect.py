@@ -897,3 +897,51 @@ def test_extra_columns_are_shown_read_only_and_carried_into_the_merged_data(tmp_
     assert tasks[0][-5:] == ["完成时限", "责任领导", "文件", "sha256", "保存时间"]
     edu = next(r for r in tasks[1:] if r[0] == "2-4")
     assert edu[-5:-3] == ["4月底前", "李副市长"]
+
+
+def test_a_second_collect_moves_the_summary_the_notice_and_the_offices_files_aside(tmp_path):
+    from click.testing import CliRunner
+    from docx import Document
+
+    from xltools.cli import main
+    from xltools.collect.year import round_state
+    from xltools.summary.report import make_summary, notice_path
+
+    ws = make_workspace(tmp_path / "ws")
+    fill(sent(ws, "市发改委"), ws.inbox(ROUND) / "市发改委.xlsx")
+    collect(ws, ROUND)
+    reports = ws.reports(ROUND)
+    summary = make_summary(ws, ROUND, today=date(2023, 7, 26))
+    notice = notice_path(summary)
+    doc = Document(str(notice))
+    doc.add_paragraph("（督查室在 Word 中补充的一段）")  # edited by hand before printing
+    doc.save(str(notice))
+    (reports / "领导批示.txt").write_text("请各单位抓紧落实", encoding="utf-8")
+    kept = {p.name: p.read_bytes() for p in (summary, notice, reports / "领导批示.txt")}
+    ours = {p.name: p.read_bytes() for p in reports.iterdir() if p.name not in kept}
+
+    fill(sent(ws, "市经信局"), ws.inbox(ROUND) / "市经信局.xlsx")  # a late unit's file
+    result = CliRunner().invoke(main, ["collect", ROUND, "-w", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    (aside,) = (reports / "旧版").iterdir()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d{4}", aside.name)
+    assert result.stdout.splitlines()[-1] == (
+        f"Moved what else {reports} held (made from the earlier data) into {aside}: "
+        + ", ".join(sorted(kept))
+    )
+    assert sorted(p.name for p in reports.iterdir()) == sorted([*ours, "旧版"])
+    assert {p.name: p.read_bytes() for p in aside.iterdir()} == kept
+    # Collect's own files are this run's: 市经信局 counted; no summary stands beside them.
+    states = {row[0]: row[1] for row in read_sheets(reports / "报送情况.xlsx")["报送情况"]}
+    assert states["市经信局"] == "已报送"
+    assert (reports / "汇总数据.xlsx").read_bytes() != ours["汇总数据.xlsx"]
+    assert round_state(ws, ws.round(ROUND), date(2023, 7, 26)).summary is False
+
+    (reports / "新的说明.txt").write_text("第二份", encoding="utf-8")
+    third = collect(ws, ROUND)
+    assert third.moved == ["新的说明.txt"] and third.moved_to.parent == reports / "旧版"
+    assert third.moved_to != aside and len(list((reports / "旧版").iterdir())) == 2
+    assert {p.name: p.read_bytes() for p in aside.iterdir()} == kept  # carried along, whole
+    assert (third.moved_to / "新的说明.txt").read_text(encoding="utf-8") == "第二份"
+    data = CliRunner().invoke(main, ["collect", ROUND, "--json", "-w", str(ws.root)]).stdout
+    assert '"moved": []' in data and '"moved_to": null' in data

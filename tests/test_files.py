@@ -1,9 +1,12 @@
 """Writing through a temporary file: all or nothing."""
 
+from pathlib import Path
+
 import pytest
 
 from xltools.core.errors import FormError, XltoolsError
 from xltools.core.files import (
+    keep_aside,
     locked,
     new_folder,
     processing,
@@ -136,3 +139,172 @@ def test_an_unexpected_failure_names_the_file_being_processed(tmp_path):
         raise KeyError("x")
     with pytest.raises(FormError, match="^as it was$"), processing("a.yaml"):
         raise FormError("as it was")
+
+
+OURS = ("汇总数据.xlsx", "问题清单.xlsx", "退回修改")
+
+
+def _reports(target, text: str) -> None:
+    """A collect's outputs in ``target``, each saying ``text``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in OURS[:2]:
+        (target / name).write_text(text)
+    (target / OURS[2]).mkdir(exist_ok=True)
+    (target / OURS[2] / "市发改委.xlsx").write_text(text)
+
+
+def _users(target) -> dict[str, bytes]:
+    """What an office put beside the reports: a summary, a 通报 it edited, a folder of its own,
+    and an earlier 旧版 folder; {path relative to the kept folder: bytes}."""
+    files = {
+        "武汉市2023年第二季度落实情况汇总.xlsx": b"summary",
+        "武汉市2023年第二季度落实情况通报.docx": b"edited in Word",
+        "领导批示/扫描件.pdf": b"%PDF scan",
+    }
+    for name, data in files.items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(data)
+    (target / "旧版" / "2026-10-01 0800").mkdir(parents=True)
+    (target / "旧版" / "2026-10-01 0800" / "通报.docx").write_bytes(b"first")
+    return files
+
+
+def _collect_again(target, text: str = "new", stamp: str = "2026-11-30 0930"):
+    temp = new_folder(target)
+    _reports(temp, text)
+    kept = keep_aside(target, temp, OURS, "旧版", stamp)
+    swap_folder(temp, target)
+    return kept
+
+
+def test_what_collect_did_not_write_is_moved_aside_into_a_dated_folder(tmp_path):
+    target = tmp_path / "reports" / "2023Q2"
+    _reports(target, "old")
+    files = _users(target)
+    times = {name: (target / name).stat().st_mtime_ns for name in files}
+    folder, names = _collect_again(target)
+    assert folder == Path("旧版", "2026-11-30 0930")
+    assert names == sorted(["武汉市2023年第二季度落实情况汇总.xlsx",
+                            "武汉市2023年第二季度落实情况通报.docx", "领导批示"])  # fmt: skip
+    assert sorted(p.name for p in target.iterdir()) == sorted([*OURS, "旧版"])
+    assert all((target / name).read_text() == "new" for name in OURS[:2])
+    assert (target / "退回修改" / "市发改委.xlsx").read_text() == "new"
+    for name, data in files.items():  # the same bytes and times, under their own names
+        assert (target / folder / name).read_bytes() == data
+        assert (target / folder / name).stat().st_mtime_ns == times[name]
+    assert (target / "旧版" / "2026-10-01 0800" / "通报.docx").read_bytes() == b"first"
+    assert [p.name for p in target.parent.iterdir()] == ["2023Q2"]
+
+
+def test_earlier_kept_folders_are_carried_along_and_a_taken_name_is_not_reused(tmp_path):
+    target = tmp_path / "2023Q2"
+    _reports(target, "old")
+    _users(target)
+    _collect_again(target)
+    (target / "说明.txt").write_text("a clerk's note")
+    folder, names = _collect_again(target)  # within the same minute
+    assert (folder, names) == (Path("旧版", "2026-11-30 0930 (2)"), ["说明.txt"])
+    assert sorted(p.name for p in (target / "旧版").iterdir()) == [
+        "2026-10-01 0800",
+        "2026-11-30 0930",
+        "2026-11-30 0930 (2)",
+    ]
+    assert (target / "旧版" / "2026-11-30 0930" / "领导批示" / "扫描件.pdf").read_bytes() == (
+        b"%PDF scan"
+    )
+    # Nothing but collect's own files and 旧版: no new dated folder, 旧版 kept whole.
+    assert _collect_again(target, stamp="2026-12-01 1000") == (None, [])
+    assert len(list((target / "旧版").iterdir())) == 3
+
+
+def test_kept_files_are_copied_where_the_file_system_has_no_hard_links(tmp_path, monkeypatch):
+    import os
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    target = tmp_path / "2023Q2"
+    _reports(target, "old")
+    files = _users(target)
+    monkeypatch.setattr(os, "link", refuse)
+    folder, _names = _collect_again(target)
+    for name, data in files.items():
+        assert (target / folder / name).read_bytes() == data
+    assert (target / "旧版" / "2026-10-01 0800" / "通报.docx").read_bytes() == b"first"
+
+
+def test_a_file_that_cannot_be_kept_stops_the_swap_naming_it(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    def unreadable(real):
+        def call(source, *args, **kwargs):
+            if str(source).endswith("落实情况汇总.xlsx"):
+                raise PermissionError(13, "Permission denied")
+            return real(source, *args, **kwargs)
+
+        return call
+
+    target = tmp_path / "2023Q2"
+    _reports(target, "old")
+    _users(target)
+    monkeypatch.setattr(shutil, "copy2", unreadable(shutil.copy2))
+    monkeypatch.setattr("os.link", unreadable(os.link))
+    temp = new_folder(target)
+    said = r"/2023Q2/武汉市2023年第二季度落实情况汇总\.xlsx: cannot keep it \(.*denied\); move it"
+    with pytest.raises(XltoolsError, match=said):
+        keep_aside(target, temp, OURS, "旧版", "2026-11-30 0930")
+    assert (target / "汇总数据.xlsx").read_text() == "old"  # untouched
+
+
+class _Killed(BaseException):
+    """The process dying at this instant."""
+
+
+def test_a_kill_at_any_step_of_moving_aside_and_swapping_loses_no_file(tmp_path, monkeypatch):
+    import os
+
+    steps = ("mkdir", "link", "replace", "symlink", "unlink", "rmdir")
+    real = {name: getattr(os, name) for name in steps}
+    budget = {"left": -1}
+
+    def dying(name):
+        def call(*args, **kwargs):
+            if budget["left"] == 0:
+                raise _Killed(name)
+            budget["left"] -= 1
+            return real[name](*args, **kwargs)
+
+        return call
+
+    for name in steps:
+        monkeypatch.setattr(os, name, dying(name))
+    outcomes = set()
+    for kill_at in range(500):
+        target = tmp_path / str(kill_at) / "2023Q2"
+        _reports(target, "old")
+        files = _users(target)
+        budget["left"] = kill_at
+        try:
+            _collect_again(target)
+            done = True
+        except _Killed:
+            done = False
+        budget["left"] = -1
+        recover_folder(target)
+        state = (target / "汇总数据.xlsx").read_text()
+        assert all((target / name).read_text() == state for name in OURS[:2])
+        outcomes.add(state)
+        # Each of the office's files exactly once: still in place, or in the new 旧版 folder.
+        where = "" if state == "old" else "旧版/2026-11-30 0930/"
+        for name, data in files.items():
+            assert (target / f"{where}{name}").read_bytes() == data
+        found = sorted(p.name for p in target.rglob("*") if p.is_file())
+        assert found == sorted(
+            ["汇总数据.xlsx", "问题清单.xlsx", "市发改委.xlsx", "通报.docx",
+             *(Path(name).name for name in files)]
+        )  # fmt: skip
+        assert [p.name for p in target.parent.iterdir()] == ["2023Q2"]
+        if done:
+            break
+    assert done and kill_at > 10 and outcomes == {"old", "new"}

@@ -308,6 +308,11 @@ def _whole(reports: Path) -> bool:
     return all(read_sheets(reports / name) for name in names)
 
 
+def _aside(reports: Path) -> list[Path]:
+    folder = reports / "旧版"
+    return [p for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
 def test_collect_killed_at_random_instants_never_loses_its_reports(tmp_path):
     import signal
@@ -326,7 +331,10 @@ def test_collect_killed_at_random_instants_never_loses_its_reports(tmp_path):
     took = time.monotonic() - start
     reports = ws.reports(ROUND)
     rng = random.Random(7)
-    for _ in range(20):
+    notes: dict[str, bytes] = {}  # the office's own files, put in the reports between runs
+    for i in range(20):
+        notes[f"说明{i}.txt"] = f"督查室的第{i}份说明".encode()
+        (reports / f"说明{i}.txt").write_bytes(notes[f"说明{i}.txt"])
         process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -341,6 +349,10 @@ def test_collect_killed_at_random_instants_never_loses_its_reports(tmp_path):
         if not _whole(reports):
             recover_folder(reports)
         assert _whole(reports)
+        # Each note once, where it was or moved into 旧版/<time>/, whenever the kill came.
+        kept = [p for p in reports.rglob("说明*.txt") if p.parent in (reports, *_aside(reports))]
+        assert sorted(p.name for p in kept) == sorted(notes)
+        assert all(p.read_bytes() == notes[p.name] for p in kept)
         # The fork server and resource tracker see their pipe close, the workers follow them.
         gone = time.monotonic() + 10
         while any(_alive(pid) for pid in below) and time.monotonic() < gone:
@@ -349,6 +361,8 @@ def test_collect_killed_at_random_instants_never_loses_its_reports(tmp_path):
         assert left == [], [Path(f"/proc/{p}/cmdline").read_bytes()[:80] for p in left]
     assert subprocess.run(command, env=env, capture_output=True).returncode == 0
     assert _whole(reports)
+    assert not list(reports.glob("说明*.txt"))  # all moved aside by now
+    assert sorted(p.name for p in reports.rglob("说明*.txt")) == sorted(notes)
     assert [p.name for p in reports.parent.iterdir() if p.name.startswith(".")] == [
         f".{ROUND}.lock"
     ]

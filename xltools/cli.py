@@ -651,6 +651,8 @@ def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Pat
     Reads every .xlsx/.xlsm/.xls/.ods (and .zip of them) at any depth without changing the
     inbox, recognises each unit's file, keeps the newest one, and writes 汇总数据.xlsx,
     问题清单.xlsx, 报送情况.xlsx and 退回修改/<unit>.xlsx for units whose data has errors.
+    Anything else in reports/ROUND/ (the summary, the 通报, your files) moves into
+    旧版/<date time>/ there.
 
     \b
     Example:
@@ -674,6 +676,8 @@ def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Pat
         data = {
             "round": report.round,
             "output": str(report.output),
+            "moved": report.moved,
+            "moved_to": str(report.moved_to) if report.moved_to else None,
             "problems": [p.as_dict() for p in report.problems],
             "status": [
                 {
@@ -708,6 +712,13 @@ def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Pat
                 folder=report.output,
             )
         )
+        if report.moved:  # the summary, 通报 and a clerk's files of the replaced reports
+            click.echo(
+                _(
+                    "Moved what else {folder} held (made from the earlier data) into {aside}: "
+                    "{names}"
+                ).format(folder=report.output, aside=report.moved_to, names=", ".join(report.moved))
+            )
         if update_contacts:  # say whether master.xlsx changed, and where its old version is
             backup = report.contacts_backup
             master = ws.master_path.name

@@ -7,7 +7,9 @@ form and lost it — by a unit name in its file name plus headers that look like
 `collect(ws, round_key)` reads ``inbox/<round>/`` (never changing it), checks each file against the
 workbook sent to its unit (``outbox/<round>/``), keeps the newest file of each unit and writes
 ``reports/<round>/`` through a temporary folder: 汇总数据.xlsx, 问题清单.xlsx, 报送情况.xlsx and
-退回修改/<unit>.xlsx. `status(ws, round_key)` is the quick who-has-returned view for 催报.
+退回修改/<unit>.xlsx; whatever else was there (the summary, the 通报, a clerk's files) moves into
+旧版/<date time>/ in the same swap. `status(ws, round_key)` is the quick who-has-returned view for
+催报.
 """
 
 from __future__ import annotations
@@ -21,9 +23,24 @@ from pathlib import Path
 
 from xltools.collect.inbox import Inbox, Limits, Returned, display_path, inbox_files, read_files
 from xltools.collect.validate import Context, Sent, Submission, check, find_form_table
-from xltools.core.contracts import LATE, MANIFEST_FILE, ON_TIME, RECEIVED, UNREPORTED
+from xltools.core.contracts import (
+    COLLECT_OUTPUTS,
+    EARLIER_FOLDER,
+    LATE,
+    MANIFEST_FILE,
+    ON_TIME,
+    RECEIVED,
+    UNREPORTED,
+)
 from xltools.core.errors import XltoolsError
-from xltools.core.files import locked, new_folder, processing, recover_folder, swap_folder
+from xltools.core.files import (
+    keep_aside,
+    locked,
+    new_folder,
+    processing,
+    recover_folder,
+    swap_folder,
+)
 from xltools.core.i18n import _
 from xltools.core.problems import ERROR, WARNING, Problem, Report, new_problem
 from xltools.core.text import squash
@@ -62,6 +79,10 @@ class Collection(Report):
     status: list[Status] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     output: Path | None = None
+    # What reports/<round>/ held besides collect's own files (the summary, the 通报, PDFs, a
+    # clerk's files, all made from the data this run replaces), now in moved_to (旧版/<time>/).
+    moved: list[str] = field(default_factory=list)
+    moved_to: Path | None = None
     # --update-contacts: the copy of the master kept before the liaisons were written into it
     contacts_backup: Path | None = None
 
@@ -443,7 +464,11 @@ def collect(
         try:
             with processing(target):
                 write_reports(result, ctx, master, temp, office_of(ws, rnd.key))
+                ours = {*COLLECT_OUTPUTS, *(p.name for p in temp.iterdir())}
+                stamp = datetime.now().strftime("%Y-%m-%d %H%M")  # no ':' (Windows)
+                aside, result.moved = keep_aside(target, temp, ours, EARLIER_FOLDER, stamp)
             swap_folder(temp, target)
+            result.moved_to = target / aside if aside else None
         finally:
             if temp.exists():
                 shutil.rmtree(temp, ignore_errors=True)

@@ -140,6 +140,11 @@ PROBLEM_HEADERS = ("严重程度", UNIT, FILE, "工作表", "单元格", "任务
 
 RETURN_FOLDER = "退回修改"  # reports/<round>/退回修改/<unit>.xlsx: a unit's workbook sent back
 RETURN_SHEET = "问题"  # the sheet listing the problems in a workbook sent back
+# Everything collect writes into reports/<round>/. The rest there (the summary, the 通报 an office
+# edited in Word, PDFs, a clerk's own files) was made from an earlier collect's data: the next
+# collect moves it into 旧版/<date time>/ (EARLIER_FOLDER), where earlier such folders stay.
+COLLECT_OUTPUTS = (MERGED_FILE, PROBLEMS_FILE, STATUS_FILE, RETURN_FOLDER)
+EARLIER_FOLDER = "旧版"
 
 # outbox/<round>/留底/master.xlsx: the master as the round was distributed (what `xltools diff`
 # compares the current master with); a sub-folder, apart from the workbooks mailed to units.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -70,6 +70,67 @@ def swap_folder(temp: Path, target: Path) -> None:
         os.replace(target, old)
     os.replace(new, target)
     _remove(old)
+
+
+def keep_aside(
+    target: Path, temp: Path, ours: Collection[str], aside: str, stamp: str
+) -> tuple[Path | None, list[str]]:
+    """Before `swap_folder(temp, target)`: give the new version ``temp`` what ``target`` holds
+    that its writer did not write, so the swap loses nothing a user put there.
+
+    Each entry of ``target`` whose name is not in ``ours`` goes, under its own name, into
+    ``temp/aside/stamp/`` (``stamp`` gets `` (2)``… when taken); ``target/aside``, the earlier
+    such folders, goes along whole into ``temp/aside``. The files are hard-linked where the file
+    system allows (no copying, same bytes and times), else copied: ``target`` stays whole until
+    the swap, so a kill at any instant leaves every file in ``target`` or in the complete new
+    version `recover_folder` puts in its place, never in neither. Returns where they went
+    (``aside/stamp``, relative to the folder; None when nothing) and their names."""
+    if not target.is_dir():
+        return None, []
+    entries = sorted(p for p in target.iterdir() if p.name not in ours)
+    earlier = target / aside
+    carried = earlier.is_dir() and not earlier.is_symlink()
+    if carried:
+        _link_tree(earlier, temp / aside)
+    moved = [p for p in entries if not (carried and p == earlier)]
+    if not moved:
+        return None, []
+    folder, n = Path(aside, stamp), 1
+    while (temp / folder).exists():
+        n += 1
+        folder = Path(aside, f"{stamp} ({n})")
+    (temp / folder).mkdir(parents=True)
+    for path in moved:
+        _link_tree(path, temp / folder / path.name)
+    return folder, [p.name for p in moved]
+
+
+def _link_tree(source: Path, destination: Path) -> None:
+    """``source`` (a file, a link or a folder) again at ``destination``, its files hard-linked;
+    an `XltoolsError` naming the file that cannot be read."""
+    try:
+        if source.is_symlink():
+            os.symlink(os.readlink(source), destination)
+        elif source.is_dir():
+            destination.mkdir()
+            for child in sorted(source.iterdir()):
+                _link_tree(child, destination / child.name)
+            shutil.copystat(source, destination)
+        else:
+            _link_or_copy(source, destination)
+    except OSError as exc:
+        raise XltoolsError(
+            _(
+                "{path}: cannot keep it ({error}); move it out of {folder} and run this again"
+            ).format(path=source, error=exc, folder=source.parent)
+        ) from exc
+
+
+def _link_or_copy(source: str | Path, destination: str | Path) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:  # a file system without hard links (FAT, some network shares)
+        shutil.copy2(source, destination)
 
 
 def recover_folder(target: Path) -> None:
