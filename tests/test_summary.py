@@ -617,8 +617,50 @@ def test_cli_pdf_without_libreoffice_says_so(workspace, monkeypatch):
     monkeypatch.setattr(xltools.core.office, "find_soffice", lambda: None)
     result = CliRunner().invoke(main, ["summary", "2023Q2", "--pdf"])
     assert result.exit_code == 2
-    assert "Wrote " in result.stdout  # the workbook is there all the same
     assert "Error: LibreOffice is not installed" in result.stderr
+    made = sorted(p.name for p in workspace.reports("2023Q2").glob(f"{TITLE}*"))
+    assert made == [  # the workbook and the 通报 are there all the same
+        f"{TITLE}第二季度落实情况汇总.xlsx",
+        f"{TITLE}第二季度落实情况通报.docx",
+    ]
+
+
+def test_cli_pdf_is_printed_holding_the_rounds_lock(workspace, monkeypatch):
+    """A collect meanwhile would move the summary into 旧版/ while LibreOffice reads it."""
+    import sys
+
+    from click.testing import CliRunner
+
+    import xltools.master.workspace
+    import xltools.summary.report
+    from xltools.cli import main
+
+    held = []
+
+    def printed(source):
+        code = (  # another process, as a collect started meanwhile would be
+            "from pathlib import Path; from xltools.core.files import locked\n"
+            "try:\n"
+            f"    with locked(Path({str(source.parent)!r}), '2023Q2'): print('free')\n"
+            "except Exception: print('held')\n"
+        )
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        held.append(run.stdout.strip())
+        source.with_suffix(".pdf").write_bytes(b"%PDF-1.7")
+        return source.with_suffix(".pdf")
+
+    monkeypatch.setattr(xltools.master.workspace, "load", lambda path=None: workspace)
+    monkeypatch.setattr(xltools.summary.report, "summary_pdf", printed)
+    result = CliRunner().invoke(main, ["summary", "2023Q2", "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert held == ["held", "held"]
+    base = workspace.reports("2023Q2") / f"{TITLE}第二季度落实情况"
+    assert result.stdout.splitlines() == [
+        f"Wrote {base}汇总.xlsx",
+        f"Wrote {base}通报.docx",
+        f"Wrote {base}汇总.pdf",
+        f"Wrote {base}通报.pdf",
+    ]
 
 
 def test_cli_without_collect_names_the_missing_file(workspace, monkeypatch):

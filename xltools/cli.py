@@ -806,16 +806,15 @@ def summary(round_key: str, pdf: bool, workspace: Path | None) -> None:
       xltools summary 2023Q2 --pdf
     """
     from xltools.master import workspace as workspaces
-    from xltools.summary.report import make_summary, notice_path, summary_pdf
+    from xltools.summary.report import make_summary, notice_path
 
-    path = make_summary(workspaces.load(workspace), round_key, progress=echo_err)
-    notice = notice_path(path)
-    click.echo(_("Wrote {path}").format(path=path))
-    click.echo(_("Wrote {path}").format(path=notice))
+    # The PDFs are printed inside make_summary, under the round's lock like the rest.
+    path = make_summary(workspaces.load(workspace), round_key, progress=echo_err, pdf=pdf)
+    made = [path, notice_path(path)]
     if pdf:
-        echo_err(_("Printing them to PDF with LibreOffice"))
-        click.echo(_("Wrote {path}").format(path=summary_pdf(path)))
-        click.echo(_("Wrote {path}").format(path=summary_pdf(notice)))
+        made += [p.with_suffix(".pdf") for p in made]
+    for p in made:
+        click.echo(_("Wrote {path}").format(path=p))
 
 
 class RoundsType(click.ParamType):

@@ -192,9 +192,11 @@ def make_summary(
     *,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    pdf: bool = False,
 ) -> Path:
     """Write the summary workbook of a workspace round into its reports folder, and beside it the
-    通报 drafted from it (`notice_path`); return the workbook's path.
+    通报 drafted from it (`notice_path`); return the workbook's path. ``pdf``: also print both to
+    PDF beside them (the same names with ``.pdf``), still holding the round's lock.
 
     The 通报 is rendered from the workspace's ``templates/通报.docx`` when there is one, else the
     bundled template, with the standing texts of the ``notice`` settings of xltools.yaml."""
@@ -217,7 +219,12 @@ def make_summary(
     # The round's lock: a collect rewriting these reports meanwhile would swap them under us.
     with locked(reports, current.key):
         recover_folder(reports)
-        return _write(workspace, current, today, say)
+        target = _write(workspace, current, today, say)
+        if pdf:  # here, not after: a collect meanwhile would move them into 旧版/
+            say(_("Printing them to PDF with LibreOffice"))
+            summary_pdf(target)
+            summary_pdf(notice_path(target))
+        return target
 
 
 def _write(workspace, current, today, say) -> Path:
@@ -295,7 +302,8 @@ def notice_path(workbook: Path) -> Path:
 
 def summary_pdf(source: Path) -> Path:
     """Print the summary workbook (or the 通报) to a PDF beside it with LibreOffice; return the
-    PDF's path."""
+    PDF's path. Of a round's reports, through ``make_summary(…, pdf=True)``, which holds the round's
+    lock (a collect meanwhile moves them into 旧版/)."""
     from xltools.core.office import convert
 
     with tempfile.TemporaryDirectory(dir=source.parent, prefix=".pdf-") as tmp:
