@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gettext
 import os
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import click
 from xltools import __version__
 from xltools.core.errors import XltoolsError
 from xltools.core.i18n import _, help_text, stdlib_catalog
+from xltools.core.text import display_width, fill_paragraphs, wrap
 
 # numpy's OpenBLAS would start a thread per core on import; nothing here multiplies matrices, and
 # a process without threads may fork its helper processes safely (`core.workers.fork_safe`).
@@ -21,11 +23,56 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 class _Formatter(click.HelpFormatter):
-    """Section headings (选项, 命令) end with the colon of the language: full-width in Chinese."""
+    """Click's help layout measured in terminal columns, where a Chinese character takes two
+    (click counts characters): paragraphs wrap to the width in columns, Chinese between any two
+    characters (`core.text.wrap`), and the options' descriptions start at one column. English
+    comes out as click writes it. Section headings (选项, 命令) end with the colon of the
+    language: full-width in Chinese."""
 
     def write_heading(self, heading: str) -> None:
         line = _("{heading}:").format(heading=heading)
         self.write(f"{'':>{self.current_indent}}{line}\n")
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None:  # click's word, translated as click translates it (`stdlib_catalog`)
+            prefix = gettext.gettext("Usage:") + " "
+        usage = f"{prefix:>{self.current_indent}}{prog} "
+        if not args:
+            self.write(usage.rstrip(" ") + "\n")
+            return
+        room = self.width - self.current_indent
+        if room >= display_width(usage) + 20:  # the arguments fit to the right of the prefix
+            lines = wrap(args.expandtabs(), room, usage, " " * display_width(usage))
+        else:
+            self.write(usage + "\n")
+            indent = " " * (max(self.current_indent, display_width(prefix)) + 4)
+            lines = wrap(args.expandtabs(), room, indent, indent)
+        self.write("\n".join(lines) + "\n")
+
+    def write_text(self, text: str) -> None:
+        self.write(fill_paragraphs(text, self.width, " " * self.current_indent) + "\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = [tuple(row) for row in rows]
+        if max(map(len, rows), default=0) != 2:
+            raise TypeError("Expected two columns for definition list")
+        rows = [row + ("",) * (2 - len(row)) for row in rows]
+        first_col = min(max(display_width(first) for first, _second in rows), col_max)
+        first_col += col_spacing
+        margin = " " * self.current_indent
+        for first, second in rows:
+            self.write(margin + first)
+            if not second:
+                self.write("\n")
+                continue
+            if display_width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - display_width(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = fill_paragraphs(second, max(self.width - first_col - 2, 10)).splitlines()
+            self.write((lines[0] if lines else "") + "\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
 
 
 class _Context(click.Context):
