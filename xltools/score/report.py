@@ -20,20 +20,21 @@ FILE = "年度考核.xlsx"
 STATUS_FILE = c.STATUS_FILE
 MERGED_FILE = c.MERGED_FILE
 SHEETS = ("考核得分", "扣分明细", "排名图", "计分规则")
+# A unit of count on a line of its own: wrapped where the column ends, （ could end a line.
 HEADERS = (
     "排名",
     "单位",
-    "按时报送（轮）",
+    "按时报送\n（轮）",
     "按时报送得分",
-    "逾期报送（轮）",
+    "逾期报送\n（轮）",
     "逾期天数",
     "逾期扣分",
-    "未报送（轮）",
+    "未报送\n（轮）",
     "未报送扣分",
-    "退回修改（次）",
+    "退回修改\n（次）",
     "退回修改扣分",
-    "牵头任务滞后（项）",
-    "牵头任务未启动（项）",
+    "牵头任务\n滞后（项）",
+    "牵头任务\n未启动（项）",
     "牵头任务扣分",
     "上限返还",
     "总分",
@@ -169,7 +170,7 @@ def write_score(path: Path, scores: list[UnitScore], rules: Rules, rounds, *, ti
             SHEETS[0],
             HEADERS,
             [row_of(s) for s in scores],
-            widths=(6, 28, 8, 9, 8, 7, 8, 8, 8, 8, 9, 9, 9, 9, 8, 8),
+            widths=(6, 28, 8, 9, 8, 7, 8, 8, 8, 8, 9, 9, 10, 9, 8, 8),
             formats=fmt,
             title=f"{title}（{names}）",
         )
