@@ -70,6 +70,32 @@ def test_a_folder_is_swapped_into_place_with_the_umask(tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["2023Q2"]
 
 
+def test_a_folder_with_a_file_open_elsewhere_is_left_as_it_was(tmp_path, monkeypatch):
+    """Windows refuses to rename a folder holding a file open in Excel or Word: the swap stops
+    with a message saying so, and the folder keeps its old version."""
+    import os
+
+    import xltools.core.files as files
+
+    target = tmp_path / "reports" / "2023Q2"
+    target.mkdir(parents=True)
+    (target / "通报.docx").write_text("old")
+    temp = new_folder(target)
+    (temp / "汇总数据.xlsx").write_text("new")
+    rename = os.replace
+
+    def refused(source, destination):
+        if Path(source) == target:
+            raise PermissionError(13, "The process cannot access the file", str(source))
+        rename(source, destination)
+
+    monkeypatch.setattr(files.os, "replace", refused)
+    with pytest.raises(XltoolsError, match="a file in it is open in another program"):
+        swap_folder(temp, target)
+    assert [p.name for p in target.iterdir()] == ["通报.docx"]
+    assert [p.name for p in target.parent.iterdir()] == ["2023Q2"]  # nothing left beside it
+
+
 def _umask() -> int:
     import os
 

@@ -126,3 +126,10 @@ def test_the_language_is_restored_after_a_run(monkeypatch):
     assert "LANGUAGE" not in os.environ
     assert gettext.textdomain() == "messages"
     assert i18n.language() in ("zh", "en")
+
+
+def test_names_are_listed_as_the_language_lists_them(monkeypatch):
+    monkeypatch.setenv("XLTOOLS_LANG", "zh_CN")
+    assert i18n.listed(["2023Q1", "2023Q2", 3]) == "2023Q1、2023Q2、3"
+    monkeypatch.setenv("XLTOOLS_LANG", "en")
+    assert i18n.listed(["2023Q1", "2023Q2"]) == "2023Q1, 2023Q2"

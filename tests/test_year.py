@@ -101,7 +101,7 @@ def test_xltools_without_a_command_in_a_workspace_prints_the_year(ws, monkeypatc
     zh = CliRunner().invoke(main, [], env=CHINESE)
     assert zh.exit_code == 0, zh.output
     lines = zh.stdout.splitlines()
-    assert lines[0].startswith("2023年任务（2023年）全年进展一览，")
+    assert lines[0].startswith("2023年任务全年进展一览，")  # the title says the year already
     assert (
         lines[2]
         == "  2023Q2\t2023年第二季度\t截止 2023-07-20\t已下发 10\t已报送 1/10\t未收集\t未生成汇总"
@@ -114,6 +114,12 @@ def test_xltools_without_a_command_in_a_workspace_prints_the_year(ws, monkeypatc
         in en.stdout
     )
     assert en.stdout.splitlines()[-1].startswith("Next: xltools ")
+    assert en.stdout.startswith("2023年任务, ")
+    settings = ws.root / "xltools.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("2023年任务", "市政府工作报告任务", 1), encoding="utf-8")
+    zh = CliRunner().invoke(main, [], env=CHINESE)
+    assert zh.stdout.startswith("市政府工作报告任务（2023年）全年进展一览，"), zh.output
 
 
 def test_xltools_without_a_command_elsewhere_prints_its_help(tmp_path, monkeypatch):

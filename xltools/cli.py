@@ -12,7 +12,7 @@ import click
 
 from xltools import __version__
 from xltools.core.errors import XltoolsError
-from xltools.core.i18n import _, help_text, stdlib_catalog
+from xltools.core.i18n import _, help_text, listed, stdlib_catalog
 from xltools.core.text import display_width, fill_paragraphs, wrap
 
 # numpy's OpenBLAS would start a thread per core on import; nothing here multiplies matrices, and
@@ -197,11 +197,11 @@ def _echo_year(ws) -> None:
 
     today = date.today()
     found = year(ws, today=today)
-    click.echo(
-        _("{title} ({year}), {today}: the year at a glance").format(
-            title=ws.title, year=ws.year, today=today.isoformat()
-        )
-    )
+    if f"{ws.year}年" in ws.title:  # the title says the year already
+        heading = _("{title}, {today}: the year at a glance")
+    else:
+        heading = _("{title} ({year}), {today}: the year at a glance")
+    click.echo(heading.format(title=ws.title, year=ws.year, today=today.isoformat()))
     for r in found.rounds:
         parts = [_("due {date}").format(date=r.due.isoformat())]
         if not r.sent:
@@ -466,7 +466,7 @@ def init(
     _echo_import(ws.master(), report, plan)
     click.echo(
         _("Workspace {title} ({year}) ready in {path}; rounds: {rounds}").format(
-            title=ws.title, year=ws.year, path=directory, rounds=", ".join(r.key for r in ws.rounds)
+            title=ws.title, year=ws.year, path=directory, rounds=listed(r.key for r in ws.rounds)
         )
     )
 
@@ -612,7 +612,7 @@ def _echo_diff(diff, title: str) -> None:
         if change.kind in ("split", "merged"):
             ids = f"{', '.join(change.old)} -> {', '.join(change.new)}"
         else:
-            ids = ", ".join(change.new or change.old)
+            ids = listed(change.new or change.old)
         click.echo(f"  {labels[change.kind]:<9} {ids}  {change.detail}")
     if diff.forms:
         click.echo(_("Workbooks that change ({count}):").format(count=len(diff.forms)))
@@ -764,7 +764,7 @@ def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Pat
                 _(
                     "Moved what else {folder} held (made from the earlier data) into {aside}: "
                     "{names}"
-                ).format(folder=report.output, aside=report.moved_to, names=", ".join(report.moved))
+                ).format(folder=report.output, aside=report.moved_to, names=listed(report.moved))
             )
         if update_contacts:  # say whether master.xlsx changed, and where its old version is
             backup = report.contacts_backup

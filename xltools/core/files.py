@@ -67,7 +67,16 @@ def swap_folder(temp: Path, target: Path) -> None:
     os.replace(temp, new)  # from here on the new version is complete under a known name
     if target.exists():
         _remove(old)
-        os.replace(target, old)
+        try:
+            os.replace(target, old)
+        except PermissionError as exc:  # Windows: a file in it is open in Excel, Word or WPS
+            _remove(new)
+            raise XltoolsError(
+                _(
+                    "{folder}: cannot replace it, a file in it is open in another program "
+                    "({error}); close it (Excel, Word, WPS…) and run this again"
+                ).format(folder=target, error=exc)
+            ) from exc
     os.replace(new, target)
     _remove(old)
 

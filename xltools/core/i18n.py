@@ -58,6 +58,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+def listed(items) -> str:
+    """``items`` joined as the language lists names: ``a, b`` in English, ``a、b`` in Chinese."""
+    return _(", ").join(map(str, items))
+
+
 def help_text(text: str | None) -> str | None:
     """A command's docstring or an option's help in the command line's language.
 
