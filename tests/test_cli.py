@@ -116,3 +116,24 @@ def test_chinese_descriptions_start_at_one_column(args, width):
                 starts.add(len(line) - len(line.lstrip(" ")))  # a continuation line
         assert len(starts) == 1, (heading, starts, section)
     assert "--columns 表头=字段      " in help_in_chinese(["import"], width)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [50, 80, 100])
+def test_each_command_takes_one_line_in_the_list_of_commands(lang, width):
+    """Click cuts a command's summary to one line: in columns, so Chinese is cut too, with ...
+    (English without Chinese is cut by click itself)."""
+
+    def listed(width):
+        result = CliRunner().invoke(main, ["-h"], env={"XLTOOLS_LANG": lang}, terminal_width=width)
+        return re.split(r"\n(?:Commands|命令)[:：]\n", result.output)[1].splitlines()
+
+    assert [line.split()[0] for line in listed(width)] == commands()
+    for line in listed(width):
+        assert text.display_width(line) <= width, line
+    assert not any(line.endswith("...") for line in listed(1000))  # cut only where it must be
+    if width == 80 and lang == "zh":
+        assert (
+            "  collect     检查 inbox/轮次/ 中报回的工作簿，生成 reports/轮次/；有错误时..."
+            in listed(80)
+        )

@@ -100,6 +100,16 @@ class _TranslatedCommand(_TranslatedHelp):
 
     context_class = _Context
 
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The command's line in its group's list of commands, cut as click cuts it to ``limit``
+        characters, but in columns when it holds Chinese (between any two Chinese characters)."""
+        text = super().get_short_help_str(limit=sys.maxsize)
+        if display_width(text) == len(text):
+            return super().get_short_help_str(limit)
+        if display_width(text) <= limit:
+            return text
+        return wrap(text, max(limit - 3, 1))[0] + "..."
+
     def get_help_option(self, ctx):
         # click makes the help option once per command, in the language of that moment.
         option = super().get_help_option(ctx)
