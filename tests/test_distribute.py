@@ -616,8 +616,16 @@ def test_cli_distribute(tmp_path):
     again = runner.invoke(main, ["distribute", "2023Q1", "-w", str(tmp_path)])
     assert again.exit_code == 2
     assert "already distributed; use --force" in again.stderr
+    outbox = tmp_path / "outbox" / "2023Q1"
+    before = sorted(p.name for p in outbox.iterdir())
+    (outbox / "致各单位的函.docx").write_bytes(b"the office's covering letter")
     forced = runner.invoke(main, ["distribute", "2023Q1", "--force", "-w", str(tmp_path)])
     assert forced.exit_code == 0
+    # --force writes the workbooks again and keeps what else the folder held, aside
+    (kept,) = (outbox / "旧版").iterdir()
+    assert (kept / "致各单位的函.docx").read_bytes() == b"the office's covering letter"
+    assert sorted(p.name for p in outbox.iterdir()) == sorted([*before, "旧版"])
+    assert f"Moved what else {outbox} held into {kept}: 致各单位的函.docx" in forced.stdout
     prefill = runner.invoke(main, ["distribute", "2023Q2", "-w", str(tmp_path)])
     assert prefill.exit_code == 2
     assert "Error: 2023Q1 has not been collected yet" in prefill.stderr

@@ -600,6 +600,12 @@ def distribute(round_key: str, prefill: bool | None, force: bool, workspace: Pat
                 count=result.prefilled
             )
         )
+    if result.moved:  # what --force found there besides the workbooks it writes again
+        click.echo(
+            _("Moved what else {folder} held into {aside}: {names}").format(
+                folder=result.folder, aside=result.moved_to, names=listed(result.moved)
+            )
+        )
 
 
 def _echo_diff(diff, title: str) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from xltools.core.contracts import (
     CONTACT,
+    EARLIER_FOLDER,
     FILE,
     KEPT_FOLDER,
     KEPT_MASTER,
@@ -36,7 +37,7 @@ from xltools.core.contracts import (
 )
 from xltools.core.errors import MasterError, WorkbookError, WorkspaceError
 from xltools.core.excel import file_name
-from xltools.core.files import locked, new_folder, recover_folder, swap_folder
+from xltools.core.files import keep_aside, locked, new_folder, recover_folder, swap_folder
 from xltools.core.i18n import _
 from xltools.core.model import LIST_SEP, Master, Task
 from xltools.core.text import clean
@@ -67,6 +68,10 @@ class DistributeResult:
     books: list[dict] = field(default_factory=list)  # one dict per workbook, keys MANIFEST_HEADERS
     warnings: list[str] = field(default_factory=list)
     prefilled: int = 0  # how many workbooks received last round's answers
+    # What else the replaced folder held (a covering letter, a removed unit's old workbook), now
+    # in moved_to (旧版/<date time>/): `distribute --force` deletes nothing a user put there.
+    moved: list[str] = field(default_factory=list)
+    moved_to: Path | None = None
 
     @property
     def lead_rows(self) -> int:
@@ -452,11 +457,15 @@ def write_round(
         if keep is not None:
             (temp / KEPT_FOLDER).mkdir()
             shutil.copyfile(keep, temp / KEPT_FOLDER / KEPT_MASTER)
+        ours = {p.name for p in temp.iterdir()}
+        stamp = datetime.now().strftime("%Y-%m-%d %H%M")  # no ':' (Windows)
+        aside, moved = keep_aside(folder, temp, ours, EARLIER_FOLDER, stamp)
         swap_folder(temp, folder)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
     result = DistributeResult(folder=folder, manifest=folder / MANIFEST_FILE, books=books)
+    result.moved, result.moved_to = moved, (folder / aside if aside else None)
     result.prefilled = sum(bool(s.previous) for s in specs)
     return result
 
