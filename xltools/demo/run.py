@@ -11,7 +11,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from xltools.core.errors import XltoolsError
-from xltools.core.i18n import _
+from xltools.core.i18n import _, listed
 
 ROUNDS = ("2023Q1", "2023Q2")
 CHANGED_BEFORE = "2023Q2"  # the office edits the plan between the first two quarters
@@ -142,7 +142,7 @@ def account(result: DemoResult) -> list[str]:
     root = result.root
     lines = [
         _("Workspace: {path}").format(path=root),
-        "  xltools.yaml, master.xlsx (任务清单、单位名录、指标)",
+        _("  xltools.yaml, master.xlsx (its sheets 任务清单, 单位名录, 指标)"),
     ]
     for r in result.rounds:
         sim, col = r.simulation, r.collection
@@ -159,7 +159,7 @@ def account(result: DemoResult) -> list[str]:
                 ),
                 _("  added {task}: {text}").format(task=c.added, text=c.added_text),
                 _("  `xltools diff` lists it ({kinds}); {count} workbooks change").format(
-                    kinds=", ".join(f"{k} {n}" for k, n in r.diff.counts().items() if n),
+                    kinds=listed(f"{k} {n}" for k, n in r.diff.counts().items() if n),
                     count=len(r.diff.forms),
                 ),
                 _("  the master as {key} was sent: outbox/{key}/留底/master.xlsx").format(
