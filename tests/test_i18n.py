@@ -133,3 +133,11 @@ def test_names_are_listed_as_the_language_lists_them(monkeypatch):
     assert i18n.listed(["2023Q1", "2023Q2", 3]) == "2023Q1、2023Q2、3"
     monkeypatch.setenv("XLTOOLS_LANG", "en")
     assert i18n.listed(["2023Q1", "2023Q2"]) == "2023Q1, 2023Q2"
+
+
+def test_translations_keep_the_blocks_click_must_not_rewrap():
+    """A ``\\b`` line keeps click from rewrapping the paragraph after it (the examples): a
+    translation without it runs the example commands together into one line."""
+    for message in catalog():
+        if message.id and message.string and isinstance(message.id, str):
+            assert message.id.count("\b") == message.string.count("\b"), message.id[:60]
