@@ -2,8 +2,8 @@ import os
 import shutil
 from pathlib import Path
 
-# As the command line does (xltools/cli.py), before anything imports numpy: without OpenBLAS's
-# threads the test process may fork helpers, so the summary's helper process is tested too.
+# As the command line does (xltools/cli/__init__.py), before anything imports numpy: without
+# OpenBLAS's threads the test process may fork helpers, so the summary's helper process is tested too.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pytest  # noqa: E402

@@ -49,7 +49,7 @@ def test_the_extraction_finds_click_help_and_wrapped_messages():
     found = extracted()
     assert inspect.cleandoc(main.commands["collect"].callback.__doc__) in found
     assert "Print the problems and status as JSON" in found  # an option's help=
-    assert "Wrote {path}" in found  # a _() call in cli.py
+    assert "Wrote {path}" in found  # a _() call in xltools/cli/
     assert "{root}: exists and is not a folder" in found  # an XltoolsError in library code
 
 
@@ -81,7 +81,7 @@ def commands_and_options():
 def test_every_help_text_has_a_translation_shown_at_run_time(name, thing, monkeypatch):
     monkeypatch.setenv("XLTOOLS_LANG", "zh")
     english = inspect.cleandoc(thing._english_help)
-    assert thing.help != english, f"{name}: no Chinese help (an Option needs cls=_Option)"
+    assert thing.help != english, f"{name}: no Chinese help (an Option needs cls=Option)"
     monkeypatch.setenv("XLTOOLS_LANG", "en")
     assert thing.help == english
 

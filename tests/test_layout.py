@@ -1,5 +1,5 @@
 """The layout shows the pipeline: imports point forward only, no cycles, no private names across
-modules, and only cli.py imports click (ARCHITECTURE.md)."""
+modules, and only the package xltools/cli/ imports click (ARCHITECTURE.md)."""
 
 import ast
 import importlib
@@ -10,7 +10,8 @@ import xltools
 
 ROOT = Path(xltools.__file__).parent
 # Each stage may import the stages of lower rank; summary and score both read what collect wrote
-# and stand side by side (neither imports the other). The public API, cli.py and __main__ last.
+# and stand side by side (neither imports the other). The public API, the
+# command line (cli/, whose modules share one rank) and __main__ last.
 RANK = {
     "core": 0,
     "plan": 1,
@@ -24,6 +25,9 @@ RANK = {
     "cli": 8,
     "__main__": 9,
 }
+# Inside cli/ too: what every command shares, the year at a glance, one module per stage's
+# commands (which never import each other), and the group that adds them all.
+CLI_RANK = {"base": 0, "year": 1, "plan": 2, "rounds": 2, "reports": 2, "demo": 2, "__init__": 3}
 
 
 def modules() -> dict[str, Path]:
@@ -75,6 +79,27 @@ def test_imports_point_forward_only():
     assert backward == []
 
 
+def test_the_command_line_reads_as_the_pipeline():
+    def rank(module: str) -> int:
+        parts = module.split(".")
+        return CLI_RANK[parts[2] if len(parts) > 2 else "__init__"]
+
+    known = modules()
+    backward = []
+    for name, path in known.items():
+        if stage(name) != "cli":
+            continue
+        for target, taken, _ in imports(path):
+            # `from xltools.cli import plan` imports the module xltools.cli.plan
+            targets = [f"{target}.{t}" for t in taken if f"{target}.{t}" in known] or [target]
+            backward += [
+                f"{name} imports {t}"
+                for t in targets
+                if stage(t) == "cli" and rank(t) >= rank(name)
+            ]
+    assert backward == []
+
+
 def test_no_import_cycle_between_modules():
     graph = {name: set() for name in modules()}
     for name, path in modules().items():
@@ -121,4 +146,4 @@ def test_only_cli_imports_click():
         for name, path in modules().items()
         if any(t == "click" or t.startswith("click.") for t, _, _ in imports(path))
     ]
-    assert users == ["xltools.cli"]
+    assert users and {stage(name) for name in users} == {"cli"}

@@ -1,4 +1,5 @@
-"""A Babel extraction method for ``xltools/cli.py`` (``babel.cfg``; a developer tool, not run by xltools).
+"""A Babel extraction method for the modules of ``xltools/cli/`` (``babel.cfg``; a developer tool,
+not run by xltools).
 
 Besides the ``_()`` calls that Babel's own Python extractor finds, it takes the texts click shows
 in ``--help``: the docstring of every function decorated as a command or group (cleaned by
