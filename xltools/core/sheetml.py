@@ -240,77 +240,103 @@ def write_tables(path: Path, sheets: list[tuple[str, list, list, list | None, st
 
 def _package(names: list[str], defined: list[str], strings: dict[str, int]) -> dict[str, str]:
     """Every part but the worksheets, by name, as xlsxwriter writes them."""
-    n = len(names)
-    stamp = _FIXED.strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
-        "[Content_Types].xml": (
-            f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            f'<Override PartName="/docProps/app.xml" ContentType="{_CT}.extended-properties+xml"/>'
-            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
-            'package.core-properties+xml"/>'
-            f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.spreadsheetml.styles+xml"/>'
-            f'<Override PartName="/xl/theme/theme1.xml" ContentType="{_CT}.theme+xml"/>'
-            f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.spreadsheetml.sheet.main+xml"/>'
-            + "".join(
-                f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-                f'ContentType="{_CT}.spreadsheetml.worksheet+xml"/>'
-                for i in range(1, n + 1)
-            )
-            + f'<Override PartName="/xl/sharedStrings.xml" '
-            f'ContentType="{_CT}.spreadsheetml.sharedStrings+xml"/></Types>'
-        ),
-        "_rels/.rels": (
-            f'{_XML}<Relationships xmlns="{_PKG}"><Relationship Id="rId1" Type="{_REL}/'
-            'officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="'
-            f'{_PKG}/metadata/core-properties" Target="docProps/core.xml"/><Relationship '
-            f'Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
-            "</Relationships>"
-        ),
+        "[Content_Types].xml": _content_types(len(names)),
+        "_rels/.rels": _ROOT_RELS,
         "docProps/app.xml": _app(names),
-        "docProps/core.xml": (
-            f'{_XML}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
-            'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/'
-            'dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>'
-            "xltools</dc:creator><cp:lastModifiedBy>xltools</cp:lastModifiedBy>"
-            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-            "</cp:coreProperties>"
-        ),
-        "xl/workbook.xml": (
-            f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><fileVersion appName="xl" '
-            'lastEdited="4" lowestEdited="4" rupBuild="4505"/><workbookPr '
-            'defaultThemeVersion="124226"/><bookViews><workbookView xWindow="240" yWindow="15" '
-            'windowWidth="16095" windowHeight="9660"/></bookViews><sheets>'
-            + "".join(
-                f'<sheet name="{_attr(name)}" sheetId="{i}" r:id="rId{i}"/>'
-                for i, name in enumerate(names, start=1)
-            )
-            + f"</sheets><definedNames>{''.join(defined)}</definedNames>"
-            '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            f'{_XML}<Relationships xmlns="{_PKG}">'
-            + "".join(
-                f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" '
-                f'Target="worksheets/sheet{i}.xml"/>'
-                for i in range(1, n + 1)
-            )
-            + f'<Relationship Id="rId{n + 1}" Type="{_REL}/theme" Target="theme/theme1.xml"/>'
-            f'<Relationship Id="rId{n + 2}" Type="{_REL}/styles" Target="styles.xml"/>'
-            f'<Relationship Id="rId{n + 3}" Type="{_REL}/sharedStrings" '
-            'Target="sharedStrings.xml"/></Relationships>'
-        ),
+        "docProps/core.xml": _core(),
+        "xl/workbook.xml": _workbook_part(names, defined),
+        "xl/_rels/workbook.xml.rels": _workbook_rels(len(names)),
         "xl/styles.xml": _STYLES,
         "xl/theme/theme1.xml": _THEME.read_text(encoding="utf-8"),
-        "xl/sharedStrings.xml": (
-            f'{_XML}<sst xmlns="{_MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">'
-            + "".join(map(_si, strings))
-            + "</sst>"
-        ),
+        "xl/sharedStrings.xml": _shared_strings(strings),
     }
+
+
+def _content_types(n: int) -> str:
+    """[Content_Types].xml: the type of every part, for ``n`` worksheets."""
+    return (
+        f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/docProps/app.xml" ContentType="{_CT}.extended-properties+xml"/>'
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
+        'package.core-properties+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.spreadsheetml.styles+xml"/>'
+        f'<Override PartName="/xl/theme/theme1.xml" ContentType="{_CT}.theme+xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.spreadsheetml.sheet.main+xml"/>'
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+            f'ContentType="{_CT}.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, n + 1)
+        )
+        + f'<Override PartName="/xl/sharedStrings.xml" '
+        f'ContentType="{_CT}.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+
+
+_ROOT_RELS = (
+    f'{_XML}<Relationships xmlns="{_PKG}"><Relationship Id="rId1" Type="{_REL}/'
+    'officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="'
+    f'{_PKG}/metadata/core-properties" Target="docProps/core.xml"/><Relationship '
+    f'Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+
+
+def _core() -> str:
+    """docProps/core.xml: author xltools, created and modified at the fixed time."""
+    stamp = _FIXED.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        f'{_XML}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/'
+        'dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>'
+        "xltools</dc:creator><cp:lastModifiedBy>xltools</cp:lastModifiedBy>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+
+
+def _workbook_part(names: list[str], defined: list[str]) -> str:
+    """xl/workbook.xml: the sheets by name and the defined names (filters, print titles)."""
+    return (
+        f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><fileVersion appName="xl" '
+        'lastEdited="4" lowestEdited="4" rupBuild="4505"/><workbookPr '
+        'defaultThemeVersion="124226"/><bookViews><workbookView xWindow="240" yWindow="15" '
+        'windowWidth="16095" windowHeight="9660"/></bookViews><sheets>'
+        + "".join(
+            f'<sheet name="{_attr(name)}" sheetId="{i}" r:id="rId{i}"/>'
+            for i, name in enumerate(names, start=1)
+        )
+        + f"</sheets><definedNames>{''.join(defined)}</definedNames>"
+        '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
+    )
+
+
+def _workbook_rels(n: int) -> str:
+    """xl/_rels/workbook.xml.rels: the ``n`` worksheets, then the theme, styles and strings."""
+    return (
+        f'{_XML}<Relationships xmlns="{_PKG}">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, n + 1)
+        )
+        + f'<Relationship Id="rId{n + 1}" Type="{_REL}/theme" Target="theme/theme1.xml"/>'
+        f'<Relationship Id="rId{n + 2}" Type="{_REL}/styles" Target="styles.xml"/>'
+        f'<Relationship Id="rId{n + 3}" Type="{_REL}/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>'
+    )
+
+
+def _shared_strings(strings: dict[str, int]) -> str:
+    """xl/sharedStrings.xml: every text of the sheets once, in the order first written."""
+    return (
+        f'{_XML}<sst xmlns="{_MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+        + "".join(map(_si, strings))
+        + "</sst>"
+    )
 
 
 def _app(names: list[str]) -> str:
