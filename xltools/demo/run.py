@@ -79,13 +79,8 @@ def run_demo(
     simulated returns (``seed``), collect and summary. Before 2023Q2 the office closes (销号) a
     task in May and adds one (`simulate.change_plan`); at the end it scores the rounds (考核).
     Refuses a ``target`` that is not empty."""
-    from xltools.collect.round import collect
-    from xltools.demo import simulate
-    from xltools.distribute.diff import changes_since_last_round
-    from xltools.distribute.round import distribute
     from xltools.master import workspace
     from xltools.score.report import make_score
-    from xltools.summary.report import make_summary, notice_path, summary_pdf
 
     say = progress or (lambda _message: None)
     if target.exists() and any(target.iterdir()):
@@ -106,35 +101,47 @@ def run_demo(
     with tempfile.TemporaryDirectory(prefix="xltools-demo-") as scratch:
         resave = libreoffice_resaver(Path(scratch)) if libreoffice else None
         for key in rounds:
-            rnd = ws.round(key)
-            change = changes = None
-            if key == CHANGED_BEFORE and result.rounds:
-                say(
-                    _("{key}: the office closes a task and adds one in master.xlsx").format(key=key)
-                )
-                change = simulate.change_plan(ws, seed, date(ws.year, 5, 15))
-                changes = changes_since_last_round(ws, key)[1]
-            say(_("{key}: distributing the workbooks").format(key=key))
-            sent = distribute(ws, key)
-            say(_("{key}: units fill in and send back their workbooks").format(key=key))
-            sim = simulate.simulate_returns(ws, key, seed=seed, resave=resave)
-            say(_("{key}: collecting the returns").format(key=key))
-            collection = collect(ws, key)
-            say(_("{key}: writing the summary").format(key=key))
-            # The office writes its summary a few days after the due date.
-            report = make_summary(ws, key, today=rnd.due + timedelta(days=3))
-            made = DemoRound(key, rnd.name, len(sent.books), sim, collection, report)
-            made.notice = notice_path(report)
-            made.change, made.diff = change, changes
-            if pdf:
-                say(_("{key}: printing the summary and the 通报 to PDF").format(key=key))
-                made.pdf = summary_pdf(report)
-                made.notice_pdf = summary_pdf(made.notice)
+            change_first = key == CHANGED_BEFORE and bool(result.rounds)
+            made = _demo_round(ws, key, seed, resave, pdf, change_first, say)
             result.rounds.append(made)
     if result.rounds:
         say(_("Scoring the rounds (考核)"))
         result.score = make_score(ws, [r.key for r in result.rounds])
     return result
+
+
+def _demo_round(ws, key: str, seed: int, resave, pdf: bool, change_first: bool, say) -> DemoRound:
+    """One round of the demo: the plan edited first if asked, then distribute, simulated returns,
+    collect, the summary and its 通报 (and their PDFs if asked)."""
+    from xltools.collect.round import collect
+    from xltools.demo import simulate
+    from xltools.distribute.diff import changes_since_last_round
+    from xltools.distribute.round import distribute
+    from xltools.summary.report import make_summary, notice_path, summary_pdf
+
+    rnd = ws.round(key)
+    change = changes = None
+    if change_first:
+        say(_("{key}: the office closes a task and adds one in master.xlsx").format(key=key))
+        change = simulate.change_plan(ws, seed, date(ws.year, 5, 15))
+        changes = changes_since_last_round(ws, key)[1]
+    say(_("{key}: distributing the workbooks").format(key=key))
+    sent = distribute(ws, key)
+    say(_("{key}: units fill in and send back their workbooks").format(key=key))
+    sim = simulate.simulate_returns(ws, key, seed=seed, resave=resave)
+    say(_("{key}: collecting the returns").format(key=key))
+    collection = collect(ws, key)
+    say(_("{key}: writing the summary").format(key=key))
+    # The office writes its summary a few days after the due date.
+    report = make_summary(ws, key, today=rnd.due + timedelta(days=3))
+    made = DemoRound(key, rnd.name, len(sent.books), sim, collection, report)
+    made.notice = notice_path(report)
+    made.change, made.diff = change, changes
+    if pdf:
+        say(_("{key}: printing the summary and the 通报 to PDF").format(key=key))
+        made.pdf = summary_pdf(report)
+        made.notice_pdf = summary_pdf(made.notice)
+    return made
 
 
 def account(result: DemoResult) -> list[str]:
