@@ -251,6 +251,31 @@ def _key_figures(ws, fmt, summary: Summary) -> int:
     to coordinate; returns the next free row."""
     ws.merge_range(3, 0, 3, 4, "一、任务推进情况", fmt["band"])
     ws.merge_range(3, 5, 3, 9, "二、报送、指标及协调情况", fmt["band"])
+    left, right = _figure_rows(summary)
+    for first_col, rows in ((0, left), (5, right)):
+        ws.merge_range(4, first_col, 4, first_col + 2, "项目", fmt["header"])
+        ws.write_string(4, first_col + 3, "数量", fmt["header"])
+        ws.write_string(4, first_col + 4, "占比", fmt["header"])
+        for r, (label, count, share) in enumerate(rows, start=5):
+            style = (
+                fmt.get(label[0]) if label.endswith("灯") and label[0] in "红黄绿" else fmt["body"]
+            )
+            ws.merge_range(r, first_col, r, first_col + 2, label, style)
+            write_cell(ws, r, first_col + 3, count, fmt["int"])
+            write_cell(
+                ws, r, first_col + 4, share, fmt["pct0"] if share is not None else fmt["center"]
+            )
+    row = 5 + max(len(left), len(right)) + 1
+    for text in _figure_notes(summary):
+        ws.merge_range(row, 0, row, COLUMNS - 1, text, fmt["text"])
+        rows = max(1, math.ceil(text_width(text) / (COLUMNS * COLUMN_WIDTH * 0.85)))
+        ws.set_row(row, rows * 16.5 + 3)
+        row += 1
+    return row
+
+
+def _figure_rows(summary: Summary) -> tuple[list, list]:
+    """(label, count, share or None) of the task table and of the reporting table."""
     total = summary.total or 1
     left = [("任务总数", summary.total, None)]
     left += [(s, summary.counts[s], summary.counts[s] / total) for s in ALL_STATUSES]
@@ -276,20 +301,11 @@ def _key_figures(ws, fmt, summary: Summary) -> int:
         ("其中本季度销号", len(summary.closing.newly), None),
         ("需协调事项", len(summary.coordination), None),
     ]
-    for first_col, rows in ((0, left), (5, right)):
-        ws.merge_range(4, first_col, 4, first_col + 2, "项目", fmt["header"])
-        ws.write_string(4, first_col + 3, "数量", fmt["header"])
-        ws.write_string(4, first_col + 4, "占比", fmt["header"])
-        for r, (label, count, share) in enumerate(rows, start=5):
-            style = (
-                fmt.get(label[0]) if label.endswith("灯") and label[0] in "红黄绿" else fmt["body"]
-            )
-            ws.merge_range(r, first_col, r, first_col + 2, label, style)
-            write_cell(ws, r, first_col + 3, count, fmt["int"])
-            write_cell(
-                ws, r, first_col + 4, share, fmt["pct0"] if share is not None else fmt["center"]
-            )
-    row = 5 + max(len(left), len(right)) + 1
+    return left, right
+
+
+def _figure_notes(summary: Summary) -> list[str]:
+    """The sentences under the tables: late units, changes since last round, coordination."""
     lines = []
     if summary.late:
         late = "、".join(
@@ -303,12 +319,7 @@ def _key_figures(ws, fmt, summary: Summary) -> int:
     if summary.coordination_groups:
         asked = "、".join(f"{who}{len(items)}项" for who, items in summary.coordination_groups)
         lines.append(f"需协调事项{len(summary.coordination)}项，按协调对象：{asked}。")
-    for text in lines:
-        ws.merge_range(row, 0, row, COLUMNS - 1, text, fmt["text"])
-        rows = max(1, math.ceil(text_width(text) / (COLUMNS * COLUMN_WIDTH * 0.85)))
-        ws.set_row(row, rows * 16.5 + 3)
-        row += 1
-    return row
+    return lines
 
 
 CHANGE_WORDS = ("新增滞后", "恢复正常", "新完成")
@@ -340,6 +351,19 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
             ws.insert_chart(row, col, chart, {"object_position": 1})
     else:
         blocks.append((pair, PAIR_ROWS + 2))
+    blocks += _later_blocks(wb, data, summary)
+    used = _place_blocks(ws, fmt, blocks, half)
+    ws.set_h_pagebreaks([PAGE_ROWS * (n + 1) for n in range(len(used))])
+    # Fit to one page wide (print_setup), with the manual breaks: LibreOffice keeps both, so each
+    # chart stays whole on its page (see COLUMN_WIDTH and PAGE_ROWS).
+    print_setup(ws, title, landscape=True)
+    ws.center_horizontally()
+    ws.hide_gridlines(2)
+
+
+def _later_blocks(wb, data, summary: Summary) -> list:
+    """The charts after page one (or a sentence in place of one), each with its height in rows."""
+    blocks: list = []
     for table, name in ((summary.by_section, "板块"), (summary.by_direction, "方向")):
         chart, n = _stacked(wb, data, table, f"各{name}任务完成状态", name)
         blocks.append((chart, min(PAGE_ROWS - 1, 4 + (n * 26 + 80) // ROW_PX)))
@@ -352,8 +376,12 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
         blocks.append((_trend_chart(wb, data, summary), TREND_ROWS))
     else:
         blocks.append(("本年度此前各期尚无汇总数据，趋势图自下期起显示。", 2))
-    # Every later page is PAGE_ROWS rows; each block goes on the first page with room for it,
-    # so a short chart fills the space a tall one left.
+    return blocks
+
+
+def _place_blocks(ws, fmt, blocks: list, half: int) -> list[int]:
+    """Put each block on the first later page with room for it; the rows used on each page."""
+    # Every later page is PAGE_ROWS rows; a short chart fills the space a tall one left.
     used: list[int] = []
     for block, rows in blocks:
         page = next((n for n, u in enumerate(used) if u + rows <= PAGE_ROWS), None)
@@ -372,9 +400,4 @@ def write_overview(wb, ws, fmt, summary: Summary) -> None:
             block.set_size({"width": PAGE_WIDTH, "height": rows * ROW_PX - 10})
             # A few px down: a frame drawn exactly on the page break shows on the page before.
             ws.insert_chart(at, 0, block, {"object_position": 1, "y_offset": 6})
-    ws.set_h_pagebreaks([PAGE_ROWS * (n + 1) for n in range(len(used))])
-    # Fit to one page wide (print_setup), with the manual breaks: LibreOffice keeps both, so each
-    # chart stays whole on its page (see COLUMN_WIDTH and PAGE_ROWS).
-    print_setup(ws, title, landscape=True)
-    ws.center_horizontally()
-    ws.hide_gridlines(2)
+    return used
