@@ -247,63 +247,17 @@ def _read_one(
 ) -> None:
     """Check and read one file's bytes; a problem instead when it cannot be used."""
     suffix = PurePosixPath(name).suffix.lower()
-    if suffix not in SPREADSHEETS:
-        inbox.problems.append(
-            _problem(
-                "not-a-spreadsheet",
-                f"“{name}”不是Excel工作簿（应为 .xlsx/.xls/.ods），未读取；如为报表请另存为 .xlsx 后重新报送",
-                name,
-                WARNING,
-            )
-        )
-        return
-    if not data.strip(b"\x00 \r\n\t"):
-        what = "空文件（0 字节）" if not data else f"空白文件（{len(data):,} 字节全是零或空白）"
-        inbox.problems.append(
-            _problem("empty-file", f"“{name}”是{what}，请重新报送完整的工作簿", name)
-        )
-        return
-    if data.startswith(_CFB) and _ENCRYPTED in data[:1_000_000]:
-        inbox.problems.append(
-            _problem(
-                "password-protected",
-                f"“{name}”设置了打开密码，无法读取；请取消密码（文件→信息→保护工作簿）后重新报送",
-                name,
-            )
-        )
-        return
-    if data.startswith(_ZIP):
-        found = _inspect_package(data, name, limits)
-    elif data.startswith(_CFB):
-        found = _inspect_xls(data, name, limits)
-    else:
-        found = _Package(
-            data,
-            _problem(
-                "not-a-spreadsheet",
-                f"“{name}”的内容不是Excel工作簿（可能是改了扩展名的其他文件），请用Excel另存为 .xlsx 后重新报送",
-                name,
-            ),
-        )
-    if found.refusal:
-        inbox.problems.append(found.refusal)
+    refusal = _refused_unread(name, suffix, data)
+    if refusal is None:
+        found = _inspect(data, name, limits)
+        refusal = found.refusal
+    if refusal:
+        inbox.problems.append(refusal)
         return
     try:
         sheets, merged = _read_values(found.data)
     except Exception as exc:  # calamine raises many kinds; all mean the same to the clerk
-        said = f"{type(exc).__name__}: {exc}"
-        if "Cannot detect file format" in said:
-            said = _real_error(found.data, suffix)
-        if said.startswith("PasswordError"):
-            message = f"“{name}”设置了打开密码，无法读取；请取消密码后另存为 .xlsx 重新报送"
-            inbox.problems.append(_problem("password-protected", message, name))
-            return
-        if "limit exceeded" in said.lower():  # a used range far beyond any form (an .ods)
-            inbox.problems.append(_too_complex(name))
-            return
-        # calamine's own words ("Cannot detect file format") are English and tell a unit nothing.
-        message = f"“{name}”已损坏或不完整，无法读取；请重新打开确认后另存为 .xlsx 再报送"
-        inbox.problems.append(_problem("damaged-file", message, name))
+        inbox.problems.append(_unreadable(exc, found.data, suffix, name))
         return
     if not any(any(v not in ("", None) for row in rows for v in row) for rows in sheets.values()):
         inbox.problems.append(
@@ -327,6 +281,58 @@ def _read_one(
             cut=found.cut,
         )
     )
+
+
+def _refused_unread(name: str, suffix: str, data: bytes) -> Problem | None:
+    """Why a file is refused by its name and bytes alone: not a workbook, empty, or encrypted."""
+    if suffix not in SPREADSHEETS:
+        return _problem(
+            "not-a-spreadsheet",
+            f"“{name}”不是Excel工作簿（应为 .xlsx/.xls/.ods），未读取；如为报表请另存为 .xlsx 后重新报送",
+            name,
+            WARNING,
+        )
+    if not data.strip(b"\x00 \r\n\t"):
+        what = "空文件（0 字节）" if not data else f"空白文件（{len(data):,} 字节全是零或空白）"
+        return _problem("empty-file", f"“{name}”是{what}，请重新报送完整的工作簿", name)
+    if data.startswith(_CFB) and _ENCRYPTED in data[:1_000_000]:
+        return _problem(
+            "password-protected",
+            f"“{name}”设置了打开密码，无法读取；请取消密码（文件→信息→保护工作簿）后重新报送",
+            name,
+        )
+    return None
+
+
+def _inspect(data: bytes, name: str, limits: Limits) -> _Package:
+    """What a workbook's bytes say besides its values: a zip (.xlsx, .ods) or an OLE file (.xls)."""
+    if data.startswith(_ZIP):
+        return _inspect_package(data, name, limits)
+    if data.startswith(_CFB):
+        return _inspect_xls(data, name, limits)
+    return _Package(
+        data,
+        _problem(
+            "not-a-spreadsheet",
+            f"“{name}”的内容不是Excel工作簿（可能是改了扩展名的其他文件），请用Excel另存为 .xlsx 后重新报送",
+            name,
+        ),
+    )
+
+
+def _unreadable(exc: Exception, data: bytes, suffix: str, name: str) -> Problem:
+    """The problem to report when the reader refused a workbook's bytes with ``exc``."""
+    said = f"{type(exc).__name__}: {exc}"
+    if "Cannot detect file format" in said:
+        said = _real_error(data, suffix)
+    if said.startswith("PasswordError"):
+        message = f"“{name}”设置了打开密码，无法读取；请取消密码后另存为 .xlsx 重新报送"
+        return _problem("password-protected", message, name)
+    if "limit exceeded" in said.lower():  # a used range far beyond any form (an .ods)
+        return _too_complex(name)
+    # calamine's own words ("Cannot detect file format") are English and tell a unit nothing.
+    message = f"“{name}”已损坏或不完整，无法读取；请重新打开确认后另存为 .xlsx 再报送"
+    return _problem("damaged-file", message, name)
 
 
 def _too_complex(name: str, sheet: str = "", rows: int = 0, columns: int = 0) -> Problem:
@@ -675,15 +681,7 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
         return
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
-        refusal = _zip_refusal(infos, name, limits)
-        if refusal is None:
-            bad = [_member_name(i) for i in infos if _unsafe(_member_name(i))]
-            if bad:
-                refusal = _problem(
-                    "archive-unsafe-path",
-                    f"压缩包“{name}”中的路径“{bad[0]}”指向压缩包以外，已拒绝整个压缩包；请重新压缩",
-                    name,
-                )
+        refusal = _archive_refusal(infos, name, limits)
         if refusal:
             inbox.problems.append(refusal)
             return
@@ -694,26 +692,9 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
             if _skip(member):
                 inbox.skipped.append(display)
                 continue
-            if PurePosixPath(member).suffix.lower() in ARCHIVES:
-                inbox.problems.append(
-                    _problem(
-                        "nested-archive",
-                        f"“{display}”是压缩包中的压缩包，未读取；请直接压缩工作簿",
-                        display,
-                    )
-                )
-                continue
-            if info.flag_bits & 0x1:
-                inbox.problems.append(
-                    _problem(
-                        "password-protected",
-                        f"“{display}”在加密的压缩包中，无法读取；请不加密码重新压缩",
-                        display,
-                    )
-                )
-                continue
-            if info.file_size > limits.size:
-                inbox.problems.append(_too_large(display, info.file_size, limits.size))
+            refusal = _member_refusal(info, display, limits)
+            if refusal:
+                inbox.problems.append(refusal)
                 continue
             try:
                 content = _read_member(zf, info, budget)
@@ -745,6 +726,39 @@ def _read_archive(inbox: Inbox, name: str, path: Path, data: bytes, limits: Limi
             budget -= len(content)
             when = datetime(*info.date_time)
             _read_one(inbox, display, path, content, when, limits)
+
+
+def _archive_refusal(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> Problem | None:
+    """Why a whole archive is refused (too many or too large members, a path leading out of it)."""
+    refusal = _zip_refusal(infos, name, limits)
+    if refusal is None:
+        bad = [_member_name(i) for i in infos if _unsafe(_member_name(i))]
+        if bad:
+            refusal = _problem(
+                "archive-unsafe-path",
+                f"压缩包“{name}”中的路径“{bad[0]}”指向压缩包以外，已拒绝整个压缩包；请重新压缩",
+                name,
+            )
+    return refusal
+
+
+def _member_refusal(info: zipfile.ZipInfo, display: str, limits: Limits) -> Problem | None:
+    """Why one member of an archive is not read: an archive itself, encrypted, or too large."""
+    if PurePosixPath(_member_name(info)).suffix.lower() in ARCHIVES:
+        return _problem(
+            "nested-archive",
+            f"“{display}”是压缩包中的压缩包，未读取；请直接压缩工作簿",
+            display,
+        )
+    if info.flag_bits & 0x1:
+        return _problem(
+            "password-protected",
+            f"“{display}”在加密的压缩包中，无法读取；请不加密码重新压缩",
+            display,
+        )
+    if info.file_size > limits.size:
+        return _too_large(display, info.file_size, limits.size)
+    return None
 
 
 class _TooLarge(Exception):
