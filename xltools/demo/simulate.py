@@ -194,26 +194,12 @@ def simulate_returns(
 
     rnd = ws.round(round_key)
     outbox, inbox = ws.outbox(rnd.key), ws.inbox(rnd.key)
-    books = sorted(p for p in outbox.glob("*.xlsx") if p.name != MANIFEST_FILE)
-    if not books:
-        raise XltoolsError(
-            _("{outbox}: no workbooks to fill; run `xltools distribute {key}` first").format(
-                outbox=outbox, key=rnd.key
-            )
-        )
+    books = _books(outbox, rnd.key)
     inbox.mkdir(parents=True, exist_ok=True)
     rng = random.Random(f"{seed}:{rnd.key}")
     elapsed = _elapsed(rnd)
-    order = books[:]
-    rng.shuffle(order)
-    n_missing = round(len(books) * missing)
-    n_late = round(len(books) * late)
     n_mistakes = len(MISTAKES) if mistakes is None else mistakes
-    fates = {p: "missing" for p in order[:n_missing]}
-    fates |= {p: "late" for p in order[n_missing : n_missing + n_late]}
-    kinds = _assign_mistakes(books, fates, _lead_counts(outbox), n_mistakes, rng)
-    plain = [p for p in order if p not in fates and p not in kinds]
-    resaved = plain[0] if resave and plain else None
+    fates, kinds, resaved = _fates(books, outbox, rng, missing, late, n_mistakes, bool(resave))
 
     sim = Simulation(rnd.key)
     for i, book in enumerate(books, start=1):
@@ -228,7 +214,6 @@ def simulate_returns(
             continue
         record.saved = _saved_time(rng, rnd.due, late=fate == "late")
         _fill(wb, record, rng, seed, elapsed, rnd)
-        name = book.name
         if record.mistake == "sent-twice":
             first = _mutated_copy(book, record, rng, seed, elapsed, rnd)
             path = inbox / f"{book.stem}-初稿.xlsx"
@@ -236,12 +221,7 @@ def simulate_returns(
             record.files.append(path.name)
         elif record.mistake:
             _make_mistake(wb, record, rng)
-        data = _with_saved_time(_save(wb), record.saved)
-        if record.mistake == "renamed":
-            name = f"{unit}-修改版(2).xlsx"
-        if record.mistake == "zipped":
-            name = f"{book.stem}.zip"
-            data = _zip({book.name: data})
+        name, data = _sent_file(book, wb, record)
         target = inbox / name
         target.write_bytes(data)
         if book == resaved:
@@ -249,13 +229,55 @@ def simulate_returns(
             # The application stamps the present moment; keep the unit's own saved time.
             target.write_bytes(_with_saved_time(target.read_bytes(), record.saved))
         record.files.append(target.name)
+    _leave_lock_file(sim, inbox)
+    return sim
+
+
+def _books(outbox: Path, key: str) -> list[Path]:
+    """The round's workbooks in ``outbox/``, by name; an error when it has none."""
+    books = sorted(p for p in outbox.glob("*.xlsx") if p.name != MANIFEST_FILE)
+    if not books:
+        raise XltoolsError(
+            _("{outbox}: no workbooks to fill; run `xltools distribute {key}` first").format(
+                outbox=outbox, key=key
+            )
+        )
+    return books
+
+
+def _fates(books, outbox: Path, rng, missing: float, late: float, mistakes: int, resave: bool):
+    """Who sends nothing or late (by book), who makes which mistake, and whose return is re-saved."""
+    order = books[:]
+    rng.shuffle(order)
+    n_missing = round(len(books) * missing)
+    n_late = round(len(books) * late)
+    fates = {p: "missing" for p in order[:n_missing]}
+    fates |= {p: "late" for p in order[n_missing : n_missing + n_late]}
+    kinds = _assign_mistakes(books, fates, _lead_counts(outbox), mistakes, rng)
+    plain = [p for p in order if p not in fates and p not in kinds]
+    resaved = plain[0] if resave and plain else None
+    return fates, kinds, resaved
+
+
+def _sent_file(book: Path, wb, record: UnitReturn) -> tuple[str, bytes]:
+    """The name and bytes a unit sends its return as (renamed or zipped by mistake)."""
+    name = book.name
+    data = _with_saved_time(_save(wb), record.saved)
+    if record.mistake == "renamed":
+        name = f"{record.unit}-修改版(2).xlsx"
+    if record.mistake == "zipped":
+        name = f"{book.stem}.zip"
+        data = _zip({book.name: data})
+    return name, data
+
+
+def _leave_lock_file(sim: Simulation, inbox: Path) -> None:
+    """Excel's lock file of a workbook still open on someone's desk, beside one return sent on time."""
     lock = next((r for r in sim.returns if r.fate == "on-time" and r.files), None)
     if lock:
-        # Excel's lock file of a workbook still open on someone's desk.
         lock_name = f"~${lock.files[-1]}"
         (inbox / lock_name).write_bytes(b"\x00" * 165)
         sim.extras.append(lock_name)
-    return sim
 
 
 # Mistakes in answers only lead units give (完成状态, 完成进度) need a unit with lead rows.
