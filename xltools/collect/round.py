@@ -141,53 +141,58 @@ def collect_inbox(
     rels = inbox_files(inbox_dir)
     done = _check_all(inbox_dir, rels, ctx, limits, progress, meanwhile=meanwhile)
     result = Collection(round=ctx.round, due=due)
-    candidates: dict[str, list[Submission]] = {}
-    refused = []
-    for (
-        found,
-        _subs,
-        _refusals,
-    ) in done:  # the reading problems first, in file order, as a scan gives them
+    # The reading problems first, in file order, as a scan gives them.
+    for found, _subs, _refusals in done:
         result.skipped.extend(found.skipped)
         for problem in found.problems:
             unit = _unit_in_path(problem.file, ctx.sent) or ""
             result.problems.append(replace(problem, unit=unit))
+    candidates: dict[str, list[Submission]] = {}
+    refused = []
     for _found, subs, refusals in done:
         refused.extend(refusals)
         for sub in subs:
             candidates.setdefault(sub.unit, []).append(sub)
     for unit in sorted(ctx.sent):
-        subs = sorted(candidates.get(unit, []), key=lambda s: (s.file.saved, s.file.name))
-        if not subs:
-            result.status.append(Status(unit, False))
-            continue
-        newest = subs[-1]
-        result.submissions[unit] = newest
-        result.problems.extend(newest.problems)
-        result.status.append(
-            Status(
-                unit,
-                True,
-                newest.file.name,
-                newest.file.saved,
-                newest.file.saved.date() <= due,
-                newest.errors,
-                newest.warnings,
-                tuple(s.file.name for s in reversed(subs[:-1])),
-            )
-        )
-    for problem in refused:
-        # A wrong file from a unit whose right file also came is clutter, not a blocking error.
-        if problem.unit in result.submissions and problem.severity == ERROR:
-            problem = replace(
-                problem,
-                severity=WARNING,
-                message=problem.message + "（该单位另有有效报表，本文件未采用）",
-            )
-        result.problems.append(problem)
+        newest, status = _newest(unit, candidates.get(unit, []), due)
+        if newest is not None:
+            result.submissions[unit] = newest
+            result.problems.extend(newest.problems)
+        result.status.append(status)
+    result.problems.extend(_refused_beside(p, result.submissions) for p in refused)
     result.problems.sort(key=_order)
     result.status = [_with_refused_files(s, result.problems) for s in result.status]
     return result
+
+
+def _newest(unit: str, subs: list[Submission], due: date) -> tuple[Submission | None, Status]:
+    """A unit's submission taken (its newest return, by saved time) and its line of 报送情况."""
+    subs = sorted(subs, key=lambda s: (s.file.saved, s.file.name))
+    if not subs:
+        return None, Status(unit, False)
+    newest = subs[-1]
+    status = Status(
+        unit,
+        True,
+        newest.file.name,
+        newest.file.saved,
+        newest.file.saved.date() <= due,
+        newest.errors,
+        newest.warnings,
+        tuple(s.file.name for s in reversed(subs[:-1])),
+    )
+    return newest, status
+
+
+def _refused_beside(problem: Problem, submissions: dict[str, Submission]) -> Problem:
+    """A refused file's problem; from a unit whose right file also came it is clutter, a warning."""
+    if problem.unit in submissions and problem.severity == ERROR:
+        return replace(
+            problem,
+            severity=WARNING,
+            message=problem.message + "（该单位另有有效报表，本文件未采用）",
+        )
+    return problem
 
 
 def _with_refused_files(status: Status, problems: list[Problem]) -> Status:
