@@ -341,6 +341,14 @@ def check_units(
                 value=unit.host,
             )
     _check_host_cycles(units, place, file, report)
+    _check_near_duplicates(units, place, file, report)
+    return report.problems
+
+
+def _check_near_duplicates(
+    units: Sequence[Unit], place: Callable[[int, str], tuple[int, str]], file: str, report: Report
+) -> None:
+    """Names so alike that they may be one unit written two ways (警告), unless already duplicates."""
     rows = {u.name: place(i, UNIT_NAME) for i, u in enumerate(units)}
     spellings = {u.name: {squash(n) for n in (u.name, *u.aliases)} for u in units}
     for a, b, why in near_duplicates([u.name for u in units]):
@@ -356,4 +364,3 @@ def check_units(
             unit=b,
             value=a,
         )
-    return report.problems
