@@ -174,8 +174,6 @@ def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Pat
       xltools collect plan --update-contacts
       xltools collect 2023Q2 --json > problems.json
     """
-    import json
-
     from xltools.collect.round import collect as run
     from xltools.master.workspace import load
 
@@ -185,69 +183,77 @@ def collect(round_key: str, as_json: bool, update_contacts: bool, workspace: Pat
         report = run(ws, round_key, progress=progress, update_contacts=update_contacts)
     finally:
         close()
-    received = sum(s.received for s in report.status)
     if as_json:
-        data = {
-            "round": report.round,
-            "output": str(report.output),
-            "moved": report.moved,
-            "moved_to": str(report.moved_to) if report.moved_to else None,
-            "problems": [p.as_dict() for p in report.problems],
-            "status": [
-                {
-                    "unit": s.unit,
-                    "state": s.state,
-                    "file": s.file,
-                    "saved": s.saved.isoformat() if s.saved else None,
-                    "on_time": s.on_time,
-                    "errors": s.errors,
-                    "warnings": s.warnings,
-                    "superseded": list(s.superseded),
-                }
-                for s in report.status
-            ],
-        }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        import json
+
+        click.echo(json.dumps(_collected_as_data(report), ensure_ascii=False, indent=2))
     else:
-        for p in report.problems:
-            place = "!".join(x for x in (p.sheet, p.cell) if x)
-            click.echo(
-                "\t".join((p.severity, p.unit or "-", p.file, place or "-", p.code, p.message))
-            )
-        click.echo(
-            _(
-                "{received} of {expected} units returned; {errors} errors, {warnings} warnings; "
-                "reports in {folder}"
-            ).format(
-                received=received,
-                expected=len(report.status),
-                errors=len(report.errors),
-                warnings=len(report.warnings),
-                folder=report.output,
-            )
-        )
-        if report.moved:  # the summary, 通报 and a clerk's files of the replaced reports
-            click.echo(
-                _(
-                    "Moved what else {folder} held (made from the earlier data) into {aside}: "
-                    "{names}"
-                ).format(folder=report.output, aside=report.moved_to, names=listed(report.moved))
-            )
-        if update_contacts:  # say whether master.xlsx changed, and where its old version is
-            backup = report.contacts_backup
-            master = ws.master_path.name
-            click.echo(
-                _(
-                    "Wrote the reported liaisons into {master}; the previous version is kept as {backup}"
-                ).format(master=master, backup=backup.name)
-                if backup
-                else _("{master} unchanged: no accepted return reported a new liaison").format(
-                    master=master
-                )
-            )
+        _echo_collected(report, ws.master_path.name if update_contacts else None)
     echo_stray(ws, round_key=round_key)
     if not report.valid:
         raise SystemExit(1)
+
+
+def _collected_as_data(report) -> dict:
+    """What ``collect --json`` prints: the problems and each unit's status."""
+    return {
+        "round": report.round,
+        "output": str(report.output),
+        "moved": report.moved,
+        "moved_to": str(report.moved_to) if report.moved_to else None,
+        "problems": [p.as_dict() for p in report.problems],
+        "status": [
+            {
+                "unit": s.unit,
+                "state": s.state,
+                "file": s.file,
+                "saved": s.saved.isoformat() if s.saved else None,
+                "on_time": s.on_time,
+                "errors": s.errors,
+                "warnings": s.warnings,
+                "superseded": list(s.superseded),
+            }
+            for s in report.status
+        ],
+    }
+
+
+def _echo_collected(report, master: str | None) -> None:
+    """A collect's problems, one line each, then its counts, what it moved aside and, with the
+    name of the ``master`` whose contacts it updated, whether that changed."""
+    for p in report.problems:
+        place = "!".join(x for x in (p.sheet, p.cell) if x)
+        click.echo("\t".join((p.severity, p.unit or "-", p.file, place or "-", p.code, p.message)))
+    click.echo(
+        _(
+            "{received} of {expected} units returned; {errors} errors, {warnings} warnings; "
+            "reports in {folder}"
+        ).format(
+            received=sum(s.received for s in report.status),
+            expected=len(report.status),
+            errors=len(report.errors),
+            warnings=len(report.warnings),
+            folder=report.output,
+        )
+    )
+    if report.moved:  # the summary, 通报 and a clerk's files of the replaced reports
+        click.echo(
+            _(
+                "Moved what else {folder} held (made from the earlier data) into {aside}: {names}"
+            ).format(folder=report.output, aside=report.moved_to, names=listed(report.moved))
+        )
+    if master is None:
+        return
+    backup = report.contacts_backup  # say whether master.xlsx changed, and where its old version is
+    click.echo(
+        _(
+            "Wrote the reported liaisons into {master}; the previous version is kept as {backup}"
+        ).format(master=master, backup=backup.name)
+        if backup
+        else _("{master} unchanged: no accepted return reported a new liaison").format(
+            master=master
+        )
+    )
 
 
 @command()
