@@ -331,8 +331,7 @@ def _mark_problem_cells(wb, problems, places, style: dict) -> None:
 
 
 def _return_heading(ws, sub, office: Office, style: dict) -> int:
-    """问题's title, what to do by when and whom to ask, and the colours' legend; returns the
-    row of the table's headers."""
+    """问题's title, what to fix by when, whom to ask, the colours; the table's header row."""
     from openpyxl.styles import Alignment, PatternFill
 
     body = style["body"]

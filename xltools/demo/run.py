@@ -111,8 +111,7 @@ def run_demo(
 
 
 def _demo_round(ws, key: str, seed: int, resave, pdf: bool, change_first: bool, say) -> DemoRound:
-    """One round of the demo: the plan edited first if asked, then distribute, simulated returns,
-    collect, the summary and its 通报 (and their PDFs if asked)."""
+    """One round: the plan changed if asked, distribute, returns, collect, summary, 通报, PDFs."""
     from xltools.collect.round import collect
     from xltools.demo import simulate
     from xltools.distribute.diff import changes_since_last_round
