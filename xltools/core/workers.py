@@ -106,65 +106,26 @@ def run_jobs(
     thread: a process that runs threads must not fork). ``ahead``: jobs sent to a worker before
     it ends the one it runs; more than 1 only for small jobs (a file name), as sending a large one
     to a busy worker would block this process until that worker reads it."""
-    from multiprocessing.connection import wait
-
     total = len(jobs)
     outcomes: list[Outcome | None] = [None] * total
     if not total:
         if meanwhile is not None:
             meanwhile()
         return []
-    context = _context()
-    pending = deque(range(total))
-    live: list[_Worker] = []
     done = 0
     with tempfile.TemporaryDirectory(prefix="xltools-workers-") as scratch:
-
-        def start(slot: int) -> _Worker:
-            parent, child = context.Pipe()
-            stderr = Path(scratch) / f"worker-{slot}-{time.monotonic_ns()}.txt"
-            process = context.Process(
-                target=_serve,
-                args=(child, fn, initializer, initargs, memory, str(stderr)),
-                daemon=True,
-            )
-            process.start()
-            child.close()
-            return _Worker(process, parent, stderr)
-
-        def give(worker: _Worker) -> None:
-            # Jobs in flight, so a worker need not wait while this process reads its result.
-            while pending and len(worker.jobs) < ahead:
-                if not worker.jobs:
-                    worker.started = time.monotonic()
-                worker.jobs.append(pending.popleft())
-                worker.conn.send(jobs[worker.jobs[-1]])
-
+        pool = _Pool(_context(), Path(scratch), (fn, initializer, initargs, memory), jobs, ahead)
+        live: list[_Worker] = []
         try:
             for slot in range(min(workers, total)):
-                worker = start(slot)
-                live.append(worker)
-                give(worker)
+                live.append(pool.start(slot))
+                pool.give(live[-1])
             if meanwhile is not None:
                 meanwhile()
             while done < total:
-                busy = [w for w in live if w.jobs]
-                wait_for = None
-                if timeout is not None:
-                    wait_for = max(0.0, min(w.started + timeout for w in busy) - time.monotonic())
-                ready = set(
-                    wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for)
-                )
+                ready = _ready(live, timeout)
                 for slot, worker in enumerate(live):
-                    if not worker.jobs:
-                        continue
-                    outcome = None
-                    if worker.conn in ready:
-                        outcome = _receive(worker)
-                    elif worker.process.sentinel in ready:
-                        outcome = _dead(worker)
-                    elif timeout is not None and time.monotonic() - worker.started >= timeout:
-                        outcome = Outcome(failure=TIMEOUT, detail=f"{timeout:g} s")
+                    outcome = _outcome(worker, ready, timeout)
                     if outcome is None:
                         continue
                     index = worker.jobs.popleft()
@@ -173,18 +134,77 @@ def run_jobs(
                     done += 1
                     if outcome.failure in (TIMEOUT, MEMORY, CRASH) or not worker.process.is_alive():
                         _stop(worker)
-                        pending.extendleft(reversed(worker.jobs))  # not started: again, elsewhere
+                        pool.pending.extendleft(reversed(worker.jobs))  # not started: elsewhere
                         worker.jobs.clear()
-                        if pending:  # a fresh worker in its place
-                            worker = live[slot] = start(slot)
+                        if pool.pending:  # a fresh worker in its place
+                            worker = live[slot] = pool.start(slot)
                     if not worker.closed:
-                        give(worker)
+                        pool.give(worker)
                     if progress:
                         progress(done, total, index)
         finally:
             for worker in live:
                 _stop(worker, gently=True)
     return outcomes  # type: ignore[return-value]
+
+
+@dataclass
+class _Pool:
+    """How `run_jobs` starts its workers, and the jobs not sent to one yet."""
+
+    context: object  # a multiprocessing context
+    scratch: Path  # where each worker's stderr goes
+    serve: tuple  # (fn, initializer, initargs, memory) for `_serve`
+    jobs: Sequence
+    ahead: int
+    pending: deque = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pending = deque(range(len(self.jobs)))
+
+    def start(self, slot: int) -> _Worker:
+        parent, child = self.context.Pipe()
+        stderr = self.scratch / f"worker-{slot}-{time.monotonic_ns()}.txt"
+        process = self.context.Process(
+            target=_serve, args=(child, *self.serve, str(stderr)), daemon=True
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent, stderr)
+
+    def give(self, worker: _Worker) -> None:
+        """Jobs in flight, so a worker need not wait while this process reads its result."""
+        while self.pending and len(worker.jobs) < self.ahead:
+            if not worker.jobs:
+                worker.started = time.monotonic()
+            worker.jobs.append(self.pending.popleft())
+            worker.conn.send(self.jobs[worker.jobs[-1]])
+
+
+def _ready(live: list[_Worker], timeout: float | None) -> set:
+    """The pipes and process sentinels of the busy workers that have something to say, waiting
+    at most until the first running job's time is up."""
+    from multiprocessing.connection import wait
+
+    busy = [w for w in live if w.jobs]
+    wait_for = None
+    if timeout is not None:
+        wait_for = max(0.0, min(w.started + timeout for w in busy) - time.monotonic())
+    return set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for))
+
+
+def _outcome(worker: _Worker, ready: set, timeout: float | None) -> Outcome | None:
+    """How the job a worker runs ended: its answer, its death or its time running out (None
+    while it runs)."""
+    if not worker.jobs:
+        return None
+    if worker.conn in ready:
+        return _receive(worker)
+    if worker.process.sentinel in ready:
+        return _dead(worker)
+    if timeout is not None and time.monotonic() - worker.started >= timeout:
+        return Outcome(failure=TIMEOUT, detail=f"{timeout:g} s")
+    return None
 
 
 def fork_safe() -> bool:

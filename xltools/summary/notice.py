@@ -4,7 +4,7 @@ Two steps kept apart: `notice_context` turns a `Summary` and the office's standi
 plain dict of Chinese sentences and rows (pure, testable without Word); `render_notice` fills the
 Word template ``通报.docx`` with it through docxtpl. The template's wording is the office's to edit
 in Word (a workspace's ``templates/通报.docx`` wins over the bundled one); its layout follows
-GB/T 9704-2012 (``templates/make_notice_template.py`` builds the bundled one).
+GB/T 9704-2012 (``scripts/make_notice_template.py`` builds the bundled one).
 """
 
 from __future__ import annotations
@@ -269,79 +269,96 @@ def _counted(counter: Counter, limit: int = 5) -> str:
 
 
 def _problems(summary: Summary) -> list[dict[str, str]]:
+    """三、存在的主要问题: the lagging tasks by section (named, or summed up with the annex listing
+    them), tasks past their 完成时限, tasks behind for rounds, cumulative targets far behind."""
     lagging = _lagging(summary)
-    items = []
     in_annex = len(lagging) > BODY_LIST_LIMIT
-    for section, tasks in _by_section(lagging).items():
-        statuses = Counter(t.status for t in tasks)
-        size = "、".join(f"{s}{statuses[s]}项" for s in BEHIND if statuses[s])
-        head = f"{_section_name(section)}方面"
-        if not in_annex:
-            details = "；".join(
-                f"{_task_phrase(t)}{t.status}" + (f"，原因：{_plain(t.issues)}" if t.issues else "")
-                for t in tasks
-            )
-            items.append({"head": head, "body": f"{size}：{details}。"})
-            continue
-        leads = Counter(name for t in tasks for name in t.leads.split("、") if name)
-        body = f"{size}，涉及牵头单位{_counted(leads)}"
-        directions = Counter(_section_name(t.direction) for t in tasks if t.direction)
-        if len(directions) > 1:
-            body += f"；主要集中在{_counted(directions, 4)}"
-        reasons = Counter(_plain(t.issues) for t in tasks if t.issues)
-        if reasons:
-            top = reasons.most_common(3)
-            body += "；主要原因：" + "；".join(
-                f"{text}" + (f"（{n}项）" if n > 1 else "") for text, n in top
-            )
-        items.append({"head": head, "body": body + "。"})
+    items = [
+        _section_item(section, tasks, in_annex) for section, tasks in _by_section(lagging).items()
+    ]
     if in_annex:
         items.append({"head": "", "body": f"滞后和未启动的{len(lagging)}项任务具体情况见附件2。"})
+    more = (_overdue_item(summary), _rounds_item(lagging, in_annex), _far_targets_item(summary))
+    return _numbered(items + [item for item in more if item])
+
+
+def _section_item(section: str, tasks: list[TaskRow], in_annex: bool) -> dict[str, str]:
+    """One section's lagging tasks: each named with its reason, or (when the annex lists them)
+    who leads them, where they gather and the reasons given most."""
+    statuses = Counter(t.status for t in tasks)
+    size = "、".join(f"{s}{statuses[s]}项" for s in BEHIND if statuses[s])
+    head = f"{_section_name(section)}方面"
+    if not in_annex:
+        details = "；".join(
+            f"{_task_phrase(t)}{t.status}" + (f"，原因：{_plain(t.issues)}" if t.issues else "")
+            for t in tasks
+        )
+        return {"head": head, "body": f"{size}：{details}。"}
+    leads = Counter(name for t in tasks for name in t.leads.split("、") if name)
+    body = f"{size}，涉及牵头单位{_counted(leads)}"
+    directions = Counter(_section_name(t.direction) for t in tasks if t.direction)
+    if len(directions) > 1:
+        body += f"；主要集中在{_counted(directions, 4)}"
+    reasons = Counter(_plain(t.issues) for t in tasks if t.issues)
+    if reasons:
+        top = reasons.most_common(3)
+        body += "；主要原因：" + "；".join(
+            f"{text}" + (f"（{n}项）" if n > 1 else "") for text, n in top
+        )
+    return {"head": head, "body": body + "。"}
+
+
+def _overdue_item(summary: Summary) -> dict[str, str] | None:
+    """Tasks past their 完成时限 and not done, with their time limits (None when none is)."""
     overdue = summary.followup.overdue
-    if overdue:
-        deadlines = summary.followup.deadlines
-        shown = "、".join(
-            f"{quoted(brief(t.text))}（{t.leads}，完成时限{deadlines[t.id][0]}）"
-            if t.id in deadlines
-            else _task_phrase(t)
-            for t in overdue[:TASKS_IN_A_SENTENCE]
-        )
-        more = "等" if len(overdue) > TASKS_IN_A_SENTENCE else ""
-        items.append(
-            {
-                "head": "部分任务逾期未完成",
-                "body": f"{len(overdue)}项任务已过完成时限仍未完成：{shown}{more}。",
-            }
-        )
+    if not overdue:
+        return None
+    deadlines = summary.followup.deadlines
+    shown = "、".join(
+        f"{quoted(brief(t.text))}（{t.leads}，完成时限{deadlines[t.id][0]}）"
+        if t.id in deadlines
+        else _task_phrase(t)
+        for t in overdue[:TASKS_IN_A_SENTENCE]
+    )
+    more = "等" if len(overdue) > TASKS_IN_A_SENTENCE else ""
+    return {
+        "head": "部分任务逾期未完成",
+        "body": f"{len(overdue)}项任务已过完成时限仍未完成：{shown}{more}。",
+    }
+
+
+def _rounds_item(lagging: list[TaskRow], in_annex: bool) -> dict[str, str] | None:
+    """Tasks behind for two rounds or more (None when none is)."""
     rounds = [t for t in lagging if _behind_rounds(t)]
-    if rounds:
-        if in_annex:  # the annex marks each one; the body says who leads them
-            leads = Counter(name for t in rounds for name in t.leads.split("、") if name)
-            which = f"，涉及牵头单位{_counted(leads, 3)}"
-        else:
-            which = "：" + "、".join(_task_phrase(t) for t in rounds[:TASKS_IN_A_SENTENCE])
-            which += "等" if len(rounds) > TASKS_IN_A_SENTENCE else ""
-        items.append(
-            {
-                "head": "部分任务连续滞后",
-                "body": f"{len(rounds)}项任务连续两期以上滞后或未启动{which}。",
-            }
-        )
+    if not rounds:
+        return None
+    if in_annex:  # the annex marks each one; the body says who leads them
+        leads = Counter(name for t in rounds for name in t.leads.split("、") if name)
+        which = f"，涉及牵头单位{_counted(leads, 3)}"
+    else:
+        which = "：" + "、".join(_task_phrase(t) for t in rounds[:TASKS_IN_A_SENTENCE])
+        which += "等" if len(rounds) > TASKS_IN_A_SENTENCE else ""
+    return {
+        "head": "部分任务连续滞后",
+        "body": f"{len(rounds)}项任务连续两期以上滞后或未启动{which}。",
+    }
+
+
+def _far_targets_item(summary: Summary) -> dict[str, str] | None:
+    """Cumulative targets whose light is red (None when none is)."""
     far = [t for t in summary.targets if t.kind != "水平" and t.light == "红" and t.value]
-    if far:
-        leads = {t.id: t.leads for t in summary.tasks}
-        shown = "、".join(
-            f"{quoted(brief(t.phrase, 30))}完成{_percent(t.share or 0)}（{leads.get(t.task_id, '')}）"
-            for t in far[:TARGETS_IN_A_SENTENCE]
-        )
-        more = "等" if len(far) > TARGETS_IN_A_SENTENCE else ""
-        items.append(
-            {
-                "head": "部分指标完成明显滞后",
-                "body": f"{len(far)}项累计指标完成值远低于序时进度{_percent(summary.due)}：{shown}{more}。",
-            }
-        )
-    return _numbered(items)
+    if not far:
+        return None
+    leads = {t.id: t.leads for t in summary.tasks}
+    shown = "、".join(
+        f"{quoted(brief(t.phrase, 30))}完成{_percent(t.share or 0)}（{leads.get(t.task_id, '')}）"
+        for t in far[:TARGETS_IN_A_SENTENCE]
+    )
+    more = "等" if len(far) > TARGETS_IN_A_SENTENCE else ""
+    return {
+        "head": "部分指标完成明显滞后",
+        "body": f"{len(far)}项累计指标完成值远低于序时进度{_percent(summary.due)}：{shown}{more}。",
+    }
 
 
 def summary_unit_names(summary: Summary) -> set[str]:
@@ -423,22 +440,8 @@ def notice_context(
     # The period as the heading gives it, after the title: without its year when the title has it.
     period = summary.heading("").removeprefix(summary.title)
     annex_title = f"{summary.period}滞后和未启动任务清单"
-    attachments = []
-    if workbook:  # named without the plan's title, which the heading already gives
-        stem = Path(workbook).stem
-        shown = stem.removeprefix(summary.title)
-        if shown != stem and shown.startswith(period):  # …and with its period's year
-            shown = summary.period + shown[len(period) :]
-        attachments.append(shown or stem)
-    if annex:
-        attachments.append(annex_title)
-    if len(attachments) == 1:
-        attachments = [f"附件：{attachments[0]}"]
-    else:
-        attachments = [
-            ("附件：" if n == 1 else "\u3000\u3000\u3000") + f"{n}．{name}"
-            for n, name in enumerate(attachments, start=1)
-        ]
+    names = [_workbook_name(summary, workbook, period)] if workbook else []
+    attachments = _attachments(names + ([annex_title] if annex else []))
     return {
         "heading": f"关于{summary.heading('落实情况的通报')}",
         "recipients": texts.recipients,
@@ -467,6 +470,26 @@ def notice_context(
         "counts": counts,
         "units": groups,
     }
+
+
+def _workbook_name(summary: Summary, workbook: str, period: str) -> str:
+    """The summary workbook as an attachment: without the plan's title, which the heading already
+    gives, and with its period's year (``period`` is the period as the file name has it)."""
+    stem = Path(workbook).stem
+    shown = stem.removeprefix(summary.title)
+    if shown != stem and shown.startswith(period):
+        shown = summary.period + shown[len(period) :]
+    return shown or stem
+
+
+def _attachments(names: list[str]) -> list[str]:
+    """附件：… lines: one attachment unnumbered, several numbered and aligned under the first."""
+    if len(names) == 1:
+        return [f"附件：{names[0]}"]
+    return [
+        ("附件：" if n == 1 else "\u3000\u3000\u3000") + f"{n}．{name}"
+        for n, name in enumerate(names, start=1)
+    ]
 
 
 def bundled_template() -> Path:

@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from xltools.core.contracts import ID, SUMMARY_FILE_END
@@ -90,16 +91,7 @@ def compute_summary(
     # Tasks closed (销号) by the period's end count apart, never among the statuses.
     end = _as_date(round.period_end)
     master, closed = split_closed(master, end)
-    shut = {t.id for t in closed}
-    if shut:
-        merged = RoundData(
-            tasks=merged.tasks[~merged.tasks[ID].isin(shut)],
-            targets=merged.targets[~merged.targets[ID].isin(shut)],
-            units=merged.units,
-            status=merged.status,
-            problems=merged.problems,
-            fields=merged.fields,
-        )
+    merged = _without_tasks(merged, {t.id for t in closed})
     summary = calculate(
         master,
         key=str(round.key),
@@ -124,6 +116,17 @@ def compute_summary(
     if end is not None:
         summary.followup = followup_of(summary, master, end)
     return summary
+
+
+def _without_tasks(merged: RoundData, ids: set[str]) -> RoundData:
+    """``merged`` without the task rows and targets of the tasks ``ids``."""
+    if not ids:
+        return merged
+    return replace(
+        merged,
+        tasks=merged.tasks[~merged.tasks[ID].isin(ids)],
+        targets=merged.targets[~merged.targets[ID].isin(ids)],
+    )
 
 
 def _name(rnd) -> str:
