@@ -17,46 +17,48 @@ run, so ``import xltools`` stays light.
 
 __version__ = "0.1.0"
 
-# The stage functions. `distribute` and `collect` are exported as distribute_round and
-# collect_round: under their own names they would hide the modules xltools.distribute.round and
-# xltools.collect.round (`import xltools.collect.round as m` would give the function).
-from xltools.collect.round import collect as collect_round  # noqa: E402
-from xltools.core.errors import XltoolsError  # noqa: E402
-from xltools.core.model import Master, Target, Task, Unit  # noqa: E402
-from xltools.core.problems import Problem, Report  # noqa: E402
-from xltools.demo.run import run_demo  # noqa: E402
-from xltools.demo.simulate import simulate_returns  # noqa: E402
-from xltools.distribute.forms import load_form  # noqa: E402
-from xltools.distribute.round import distribute as distribute_round  # noqa: E402
-from xltools.master.workbook import check_master, import_plan, read_master, write_master  # noqa: E402
-from xltools.master.workspace import init_workspace  # noqa: E402
-from xltools.master.workspace import load as load_workspace  # noqa: E402
-from xltools.plan.parse import read_plan  # noqa: E402
-from xltools.summary.data import RoundData, read_round  # noqa: E402
-from xltools.summary.report import make_summary  # noqa: E402
+# The public names and where they live, imported when first used (PEP 562): a command line
+# that runs one stage does not load the others. `distribute` and `collect` are exported as
+# distribute_round and collect_round: under their own names they would hide the modules
+# xltools.distribute.round and xltools.collect.round.
+_PUBLIC = {
+    "Master": ("xltools.core.model", "Master"),
+    "Problem": ("xltools.core.problems", "Problem"),
+    "Report": ("xltools.core.problems", "Report"),
+    "RoundData": ("xltools.summary.data", "RoundData"),
+    "Target": ("xltools.core.model", "Target"),
+    "Task": ("xltools.core.model", "Task"),
+    "Unit": ("xltools.core.model", "Unit"),
+    "XltoolsError": ("xltools.core.errors", "XltoolsError"),
+    "check_master": ("xltools.master.workbook", "check_master"),
+    "collect_round": ("xltools.collect.round", "collect"),
+    "distribute_round": ("xltools.distribute.round", "distribute"),
+    "import_plan": ("xltools.master.workbook", "import_plan"),
+    "init_workspace": ("xltools.master.workspace", "init_workspace"),
+    "load_form": ("xltools.distribute.forms", "load_form"),
+    "load_workspace": ("xltools.master.workspace", "load"),
+    "make_summary": ("xltools.summary.report", "make_summary"),
+    "read_master": ("xltools.master.workbook", "read_master"),
+    "read_plan": ("xltools.plan.parse", "read_plan"),
+    "read_round": ("xltools.summary.data", "read_round"),
+    "run_demo": ("xltools.demo.run", "run_demo"),
+    "simulate_returns": ("xltools.demo.simulate", "simulate_returns"),
+    "write_master": ("xltools.master.workbook", "write_master"),
+}
 
-__all__ = [
-    "Master",
-    "Problem",
-    "Report",
-    "RoundData",
-    "Target",
-    "Task",
-    "Unit",
-    "XltoolsError",
-    "__version__",
-    "check_master",
-    "collect_round",
-    "distribute_round",
-    "import_plan",
-    "init_workspace",
-    "load_form",
-    "load_workspace",
-    "make_summary",
-    "read_master",
-    "read_plan",
-    "read_round",
-    "run_demo",
-    "simulate_returns",
-    "write_master",
-]
+__all__ = ["__version__", *sorted(_PUBLIC)]
+
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'xltools' has no attribute {name!r}")
+    import importlib
+
+    module, attribute = _PUBLIC[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_PUBLIC})
