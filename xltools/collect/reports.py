@@ -176,25 +176,35 @@ def write_reports(
 ) -> None:
     """Write the four outputs of a collect run into ``folder``; ``office`` (`office_of`) gives
     the workbooks sent back their deadline and contact."""
+    from xltools.core.workers import alongside
+
     folder.mkdir(parents=True, exist_ok=True)
-    headers, rows = merged_rows(result, ctx, master)
-    unit_fields = ctx.form.unit_fields
-    write_tables(
-        folder / MERGED_FILE,
-        [
-            (MERGED_TASK_SHEET, headers, rows, None, "任务填报汇总"),
-            (MERGED_TARGET_SHEET, MERGED_TARGET_HEADERS, target_rows(result, ctx, master), None,
-             "指标完成情况"),
-            (MERGED_UNIT_SHEET, [UNIT, *(f.label for f in unit_fields), FILE],
-             _unit_rows(result, ctx), None, "填报单位信息"),
-        ],
-    )  # fmt: skip
-    _write_problems(result, ctx, folder / PROBLEMS_FILE)
-    _write_status(result, ctx, folder / STATUS_FILE)
-    for unit, sub in sorted(result.submissions.items()):
-        if sub.errors:
-            (folder / RETURN_FOLDER).mkdir(exist_ok=True)
-            write_return(sub, ctx, folder / RETURN_FOLDER / file_name(unit), office)
+
+    def merged() -> None:
+        headers, rows = merged_rows(result, ctx, master)
+        unit_fields = ctx.form.unit_fields
+        write_tables(
+            folder / MERGED_FILE,
+            [
+                (MERGED_TASK_SHEET, headers, rows, None, "任务填报汇总"),
+                (MERGED_TARGET_SHEET, MERGED_TARGET_HEADERS, target_rows(result, ctx, master),
+                 None, "指标完成情况"),
+                (MERGED_UNIT_SHEET, [UNIT, *(f.label for f in unit_fields), FILE],
+                 _unit_rows(result, ctx), None, "填报单位信息"),
+            ],
+        )  # fmt: skip
+
+    def the_rest() -> None:
+        _write_problems(result, ctx, folder / PROBLEMS_FILE)
+        _write_status(result, ctx, folder / STATUS_FILE)
+        for unit, sub in sorted(result.submissions.items()):
+            if sub.errors:
+                (folder / RETURN_FOLDER).mkdir(exist_ok=True)
+                write_return(sub, ctx, folder / RETURN_FOLDER / file_name(unit), office)
+
+    # 汇总数据 (a row per task and unit: sixty thousand in a province) is written by a helper
+    # process on a second core while this one writes the problem lists and the workbooks sent back.
+    alongside(merged, the_rest)
 
 
 def _unit_rows(result, ctx: Context) -> list[list]:
