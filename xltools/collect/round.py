@@ -469,9 +469,7 @@ def collect(
         try:
             with processing(target):
                 write_reports(result, ctx, master, temp, office_of(ws, rnd.key))
-                ours = {*COLLECT_OUTPUTS, *(p.name for p in temp.iterdir())}
-                stamp = datetime.now().strftime("%Y-%m-%d %H%M")  # no ':' (Windows)
-                aside, result.moved = keep_aside(target, temp, ours, EARLIER_FOLDER, stamp)
+                aside, result.moved = keep_aside(target, temp, COLLECT_OUTPUTS, EARLIER_FOLDER)
             swap_folder(temp, target)
             result.moved_to = target / aside if aside else None
         finally:

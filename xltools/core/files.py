@@ -8,6 +8,7 @@ import shutil
 import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from xltools.core.errors import XltoolsError
@@ -82,13 +83,15 @@ def swap_folder(temp: Path, target: Path) -> None:
 
 
 def keep_aside(
-    target: Path, temp: Path, ours: Collection[str], aside: str, stamp: str
+    target: Path, temp: Path, ours: Collection[str], aside: str, stamp: str | None = None
 ) -> tuple[Path | None, list[str]]:
     """Before `swap_folder(temp, target)`: give the new version ``temp`` what ``target`` holds
     that its writer did not write, so the swap loses nothing a user put there.
 
-    Each entry of ``target`` whose name is not in ``ours`` goes, under its own name, into
-    ``temp/aside/stamp/`` (``stamp`` gets `` (2)``… when taken); ``target/aside``, the earlier
+    The writer's are the entries of ``temp`` and the names ``ours`` (what it may write, though
+    not this time). Each other entry of ``target`` goes, under its own name, into
+    ``temp/aside/stamp/`` (``stamp``: now, as 2026-11-30 0930, when not given; it gets
+    `` (2)``… when taken); ``target/aside``, the earlier
     such folders, goes along whole into ``temp/aside``. The files are hard-linked where the file
     system allows (no copying, same bytes and times), else copied: ``target`` stays whole until
     the swap, so a kill at any instant leaves every file in ``target`` or in the complete new
@@ -96,7 +99,9 @@ def keep_aside(
     (``aside/stamp``, relative to the folder; None when nothing) and their names."""
     if not target.is_dir():
         return None, []
+    ours = {*ours, *(p.name for p in temp.iterdir())}
     entries = sorted(p for p in target.iterdir() if p.name not in ours)
+    stamp = stamp or datetime.now().strftime("%Y-%m-%d %H%M")  # no ':' (Windows)
     earlier = target / aside
     carried = earlier.is_dir() and not earlier.is_symlink()
     if carried:

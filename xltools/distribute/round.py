@@ -457,9 +457,7 @@ def write_round(
         if keep is not None:
             (temp / KEPT_FOLDER).mkdir()
             shutil.copyfile(keep, temp / KEPT_FOLDER / KEPT_MASTER)
-        ours = {p.name for p in temp.iterdir()}
-        stamp = datetime.now().strftime("%Y-%m-%d %H%M")  # no ':' (Windows)
-        aside, moved = keep_aside(folder, temp, ours, EARLIER_FOLDER, stamp)
+        aside, moved = keep_aside(folder, temp, (), EARLIER_FOLDER)
         swap_folder(temp, folder)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
