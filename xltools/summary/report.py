@@ -248,9 +248,10 @@ def _write(workspace, current, today, say) -> Path:
         lambda: (workspace.master(), [_earlier_data(workspace, r.key) for r in rounds]),
         lambda: read_round(workspace, current.key),
     )
-    history = list(zip(quarters, earlier[len(others) :], strict=True))
-    forms = [round_form(workspace, r.key) for r in rounds]
-    contacts = earlier_contacts(list(zip(rounds, earlier, forms, strict=True)))
+    history = [(r, data) for r, (data, _form) in zip(quarters, earlier[len(others) :], strict=True)]
+    contacts = earlier_contacts(
+        [(r, data, form) for r, (data, form) in zip(rounds, earlier, strict=True)]
+    )
     say(_("computing"))
     summary = compute_summary(
         master,
@@ -287,13 +288,15 @@ def _write(workspace, current, today, say) -> Path:
     return target
 
 
-def _earlier_data(workspace, round_key: str) -> RoundData:
-    """An earlier round's data as the summary reads it: statuses and progress for the trend,
-    liaisons for the units that did not report (not the 60,000 rows of free text, which a helper
-    process would pickle back for nothing)."""
+def _earlier_data(workspace, round_key: str) -> tuple[RoundData, object]:
+    """An earlier round's data as the summary reads it, and its form: statuses and progress for
+    the trend, liaisons for the units that did not report (not the 60,000 rows of free text,
+    which a helper process would pickle back for nothing)."""
     from xltools.summary.calc import TREND_KEYS
 
-    return read_round(workspace, round_key).narrowed(TREND_KEYS)
+    form = round_form(workspace, round_key)
+    data = read_merged(Path(workspace.reports(round_key)), form)
+    return data.narrowed(TREND_KEYS), form
 
 
 def notice_path(workbook: Path) -> Path:
