@@ -707,14 +707,20 @@ def test_workbooks_filled_and_saved_in_libreoffice_come_back_whole(tmp_path):
         assert list(fgw.targets.values()) == [60000]
 
 
-def test_update_contacts_writes_reported_liaisons_into_the_master(tmp_path):
-    from xltools.master.workbook import read_master
-
-    ws = make_workspace(tmp_path / "ws")
+def with_plan_distributed(root):
+    """A workspace whose rounds begin with the implementation-plan round, distributed."""
+    ws = make_workspace(root)
     plan = Round("plan", "办理方案", "plan", date(2023, 2, 10), None)
     ws = replace(ws, rounds=(plan, *ws.rounds))
     save(ws)
     distribute_round(ws, make_master(), plan, ws.outbox("plan"))
+    return ws
+
+
+def test_update_contacts_writes_reported_liaisons_into_the_master(tmp_path):
+    from xltools.master.workbook import read_master
+
+    ws = with_plan_distributed(tmp_path / "ws")
     answers = {
         "工作目标": "完成",
         "具体措施": "措施",

@@ -278,18 +278,11 @@ def test_the_office_settings_round_trip_through_xltools_yaml(tmp_path):
 
 
 def test_update_contacts_never_writes_a_flagged_phone_and_takes_the_office_phone(tmp_path):
-    from dataclasses import replace
-
     from xltools.master.workbook import read_master
-    from xltools.master.workspace import Round, save
 
-    from .test_collect import distribute_round, make_master
+    from .test_collect import with_plan_distributed
 
-    ws = make_workspace(tmp_path / "ws")
-    plan = Round("plan", "办理方案", "plan", date(2023, 2, 10), None)
-    ws = replace(ws, rounds=(plan, *ws.rounds))
-    save(ws)
-    distribute_round(ws, make_master(), plan, ws.outbox("plan"))
+    ws = with_plan_distributed(tmp_path / "ws")
     answers = {"工作目标": "完成", "具体措施": "措施", "完成时限": "2023年底", "分管领导": "王五",
                "责任部门(处室)": "综合处"}  # fmt: skip
     info = {"督办工作人员姓名": "陈晨", "职务": "科长", "办公电话": "027-85550000", "手机": "8276"}
