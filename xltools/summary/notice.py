@@ -160,8 +160,10 @@ def _closed_phrase(summary: Summary) -> str:
     closed, newly = len(summary.closing.closed), len(summary.closing.newly)
     if not closed:
         return ""
-    during = f"（其中本期销号{newly}项）" if 0 < newly < closed else ""
-    during = "（均为本期销号）" if newly == closed else during
+    if newly == closed:
+        during = "（均为本期销号）"
+    else:
+        during = f"（其中本期销号{newly}项）" if newly else ""
     return f"；另有{closed}项任务已销号{during}，不计入上述统计"
 
 
